@@ -1,0 +1,141 @@
+// Package cryptoweekly holds the domain model shared by every stage of the data path:
+// sources → store → metrics → report → render.
+//
+// Everything that enters the store is an Entity (what is measured), an Observation (one value of
+// one metric of one entity on one UTC day, from one source) or a Provenance record (where a
+// source's values came from and under which licence). Keeping the model this small lets the
+// bundled importer and the live connectors feed exactly the same tables.
+package cryptoweekly
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// Kind is the kind of an entity; it is also the prefix of the entity's ID ("asset:btc").
+type Kind string
+
+const (
+	KindAsset      Kind = "asset"      // a token or coin priced in USD
+	KindProtocol   Kind = "protocol"   // a DefiLlama protocol
+	KindChain      Kind = "chain"      // a blockchain as DefiLlama names it
+	KindStablecoin Kind = "stablecoin" // a stablecoin as DefiLlama's stablecoin dashboard lists it
+	KindIndex      Kind = "index"      // an index or aggregate series (Fear & Greed, total DeFi TVL)
+	KindCategory   Kind = "category"   // a market category (CoinMarketCap/CoinGecko category)
+	KindContract   Kind = "contract"   // a derivatives contract (a perpetual on one venue)
+	KindTopic      Kind = "topic"      // a social topic or search-interest item
+	KindEvent      Kind = "event"      // a dated calendar or news item
+)
+
+// Entity is something observed. IDs are stable, lower-case "kind:key" strings so that two
+// sources describing the same thing (CoinMarketCap's BTC and Coinbase's BTC) land on one row.
+type Entity struct {
+	ID       string            `json:"id"`
+	Kind     Kind              `json:"kind"`
+	Name     string            `json:"name,omitempty"`
+	Symbol   string            `json:"symbol,omitempty"`
+	Category string            `json:"category,omitempty"`
+	Chains   []string          `json:"chains,omitempty"`
+	Parent   string            `json:"parent,omitempty"` // entity ID of the parent (a protocol's parent, a contract's asset)
+	Tags     []string          `json:"tags,omitempty"`   // "scheme:value", e.g. "cmc:defi", "sector:layer-1"
+	Attrs    map[string]string `json:"attrs,omitempty"`  // anything else worth keeping (url, snapshot tvl, …)
+}
+
+// EntityID builds the canonical ID for a kind and a free-form key.
+func EntityID(k Kind, key string) string {
+	return string(k) + ":" + NormKey(key)
+}
+
+// NormKey lower-cases and trims a key and turns runs of spaces into "-", so that
+// "Kamino Lend" and "kamino-lend" name the same entity.
+func NormKey(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	return strings.Join(strings.Fields(s), "-")
+}
+
+// Observation is one value of one metric of one entity on one UTC day from one source.
+// (Entity, Metric, Day, Source) is unique in the store.
+type Observation struct {
+	Entity string    `json:"entity"`
+	Metric string    `json:"metric"`
+	Day    time.Time `json:"day"` // UTC midnight
+	Value  float64   `json:"value"`
+	Source string    `json:"source"` // Provenance.ID
+}
+
+// Provenance says where one series family came from. Every report figure cites one.
+type Provenance struct {
+	ID        string    `json:"id"`        // short stable id, e.g. "defillama-chain-tvl"
+	Provider  string    `json:"provider"`  // DefiLlama, alternative.me, CoinMarketCap, …
+	Location  string    `json:"location"`  // file path in the bundle, or the endpoint URL (keys stripped)
+	FetchedAt time.Time `json:"fetched_at"`
+	Licence   string    `json:"licence"`
+	Note      string    `json:"note,omitempty"` // definition caveats a reader must know
+}
+
+// Batch is the unit of writing: a store applies a set of batches in one transaction or not at all.
+type Batch struct {
+	Source       Provenance    `json:"source"`
+	Entities     []Entity      `json:"entities"`
+	Observations []Observation `json:"observations"`
+}
+
+// Day truncates t to its UTC calendar day.
+func Day(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// ParseDay parses a YYYY-MM-DD string as a UTC day.
+func ParseDay(s string) (time.Time, error) {
+	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("not a YYYY-MM-DD day: %q", s)
+	}
+	return t, nil
+}
+
+// DayString formats a day as YYYY-MM-DD.
+func DayString(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// Validate checks a batch before anything is written: a store refuses the whole write if any
+// batch fails, so a bad value never sits half-applied next to good ones.
+func (b *Batch) Validate() error {
+	if b.Source.ID == "" {
+		return fmt.Errorf("batch: provenance has no id")
+	}
+	ents := make(map[string]bool, len(b.Entities))
+	for i, e := range b.Entities {
+		if e.ID == "" || !strings.HasPrefix(e.ID, string(e.Kind)+":") {
+			return fmt.Errorf("%s: entity %d: id %q does not start with kind %q", b.Source.ID, i, e.ID, e.Kind)
+		}
+		ents[e.ID] = true
+	}
+	type key struct {
+		e, m string
+		d    time.Time
+	}
+	seen := make(map[key]bool, len(b.Observations))
+	for i, o := range b.Observations {
+		if o.Source != b.Source.ID {
+			return fmt.Errorf("%s: observation %d (%s %s): source %q differs from batch source", b.Source.ID, i, o.Entity, o.Metric, o.Source)
+		}
+		if o.Entity == "" || o.Metric == "" {
+			return fmt.Errorf("%s: observation %d: empty entity or metric", b.Source.ID, i)
+		}
+		if math.IsNaN(o.Value) || math.IsInf(o.Value, 0) {
+			return fmt.Errorf("%s: %s %s %s: value is %v", b.Source.ID, o.Entity, o.Metric, DayString(o.Day), o.Value)
+		}
+		if !o.Day.Equal(Day(o.Day)) {
+			return fmt.Errorf("%s: %s %s: day %s is not a UTC midnight", b.Source.ID, o.Entity, o.Metric, o.Day)
+		}
+		k := key{o.Entity, o.Metric, o.Day}
+		if seen[k] {
+			return fmt.Errorf("%s: %s %s: duplicate day %s", b.Source.ID, o.Entity, o.Metric, DayString(o.Day))
+		}
+		seen[k] = true
+	}
+	return nil
+}
