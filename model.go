@@ -67,9 +67,9 @@ type Observation struct {
 
 // Provenance says where one series family came from. Every report figure cites one.
 type Provenance struct {
-	ID        string    `json:"id"`        // short stable id, e.g. "defillama-chain-tvl"
-	Provider  string    `json:"provider"`  // DefiLlama, alternative.me, CoinMarketCap, …
-	Location  string    `json:"location"`  // file path in the bundle, or the endpoint URL (keys stripped)
+	ID        string    `json:"id"`       // short stable id, e.g. "defillama-chain-tvl"
+	Provider  string    `json:"provider"` // DefiLlama, alternative.me, CoinMarketCap, …
+	Location  string    `json:"location"` // file path in the bundle, or the endpoint URL (keys stripped)
 	FetchedAt time.Time `json:"fetched_at"`
 	Licence   string    `json:"licence"`
 	Note      string    `json:"note,omitempty"` // definition caveats a reader must know
