@@ -1,0 +1,385 @@
+// Package duckdb is the embedded, default Store: one DuckDB file under the user's data directory.
+//
+// DuckDB lets one process open a file read-write, or any number of processes open it read-only,
+// never both at once. cryptoweekly therefore keeps write sessions short: import and ingest open
+// the file read-write only around Apply, and readers (report, weeks, the dashboard) open it
+// read-only for the duration of one command or request. Open waits (LockWait) for a conflicting
+// holder to let go instead of failing at once, so an ingest started while a report runs simply
+// queues behind it.
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	cw "cryptoweekly"
+)
+
+// Options tune Open.
+type Options struct {
+	ReadOnly bool
+	// LockWait is how long Open retries while another process holds a conflicting lock.
+	LockWait time.Duration
+	// Threads caps DuckDB's worker threads (0: DuckDB's default, one per core).
+	Threads int
+}
+
+// Store is a DuckDB-backed cryptoweekly.Store.
+type Store struct {
+	db       *sql.DB
+	path     string
+	readOnly bool
+}
+
+var _ cw.Store = (*Store)(nil)
+
+// Open opens (creating if needed, unless read-only) the DuckDB file at path and applies pending
+// migrations. An empty path opens a private in-memory store.
+func Open(path string, o Options) (*Store, error) {
+	if path != "" && !o.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	if path != "" && o.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("store: %s: %w (run `cryptoweekly import` first)", path, err)
+		}
+	}
+	params := []string{}
+	if o.ReadOnly {
+		params = append(params, "access_mode=read_only")
+	}
+	if o.Threads > 0 {
+		params = append(params, fmt.Sprintf("threads=%d", o.Threads))
+	}
+	dsn := path
+	if len(params) > 0 {
+		dsn += "?" + strings.Join(params, "&")
+	}
+	deadline := time.Now().Add(o.LockWait)
+	var db *sql.DB
+	for {
+		connector, err := duckdb.NewConnector(dsn, nil)
+		if err == nil {
+			db = sql.OpenDB(connector)
+			if err = db.Ping(); err == nil {
+				break
+			}
+			db.Close()
+		}
+		if isLockConflict(err) && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		if isLockConflict(err) {
+			return nil, fmt.Errorf("store: %s is in use by another cryptoweekly process (DuckDB allows one writer, or readers only): %w", path, err)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, readOnly: o.ReadOnly}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func isLockConflict(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock"))
+}
+
+// SchemaVersion is the newest migration this binary knows.
+func SchemaVersion() int { return len(migrations) }
+
+func (s *Store) migrate() error {
+	ctx := context.Background()
+	var have int
+	if s.readOnly {
+		err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have)
+		if err != nil {
+			return fmt.Errorf("store: %s has no cryptoweekly schema: %w", s.path, err)
+		}
+		if have != len(migrations) {
+			return fmt.Errorf("store: %s has schema version %d, this binary expects %d: open it once read-write (e.g. `cryptoweekly import`) to migrate", s.path, have, len(migrations))
+		}
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrations table: %w", err)
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("store: schema version: %w", err)
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("store: %s has schema version %d, newer than this binary (%d)", s.path, have, len(migrations))
+	}
+	for v := have + 1; v <= len(migrations); v++ {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migration %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES ($1, $2)`, v, time.Now().UTC()); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migration %d: %w", v, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("store: migration %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// DB gives read access to the tables for the metrics.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Path is the file the store lives in ("" for in-memory).
+func (s *Store) Path() string { return s.path }
+
+// Close releases the file (and its lock).
+func (s *Store) Close() error { return s.db.Close() }
+
+// Apply writes batches in one transaction. Rows are first appended to connection-local staging
+// tables (fast, and invisible to anyone else), then merged into the real tables between BEGIN and
+// COMMIT: a failure or a killed process at any point leaves the store exactly as it was.
+func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, error) {
+	var st cw.ApplyStats
+	if s.readOnly {
+		return st, errors.New("store: opened read-only")
+	}
+	for i := range batches {
+		if err := batches[i].Validate(); err != nil {
+			return st, fmt.Errorf("store: %w", err)
+		}
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return st, err
+	}
+	defer conn.Close()
+	stage := []string{
+		`CREATE OR REPLACE TEMP TABLE stage_obs (entity_id VARCHAR, metric VARCHAR, day DATE, value DOUBLE, source_id VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE stage_ent (id VARCHAR, kind VARCHAR, name VARCHAR, symbol VARCHAR, category VARCHAR, parent VARCHAR, seq INTEGER)`,
+		`CREATE OR REPLACE TEMP TABLE stage_chain (entity_id VARCHAR, chain VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE stage_tag (entity_id VARCHAR, tag VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE stage_attr (entity_id VARCHAR, key VARCHAR, value VARCHAR, seq INTEGER)`,
+	}
+	for _, q := range stage {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return st, fmt.Errorf("store: staging: %w", err)
+		}
+	}
+	defer func() {
+		for _, t := range []string{"stage_obs", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
+			conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
+		}
+	}()
+	err = conn.Raw(func(dc any) error {
+		return stageBatches(dc.(driver.Conn), batches, &st)
+	})
+	if err != nil {
+		return st, fmt.Errorf("store: staging: %w", err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return st, err
+	}
+	if err := merge(ctx, tx, batches); err != nil {
+		tx.Rollback()
+		return st, fmt.Errorf("store: apply: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return st, fmt.Errorf("store: commit: %w", err)
+	}
+	st.Batches = len(batches)
+	return st, nil
+}
+
+func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
+	obs, err := duckdb.NewAppenderFromConn(dc, "", "stage_obs")
+	if err != nil {
+		return err
+	}
+	ent, err := duckdb.NewAppenderFromConn(dc, "", "stage_ent")
+	if err != nil {
+		obs.Close()
+		return err
+	}
+	chain, _ := duckdb.NewAppenderFromConn(dc, "", "stage_chain")
+	tag, _ := duckdb.NewAppenderFromConn(dc, "", "stage_tag")
+	attr, _ := duckdb.NewAppenderFromConn(dc, "", "stage_attr")
+	apps := []*duckdb.Appender{obs, ent, chain, tag, attr}
+	var firstErr error
+	keep := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	seq := 0
+	for _, b := range batches {
+		for _, e := range b.Entities {
+			seq++
+			keep(ent.AppendRow(e.ID, string(e.Kind), e.Name, e.Symbol, e.Category, e.Parent, int32(seq)))
+			for _, c := range e.Chains {
+				keep(chain.AppendRow(e.ID, c))
+			}
+			for _, t := range e.Tags {
+				keep(tag.AppendRow(e.ID, t))
+			}
+			keys := make([]string, 0, len(e.Attrs))
+			for k := range e.Attrs {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				keep(attr.AppendRow(e.ID, k, e.Attrs[k], int32(seq)))
+			}
+			st.Entities++
+		}
+		for _, o := range b.Observations {
+			keep(obs.AppendRow(o.Entity, o.Metric, o.Day, o.Value, o.Source))
+		}
+		st.Observations += len(b.Observations)
+		if firstErr != nil {
+			break
+		}
+	}
+	for _, a := range apps {
+		keep(a.Close())
+	}
+	return firstErr
+}
+
+// merge runs inside the transaction. Entities merge field by field (a later non-empty value wins,
+// so a tags-only record never blanks a name); chains given for an entity replace its old chains;
+// tags accumulate; observations upsert on their key.
+func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
+	now := time.Now().UTC()
+	for _, b := range batches {
+		p := b.Source
+		var fetched any
+		if !p.FetchedAt.IsZero() {
+			fetched = p.FetchedAt.UTC()
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, location = excluded.location,
+			fetched_at = excluded.fetched_at, licence = excluded.licence, note = excluded.note, updated_at = excluded.updated_at`,
+			p.ID, p.Provider, p.Location, fetched, p.Licence, p.Note, now)
+		if err != nil {
+			return fmt.Errorf("source %s: %w", p.ID, err)
+		}
+	}
+	steps := []struct{ what, q string }{
+		{"entities", `INSERT INTO entities
+			SELECT id, arg_max(kind, seq),
+				coalesce(arg_max(name, seq) FILTER (WHERE name <> ''), ''),
+				coalesce(arg_max(symbol, seq) FILTER (WHERE symbol <> ''), ''),
+				coalesce(arg_max(category, seq) FILTER (WHERE category <> ''), ''),
+				coalesce(arg_max(parent, seq) FILTER (WHERE parent <> ''), '')
+			FROM stage_ent GROUP BY id
+			ON CONFLICT (id) DO UPDATE SET
+				kind = excluded.kind,
+				name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE entities.name END,
+				symbol = CASE WHEN excluded.symbol <> '' THEN excluded.symbol ELSE entities.symbol END,
+				category = CASE WHEN excluded.category <> '' THEN excluded.category ELSE entities.category END,
+				parent = CASE WHEN excluded.parent <> '' THEN excluded.parent ELSE entities.parent END`},
+		{"chains", `DELETE FROM entity_chains WHERE entity_id IN (SELECT DISTINCT entity_id FROM stage_chain)`},
+		{"chains", `INSERT INTO entity_chains SELECT DISTINCT entity_id, chain FROM stage_chain`},
+		{"tags", `INSERT INTO entity_tags SELECT DISTINCT entity_id, tag FROM stage_tag ON CONFLICT DO NOTHING`},
+		{"attrs", `INSERT INTO entity_attrs SELECT entity_id, key, arg_max(value, seq) FROM stage_attr GROUP BY entity_id, key
+			ON CONFLICT (entity_id, key) DO UPDATE SET value = excluded.value`},
+		// Observations may name an entity no batch described (a live source sending only values);
+		// give it a bare row so joins never lose it.
+		{"entities", `INSERT INTO entities
+			SELECT DISTINCT entity_id, split_part(entity_id, ':', 1), '', '', '', '' FROM stage_obs
+			WHERE entity_id NOT IN (SELECT id FROM entities)`},
+		{"observations", `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM stage_obs
+			ON CONFLICT (entity_id, metric, day, source_id) DO UPDATE SET value = excluded.value`},
+	}
+	for _, s := range steps {
+		if _, err := tx.ExecContext(ctx, s.q); err != nil {
+			return fmt.Errorf("%s: %w", s.what, err)
+		}
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(batch_seq), 0) FROM ingest_log`).Scan(&seq); err != nil {
+		return err
+	}
+	for _, b := range batches {
+		seq++
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ingest_log VALUES ($1, $2, $3, $4, $5)`,
+			seq, b.Source.ID, len(b.Observations), len(b.Entities), now); err != nil {
+			return fmt.Errorf("ingest log: %w", err)
+		}
+	}
+	return nil
+}
+
+// Coverage lists, per source and metric, the stored span.
+func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT source_id, metric, count(DISTINCT entity_id), count(*), min(day), max(day)
+		FROM observations GROUP BY source_id, metric ORDER BY source_id, metric`)
+	if err != nil {
+		return nil, fmt.Errorf("store: coverage: %w", err)
+	}
+	defer rows.Close()
+	var out []cw.Coverage
+	for rows.Next() {
+		var c cw.Coverage
+		if err := rows.Scan(&c.Source, &c.Metric, &c.Entities, &c.Rows, &c.First, &c.Last); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LastDay returns the newest stored day of a source (zero if none) — the resume point of an
+// incremental ingest.
+func (s *Store) LastDay(ctx context.Context, sourceID string) (time.Time, error) {
+	var t sql.NullTime
+	if err := s.db.QueryRowContext(ctx, `SELECT max(day) FROM observations WHERE source_id = $1`, sourceID).Scan(&t); err != nil {
+		return time.Time{}, err
+	}
+	if !t.Valid {
+		return time.Time{}, nil
+	}
+	return t.Time, nil
+}
+
+// Check is an integrity check: every observation's source and entity exist, no key repeats, and
+// no value is non-finite. It returns a list of problems (empty when the store is sound).
+func (s *Store) Check(ctx context.Context) ([]string, error) {
+	checks := []struct{ what, q string }{
+		{"observations without a source row", `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = o.source_id)`},
+		{"observations without an entity row", `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = o.entity_id)`},
+		{"duplicate observation keys", `SELECT count(*) FROM (SELECT entity_id, metric, day, source_id FROM observations GROUP BY ALL HAVING count(*) > 1)`},
+		{"non-finite values", `SELECT count(*) FROM observations WHERE isnan(value) OR isinf(value)`},
+		{"sources with rows but no committed batch", `SELECT count(*) FROM (SELECT DISTINCT source_id FROM observations) o WHERE NOT EXISTS (SELECT 1 FROM ingest_log l WHERE l.source_id = o.source_id)`},
+	}
+	var problems []string
+	for _, c := range checks {
+		var n int64
+		if err := s.db.QueryRowContext(ctx, c.q).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: check %s: %w", c.what, err)
+		}
+		if n > 0 {
+			problems = append(problems, fmt.Sprintf("%d %s", n, c.what))
+		}
+	}
+	return problems, nil
+}

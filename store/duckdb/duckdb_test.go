@@ -1,0 +1,151 @@
+package duckdb
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cw "cryptoweekly"
+)
+
+func day(s string) time.Time { d, _ := cw.ParseDay(s); return d }
+
+func batch(src string, obs ...cw.Observation) cw.Batch {
+	for i := range obs {
+		obs[i].Source = src
+	}
+	return cw.Batch{Source: cw.Provenance{ID: src, Provider: "test", Location: "fixture", Licence: "test"}, Observations: obs}
+}
+
+func count(t *testing.T, s *Store, q string) int {
+	t.Helper()
+	var n int
+	if err := s.DB().QueryRow(q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestApplyUpsertAndMerge(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := batch("a",
+		cw.Observation{Entity: "chain:ethereum", Metric: "tvl", Day: day("2024-12-06"), Value: 70.95e9},
+		cw.Observation{Entity: "chain:ethereum", Metric: "tvl", Day: day("2024-12-13"), Value: 73.47e9},
+	)
+	b.Entities = []cw.Entity{{ID: "chain:ethereum", Kind: cw.KindChain, Name: "Ethereum", Chains: []string{"Ethereum"}}}
+	if _, err := s.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	// Applying again changes nothing: ingest is safe to run twice.
+	if _, err := s.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM observations`); n != 2 {
+		t.Fatalf("rows after re-apply = %d, want 2", n)
+	}
+	// A tags-only record from another source must not blank the name.
+	tags := cw.Batch{Source: cw.Provenance{ID: "t", Provider: "x", Location: "y", Licence: "z"},
+		Entities: []cw.Entity{{ID: "chain:ethereum", Kind: cw.KindChain, Tags: []string{"sector:layer-1"}}}}
+	if _, err := s.Apply(ctx, tags); err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	s.DB().QueryRow(`SELECT name FROM entities WHERE id = 'chain:ethereum'`).Scan(&name)
+	if name != "Ethereum" {
+		t.Fatalf("name = %q after tags-only merge", name)
+	}
+	if n := count(t, s, `SELECT count(*) FROM entity_tags`); n != 1 {
+		t.Fatalf("tags = %d", n)
+	}
+	// Upsert updates a value.
+	b2 := batch("a", cw.Observation{Entity: "chain:ethereum", Metric: "tvl", Day: day("2024-12-13"), Value: 1})
+	if _, err := s.Apply(ctx, b2); err != nil {
+		t.Fatal(err)
+	}
+	var v float64
+	s.DB().QueryRow(`SELECT value FROM observations WHERE day = DATE '2024-12-13'`).Scan(&v)
+	if v != 1 {
+		t.Fatalf("upsert value = %v", v)
+	}
+	if p, err := s.Check(ctx); err != nil || len(p) > 0 {
+		t.Fatalf("check: %v %v", p, err)
+	}
+}
+
+func TestApplyIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	good := batch("good", cw.Observation{Entity: "index:x", Metric: "v", Day: day("2024-01-01"), Value: 1})
+	if _, err := s.Apply(ctx, good); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		bad  cw.Batch
+		want string
+	}{
+		{"nan", batch("bad", cw.Observation{Entity: "index:x", Metric: "v", Day: day("2024-01-02"), Value: math.NaN()}), "NaN"},
+		{"duplicate day", batch("bad",
+			cw.Observation{Entity: "index:x", Metric: "v", Day: day("2024-01-02"), Value: 1},
+			cw.Observation{Entity: "index:x", Metric: "v", Day: day("2024-01-02"), Value: 2}), "duplicate day"},
+		{"not midnight", batch("bad", cw.Observation{Entity: "index:x", Metric: "v", Day: day("2024-01-02").Add(time.Hour), Value: 1}), "midnight"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			more := batch("more", cw.Observation{Entity: "index:y", Metric: "v", Day: day("2024-01-01"), Value: 1})
+			_, err := s.Apply(ctx, more, c.bad)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+			if n := count(t, s, `SELECT count(*) FROM observations`); n != 1 {
+				t.Fatalf("store changed: %d rows", n)
+			}
+			if n := count(t, s, `SELECT count(*) FROM sources`); n != 1 {
+				t.Fatalf("store changed: %d sources", n)
+			}
+		})
+	}
+}
+
+func TestReadOnlyAndLocking(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cw.duckdb")
+	if _, err := Open(path, Options{ReadOnly: true}); err == nil {
+		t.Fatal("read-only open of a missing file should fail")
+	}
+	w, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Apply(ctx, batch("a", cw.Observation{Entity: "index:x", Metric: "v", Day: day("2024-01-01"), Value: 1})); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	r, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.Apply(ctx, batch("a")); err == nil {
+		t.Fatal("apply on read-only store should fail")
+	}
+	cov, err := r.Coverage(ctx)
+	if err != nil || len(cov) != 1 || cov[0].Rows != 1 || !cov[0].Last.Equal(day("2024-01-01")) {
+		t.Fatalf("coverage = %+v, %v", cov, err)
+	}
+	if SchemaVersion() != 1 {
+		t.Fatalf("schema version %d", SchemaVersion())
+	}
+}

@@ -1,0 +1,58 @@
+package duckdb
+
+// migrations are applied in order, each in its own transaction; schema_migrations records the
+// versions applied. Never edit a released migration: append a new one.
+//
+// The tables avoid DuckDB-only types (lists, JSON) so that the same schema and the metric SQL work
+// on PostgreSQL: chains, tags and attributes are child tables.
+var migrations = []string{
+	// 1: the canonical model.
+	`CREATE TABLE sources (
+		id         VARCHAR PRIMARY KEY,
+		provider   VARCHAR NOT NULL,
+		location   VARCHAR NOT NULL,
+		fetched_at TIMESTAMP,
+		licence    VARCHAR NOT NULL,
+		note       VARCHAR NOT NULL,
+		updated_at TIMESTAMP NOT NULL
+	);
+	CREATE TABLE entities (
+		id       VARCHAR PRIMARY KEY,
+		kind     VARCHAR NOT NULL,
+		name     VARCHAR NOT NULL,
+		symbol   VARCHAR NOT NULL,
+		category VARCHAR NOT NULL,
+		parent   VARCHAR NOT NULL
+	);
+	CREATE TABLE entity_chains (
+		entity_id VARCHAR NOT NULL,
+		chain     VARCHAR NOT NULL,
+		PRIMARY KEY (entity_id, chain)
+	);
+	CREATE TABLE entity_tags (
+		entity_id VARCHAR NOT NULL,
+		tag       VARCHAR NOT NULL,
+		PRIMARY KEY (entity_id, tag)
+	);
+	CREATE TABLE entity_attrs (
+		entity_id VARCHAR NOT NULL,
+		key       VARCHAR NOT NULL,
+		value     VARCHAR NOT NULL,
+		PRIMARY KEY (entity_id, key)
+	);
+	CREATE TABLE observations (
+		entity_id VARCHAR NOT NULL,
+		metric    VARCHAR NOT NULL,
+		day       DATE NOT NULL,
+		value     DOUBLE NOT NULL,
+		source_id VARCHAR NOT NULL,
+		PRIMARY KEY (entity_id, metric, day, source_id)
+	);
+	CREATE TABLE ingest_log (
+		batch_seq    BIGINT NOT NULL,
+		source_id    VARCHAR NOT NULL,
+		observations BIGINT NOT NULL,
+		entities     BIGINT NOT NULL,
+		committed_at TIMESTAMP NOT NULL
+	);`,
+}
