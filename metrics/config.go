@@ -1,0 +1,95 @@
+// Package metrics computes a week's figures in the store, in SQL, and fills the report model.
+// The SQL sticks to what DuckDB and PostgreSQL both run (CTEs, FILTER, window functions), and
+// every query is bounded to the two or three days a figure compares, so a store of tens of
+// millions of rows costs little more than the bundled one.
+package metrics
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Config holds every filter and floor the report applies. The report prints it in its
+// methodology footer, so a reader can tell exactly which tokens a "top gainer" could be.
+type Config struct {
+	TopN           int     `json:"top_n"`
+	ChainMinTVL    float64 `json:"chain_min_tvl_usd"`
+	ProtocolMinTVL float64 `json:"protocol_min_tvl_usd"`
+	TokenMinVolume float64 `json:"token_min_volume_24h_usd"`
+	// Sectors are the "tracks": a token is a constituent if it carries any of the tags.
+	Sectors []SectorDef `json:"sectors"`
+	// Tag sets that exclude a token from the gainers list.
+	StableTags  []string `json:"stable_tags"`
+	WrappedTags []string `json:"wrapped_tags"`
+	MemeTags    []string `json:"meme_tags"`
+	// Price sources in order of preference; the first with two snapshots a week apart wins.
+	PriceSources []string `json:"price_sources"`
+}
+
+// SectorDef names a sector and the tags that put a token in it.
+type SectorDef struct {
+	Name string   `json:"name"`
+	Tags []string `json:"tags"`
+}
+
+// DefaultConfig is what `cryptoweekly report` uses unless flags say otherwise.
+//
+// Sector tags come from CoinMarketCap's coin tags ("cmc:"), the curated sector map
+// ("curated:"/"curated-secondary:"), CoinMarketCap's boolean sector flags ("sector:") where they
+// are reliable, and CoinGecko categories ("cg:") from live ingest. The layer-1/layer-2/defi/
+// infrastructure flags of the bundled flag file are NOT used: they mark AAVE and 1INCH as layer 1.
+func DefaultConfig() Config {
+	return Config{
+		TopN:           5,
+		ChainMinTVL:    1e9,
+		ProtocolMinTVL: 30e6,
+		TokenMinVolume: 10e6,
+		Sectors: []SectorDef{
+			{"Layer 1", []string{"cmc:layer-1", "curated:l1-smart-contract", "curated-secondary:l1-smart-contract", "curated:move-vms", "curated:dino-coins", "cg:layer-1"}},
+			{"Layer 2", []string{"cmc:layer-2", "curated:l2-scaling", "curated-secondary:l2-scaling", "cg:layer-2", "sector:layer-2-cg"}},
+			{"DeFi", []string{"cmc:defi", "curated:defi-blue-chips", "curated-secondary:defi-blue-chips", "curated:dex-tokens", "curated-secondary:dex-tokens", "curated:legacy-defi", "curated-secondary:legacy-defi", "curated:yield-aggregators", "curated-secondary:yield-aggregators", "cg:decentralized-finance-defi"}},
+			{"Meme", []string{"cmc:memes", "sector:meme", "curated:meme-coins", "curated-secondary:meme-coins", "cg:meme-token"}},
+			{"AI", []string{"cmc:ai-big-data", "sector:ai", "curated:ai/compute", "curated-secondary:ai/compute", "cg:artificial-intelligence"}},
+			{"Gaming", []string{"cmc:gaming", "sector:gaming", "curated:gaming/metaverse", "curated-secondary:gaming/metaverse", "cg:gaming"}},
+			{"RWA", []string{"cmc:real-world-assets-protocols", "cmc:tokenized-assets", "sector:rwa", "curated:rwa", "curated-secondary:rwa", "cg:real-world-assets-rwa"}},
+			{"Infrastructure", []string{"cmc:oracles", "cmc:depin", "cmc:storage", "curated:storage/infra", "curated-secondary:storage/infra", "curated:oracle-networks", "curated-secondary:oracle-networks", "cg:infrastructure"}},
+			{"Exchange", []string{"cmc:centralized-exchange-token-cex", "sector:exchange", "curated:exchange-tokens", "curated-secondary:exchange-tokens", "cg:exchange-based-tokens"}},
+		},
+		StableTags:   []string{"sector:stablecoin", "cmc:stablecoin", "cmc:fiat-stablecoin", "curated:stablecoins", "curated-secondary:stablecoins", "cg:stablecoins"},
+		WrappedTags:  []string{"cmc:wrapped-tokens", "cmc:liquid-staking-derivatives", "cmc:liquid-staking-tokens", "curated:lst/lrt", "curated-secondary:lst/lrt", "cg:wrapped-tokens", "cg:liquid-staking-tokens"},
+		MemeTags:     []string{"cmc:memes", "sector:meme", "curated:meme-coins", "curated-secondary:meme-coins", "cg:meme-token"},
+		PriceSources: []string{"coingecko-markets", "cmc-listings", "cmc-weekly-top100", "cmc-monthly-top200"},
+	}
+}
+
+// Validate rejects settings that would make the report meaningless.
+func (c Config) Validate() error {
+	if c.TopN < 1 || c.TopN > 100 {
+		return fmt.Errorf("config: top-n %d out of range 1..100", c.TopN)
+	}
+	if c.ChainMinTVL < 0 || c.ProtocolMinTVL < 0 || c.TokenMinVolume < 0 {
+		return fmt.Errorf("config: floors must not be negative")
+	}
+	return nil
+}
+
+func usd(v float64) string {
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("$%gB", v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("$%gM", v/1e6)
+	}
+	return fmt.Sprintf("$%g", v)
+}
+
+func hasAny(tags map[string]bool, set []string) string {
+	for _, t := range set {
+		if tags[t] {
+			return t
+		}
+	}
+	return ""
+}
+
+func joinTags(s []string) string { return strings.Join(s, ", ") }

@@ -1,0 +1,201 @@
+package metrics
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	cw "cryptoweekly"
+)
+
+// Sections whose coverage `weeks` reports, in report order. The first five are the core series
+// that choose the default week.
+var Sections = []string{"sentiment", "stablecoins", "defi", "chains", "prices", "protocols", "dex", "derivatives", "social"}
+
+var coreSections = Sections[:5]
+
+// Coverage is what the store holds, per section and day: the number of entities with a value.
+type Coverage struct {
+	days map[string]map[time.Time]int
+	cfg  Config
+	Last time.Time // newest day of any core section
+}
+
+// LoadCoverage reads the per-day entity counts of every section in one pass over the store.
+func LoadCoverage(ctx context.Context, db *sql.DB, cfg Config) (*Coverage, error) {
+	args := []any{}
+	for _, s := range cfg.PriceSources {
+		args = append(args, s)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT sec, day, count(DISTINCT entity_id) FROM (
+			SELECT CASE
+				WHEN entity_id = 'index:fear-greed' AND metric = 'value' THEN 'sentiment'
+				WHEN entity_id IN ('stablecoin:usdt', 'stablecoin:usdc') AND metric IN ('circulating_usd', 'market_cap') THEN 'stablecoins'
+				WHEN entity_id = 'index:defi-tvl' THEN 'defi'
+				WHEN entity_id LIKE 'chain:%' AND metric IN ('tvl', 'tvl_legacy') THEN 'chains'
+				WHEN entity_id LIKE 'protocol:%' AND metric = 'tvl' THEN 'protocols'
+				WHEN entity_id = 'index:dex-total' AND metric = 'dex_volume' THEN 'dex'
+				WHEN entity_id LIKE 'asset:%' AND metric = 'price' AND source_id IN (`+placeholders(1, len(args))+`) THEN 'prices'
+				WHEN metric = 'open_interest_usd' THEN 'derivatives'
+				WHEN entity_id LIKE 'topic:%' THEN 'social'
+			END AS sec, day, entity_id
+			FROM observations) t
+		WHERE sec IS NOT NULL GROUP BY sec, day`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: coverage: %w", err)
+	}
+	defer rows.Close()
+	c := &Coverage{days: map[string]map[time.Time]int{}, cfg: cfg}
+	for rows.Next() {
+		var sec string
+		var d time.Time
+		var n int
+		if err := rows.Scan(&sec, &d, &n); err != nil {
+			return nil, err
+		}
+		if c.days[sec] == nil {
+			c.days[sec] = map[time.Time]int{}
+		}
+		c.days[sec][cw.Day(d)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, s := range coreSections {
+		for d := range c.days[s] {
+			if d.After(c.Last) {
+				c.Last = d
+			}
+		}
+	}
+	return c, nil
+}
+
+// Status is a section's coverage of one week: "full", "partial" or "none", with a detail.
+type Status struct {
+	Level  string
+	Detail string
+}
+
+// Week returns the coverage of every section for the week ending at end.
+func (c *Coverage) Week(end time.Time) map[string]Status {
+	start := end.AddDate(0, 0, -7)
+	out := map[string]Status{}
+	for _, s := range Sections {
+		m := c.days[s]
+		n0, n1 := m[start], m[end]
+		switch s {
+		case "stablecoins":
+			out[s] = level(n0 == 2 && n1 == 2, n0 > 0 || n1 > 0, fmt.Sprintf("%d/2 coins", min(n0, n1)))
+		case "prices":
+			d1, d0 := c.snapshots(end)
+			if d1.IsZero() {
+				out[s] = Status{"none", ""}
+			} else if d0.IsZero() {
+				out[s] = Status{"partial", "one snapshot " + cw.DayString(d1)}
+			} else {
+				out[s] = Status{"full", fmt.Sprintf("%s→%s, %d tokens", cw.DayString(d0), cw.DayString(d1), min(m[d0], m[d1]))}
+			}
+		case "dex", "social":
+			k := 0
+			for d := start.AddDate(0, 0, 1); !d.After(end); d = d.AddDate(0, 0, 1) {
+				if m[d] > 0 {
+					k++
+				}
+			}
+			out[s] = level(k == 7 || (s == "social" && k > 0), k > 0, fmt.Sprintf("%d/7 days", k))
+		case "chains", "protocols", "derivatives":
+			out[s] = level(n0 > 0 && n1 > 0, n0 > 0 || n1 > 0, fmt.Sprintf("%d", min(n0, n1)))
+		default:
+			out[s] = level(n0 > 0 && n1 > 0, n0 > 0 || n1 > 0, "")
+		}
+	}
+	return out
+}
+
+func level(full, partial bool, detail string) Status {
+	switch {
+	case full:
+		return Status{"full", detail}
+	case partial:
+		return Status{"partial", detail}
+	}
+	return Status{"none", ""}
+}
+
+// snapshots finds the price snapshots the token section would use for a week ending at end.
+func (c *Coverage) snapshots(end time.Time) (d1, d0 time.Time) {
+	m := c.days["prices"]
+	for d := end; d.After(end.AddDate(0, 0, -7)); d = d.AddDate(0, 0, -1) {
+		if m[d] > 0 {
+			d1 = d
+			break
+		}
+	}
+	if d1.IsZero() {
+		return
+	}
+	for d := d1.AddDate(0, 0, -7); d.After(d1.AddDate(0, 0, -11)); d = d.AddDate(0, 0, -1) {
+		if m[d] > 0 {
+			return d1, d
+		}
+	}
+	return d1, time.Time{}
+}
+
+// DefaultWeekEnd is the latest day for which every core series (sentiment, stablecoins, DeFi TVL,
+// chain TVL, token prices) covers the whole week.
+func (c *Coverage) DefaultWeekEnd() (time.Time, error) {
+	for d := c.Last; !d.IsZero() && d.Year() >= 2017; d = d.AddDate(0, 0, -1) {
+		cov := c.Week(d)
+		ok := true
+		for _, s := range coreSections {
+			ok = ok && cov[s].Level == "full"
+		}
+		if ok {
+			return d, nil
+		}
+	}
+	var missing []string
+	for _, s := range coreSections {
+		if len(c.days[s]) == 0 {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) > 0 {
+		return time.Time{}, fmt.Errorf("no week has every core series: the store has no %s data (run `cryptoweekly import` or `cryptoweekly ingest`)", strings.Join(missing, ", "))
+	}
+	return time.Time{}, fmt.Errorf("no week in the store has every core series (sentiment, stablecoins, defi, chains, prices) at both ends; pass --week-end")
+}
+
+// Span is the first and last day of any section.
+func (c *Coverage) Span() (first, last time.Time) {
+	for _, m := range c.days {
+		for d := range m {
+			if first.IsZero() || d.Before(first) {
+				first = d
+			}
+			if d.After(last) {
+				last = d
+			}
+		}
+	}
+	return
+}
+
+// Fridays lists the Fridays from last back to first, newest first.
+func Fridays(first, last time.Time) []time.Time {
+	var out []time.Time
+	d := last
+	for d.Weekday() != time.Friday {
+		d = d.AddDate(0, 0, -1)
+	}
+	for ; !d.Before(first); d = d.AddDate(0, 0, -7) {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].After(out[j]) })
+	return out
+}
