@@ -119,7 +119,6 @@ func ParseCSV(name string, data []byte, delim rune, required ...string) (*CSVFil
 	r.ReuseRecord = false
 	f := &CSVFile{Name: name, col: map[string]int{}}
 	for {
-		line, _ := r.FieldPos(0)
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
@@ -131,7 +130,7 @@ func ParseCSV(name string, data []byte, delim rune, required ...string) (*CSVFil
 			}
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		line, _ = r.FieldPos(0)
+		line, _ := r.FieldPos(0)
 		if f.Header == nil {
 			f.Header = rec
 			for i, h := range rec {
