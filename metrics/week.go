@@ -858,7 +858,9 @@ func (w *week) derivatives() error {
 		}
 		p := pair{entity: parent, metric: "open_interest_usd", source: src, v0: f64(v0.Float64), v1: f64(v1.Float64)}
 		c := w.change(sym, "USD", p, w.start, w.end)
-		c.Note = fmt.Sprintf("%d contract(s)", n)
+		if n > 1 {
+			c.Note = fmt.Sprintf("%d contracts summed", n)
+		}
 		s.OpenInterest = append(s.OpenInterest, c)
 	}
 	if err := rows.Err(); err != nil {

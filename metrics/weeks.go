@@ -38,7 +38,7 @@ func LoadCoverage(ctx context.Context, db *sql.DB, cfg Config) (*Coverage, error
 				WHEN entity_id LIKE 'chain:%' AND metric IN ('tvl', 'tvl_legacy') THEN 'chains'
 				WHEN entity_id LIKE 'protocol:%' AND metric = 'tvl' THEN 'protocols'
 				WHEN entity_id = 'index:dex-total' AND metric = 'dex_volume' THEN 'dex'
-				WHEN entity_id LIKE 'asset:%' AND metric = 'price' AND source_id IN (`+placeholders(1, len(args))+`) THEN 'prices'
+				WHEN entity_id LIKE 'asset:%' AND metric = 'price' AND source_id IN (`+placeholders(1, len(args))+`) THEN 'prices:' || source_id
 				WHEN metric = 'open_interest_usd' THEN 'derivatives'
 				WHEN entity_id LIKE 'topic:%' THEN 'social'
 			END AS sec, day, entity_id
@@ -64,8 +64,11 @@ func LoadCoverage(ctx context.Context, db *sql.DB, cfg Config) (*Coverage, error
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, s := range coreSections {
-		for d := range c.days[s] {
+	for s, m := range c.days {
+		if !isCore(s) {
+			continue
+		}
+		for d := range m {
 			if d.After(c.Last) {
 				c.Last = d
 			}
@@ -91,13 +94,13 @@ func (c *Coverage) Week(end time.Time) map[string]Status {
 		case "stablecoins":
 			out[s] = level(n0 == 2 && n1 == 2, n0 > 0 || n1 > 0, fmt.Sprintf("%d/2 coins", min(n0, n1)))
 		case "prices":
-			d1, d0 := c.snapshots(end)
+			src, d1, d0 := c.snapshots(end)
 			if d1.IsZero() {
 				out[s] = Status{"none", ""}
 			} else if d0.IsZero() {
 				out[s] = Status{"partial", "one snapshot " + cw.DayString(d1)}
 			} else {
-				out[s] = Status{"full", fmt.Sprintf("%s→%s, %d tokens", cw.DayString(d0), cw.DayString(d1), min(m[d0], m[d1]))}
+				out[s] = Status{"full", fmt.Sprintf("%s %s→%s, %d tokens", src, cw.DayString(d0), cw.DayString(d1), min(c.priceCount(src, d0), c.priceCount(src, d1)))}
 			}
 		case "dex", "social":
 			k := 0
@@ -126,25 +129,38 @@ func level(full, partial bool, detail string) Status {
 	return Status{"none", ""}
 }
 
-// snapshots finds the price snapshots the token section would use for a week ending at end.
-func (c *Coverage) snapshots(end time.Time) (d1, d0 time.Time) {
-	m := c.days["prices"]
-	for d := end; d.After(end.AddDate(0, 0, -7)); d = d.AddDate(0, 0, -1) {
-		if m[d] > 0 {
-			d1 = d
-			break
+// snapshots finds the price snapshots the token section would use for a week ending at end: the
+// same rule as the tokens section (first price source, in order of preference, with a snapshot in
+// the week and another 7–10 days before it).
+func (c *Coverage) snapshots(end time.Time) (src string, d1, d0 time.Time) {
+	var firstD1 time.Time
+	var firstSrc string
+	for _, s := range c.cfg.PriceSources {
+		m := c.days["prices:"+s]
+		var e time.Time
+		for d := end; d.After(end.AddDate(0, 0, -7)); d = d.AddDate(0, 0, -1) {
+			if m[d] > 0 {
+				e = d
+				break
+			}
+		}
+		if e.IsZero() {
+			continue
+		}
+		if firstD1.IsZero() {
+			firstD1, firstSrc = e, s
+		}
+		for d := e.AddDate(0, 0, -7); d.After(e.AddDate(0, 0, -11)); d = d.AddDate(0, 0, -1) {
+			if m[d] > 0 {
+				return s, e, d
+			}
 		}
 	}
-	if d1.IsZero() {
-		return
-	}
-	for d := d1.AddDate(0, 0, -7); d.After(d1.AddDate(0, 0, -11)); d = d.AddDate(0, 0, -1) {
-		if m[d] > 0 {
-			return d1, d
-		}
-	}
-	return d1, time.Time{}
+	return firstSrc, firstD1, time.Time{}
 }
+
+// PriceCount is the number of priced tokens of a source on a day.
+func (c *Coverage) priceCount(src string, d time.Time) int { return c.days["prices:"+src][d] }
 
 // DefaultWeekEnd is the latest day for which every core series (sentiment, stablecoins, DeFi TVL,
 // chain TVL, token prices) covers the whole week.
@@ -161,7 +177,13 @@ func (c *Coverage) DefaultWeekEnd() (time.Time, error) {
 	}
 	var missing []string
 	for _, s := range coreSections {
-		if len(c.days[s]) == 0 {
+		n := 0
+		for k, m := range c.days {
+			if k == s || strings.HasPrefix(k, s+":") {
+				n += len(m)
+			}
+		}
+		if n == 0 {
 			missing = append(missing, s)
 		}
 	}
@@ -198,4 +220,13 @@ func Fridays(first, last time.Time) []time.Time {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].After(out[j]) })
 	return out
+}
+
+func isCore(sec string) bool {
+	for _, s := range coreSections {
+		if sec == s || strings.HasPrefix(sec, s+":") {
+			return true
+		}
+	}
+	return false
 }

@@ -235,7 +235,7 @@ func changeTable(p func(string, ...any), cs []report.Change) {
 		p("_None._\n\n")
 		return
 	}
-	p("| figure | from | to | start | end | change | % | source |\n|---|---|---|---:|---:|---:|---:|---|\n")
+	p("| figure | from | to | start | end | change | %% | source |\n|---|---|---|---:|---:|---:|---:|---|\n")
 	var foot []string
 	for _, c := range cs {
 		if c.Unavailable != "" && !c.Available() {
@@ -299,7 +299,7 @@ func tokenTable(p func(string, ...any), ts []report.Token) {
 // "<script>" or "**WIN**" must print as those characters, not as markup.
 var mdEscaper = strings.NewReplacer(
 	"\\", "\\\\", "|", "\\|", "*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]",
-	"<", "&lt;", ">", "&gt;", "&", "&amp;", "\n", " ", "\r", " ", "#", "\\#",
+	"<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ", "#", "\\#",
 )
 
 func esc(s string) string { return mdEscaper.Replace(s) }

@@ -1,0 +1,176 @@
+// Command cryptoweekly builds the weekly crypto-market research report from an embedded store.
+//
+// One file per subcommand: report.go, import.go, weeks.go, ingest.go, bundle.go.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"time"
+
+	"cryptoweekly/bundle"
+	"cryptoweekly/store/duckdb"
+)
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{"report", "compute a week and write report.md and report.json", runReport},
+	{"weeks", "list weeks with their data coverage per section", runWeeks},
+	{"import", "load the bundled dataset, or a folder of raw files, into the store", runImport},
+	{"ingest", "fetch live data from the public APIs (or replay an archive) into the store", runIngest},
+	{"bundle", "regenerate the embedded dataset from raw files (developers)", runBundle},
+}
+
+// usageError marks errors caused by how the command was called (exit code 2).
+type usageError struct{ error }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			err := c.run(ctx, args[1:], stdout, stderr)
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			}
+			fmt.Fprintf(stderr, "cryptoweekly %s: %v\n", c.name, err)
+			var ue usageError
+			if errors.As(err, &ue) {
+				return 2
+			}
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "cryptoweekly: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "cryptoweekly — the weekly crypto-market research report, reproducible from stored data.")
+	fmt.Fprintln(w, "\nUsage: cryptoweekly <command> [flags]   (cryptoweekly <command> --help for flags)\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+}
+
+// newFlags makes a FlagSet whose errors are returned, with a usage line.
+func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: cryptoweekly %s %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}
+
+// defaultDB is the store's file under the XDG data directory.
+func defaultDB() string {
+	if p := os.Getenv("CRYPTOWEEKLY_DB"); p != "" {
+		return p
+	}
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "."
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "cryptoweekly", "cryptoweekly.duckdb")
+}
+
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", defaultDB(), "store file (DuckDB); default under $XDG_DATA_HOME, or $CRYPTOWEEKLY_DB")
+}
+
+const lockWait = 60 * time.Second
+
+// openForRead opens the store read-only, first loading the embedded dataset if the store does not
+// exist yet or holds nothing, so `cryptoweekly report` works on a fresh machine.
+func openForRead(ctx context.Context, path string, stderr io.Writer) (*duckdb.Store, error) {
+	empty := true
+	if _, err := os.Stat(path); err == nil {
+		s, err := duckdb.Open(path, duckdb.Options{ReadOnly: true, LockWait: lockWait})
+		if err == nil {
+			var n int
+			err = s.DB().QueryRowContext(ctx, `SELECT count(*) FROM ingest_log`).Scan(&n)
+			if err == nil && n > 0 {
+				return s, nil
+			}
+			s.Close()
+		}
+	}
+	if empty {
+		fmt.Fprintf(stderr, "store %s is empty: loading the bundled dataset…\n", path)
+		if err := loadBundle(ctx, path, stderr); err != nil {
+			return nil, err
+		}
+	}
+	return duckdb.Open(path, duckdb.Options{ReadOnly: true, LockWait: lockWait})
+}
+
+func loadBundle(ctx context.Context, path string, stderr io.Writer) error {
+	t0 := time.Now()
+	batches, err := bundle.Load()
+	if err != nil {
+		return err
+	}
+	s, err := duckdb.Open(path, duckdb.Options{LockWait: lockWait})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	st, err := s.Apply(ctx, batches...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "loaded %d series families, %d entities, %d observations in %s\n", st.Batches, st.Entities, st.Observations, time.Since(t0).Round(time.Millisecond))
+	return nil
+}
+
+func sortedStrings(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	cw "cryptoweekly"
+	"cryptoweekly/metrics"
+)
+
+func runWeeks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("weeks", "[flags]\n\nLists weeks (ending on Fridays) with each section's coverage: full, partial (detail) or -.", stderr)
+	db := dbFlag(fs)
+	n := fs.Int("n", 12, "number of weeks to list, newest first (0: all)")
+	to := fs.String("to", "", "list weeks ending on or before this day (YYYY-MM-DD)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	store, err := openForRead(ctx, *db, stderr)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	cov, err := metrics.LoadCoverage(ctx, store.DB(), metrics.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	first, last := cov.Span()
+	if first.IsZero() {
+		return fmt.Errorf("the store holds no report data")
+	}
+	if *to != "" {
+		t, err := cw.ParseDay(*to)
+		if err != nil {
+			return usageError{fmt.Errorf("--to: %w", err)}
+		}
+		last = t
+	}
+	def, defErr := cov.DefaultWeekEnd()
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "week end\t%s\n", strings.Join(metrics.Sections, "\t"))
+	for i, d := range metrics.Fridays(first, last) {
+		if *n > 0 && i >= *n {
+			break
+		}
+		st := cov.Week(d)
+		cells := []string{cw.DayString(d)}
+		for _, s := range metrics.Sections {
+			cells = append(cells, cell(st[s]))
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	tw.Flush()
+	if defErr == nil {
+		fmt.Fprintf(stdout, "\ndefault week end (latest day every core series covers): %s (%s)\n", cw.DayString(def), def.Weekday())
+	} else {
+		fmt.Fprintf(stdout, "\n%v\n", defErr)
+	}
+	_ = time.Now
+	return nil
+}
+
+func cell(s metrics.Status) string {
+	switch s.Level {
+	case "full":
+		if s.Detail != "" {
+			return "full (" + s.Detail + ")"
+		}
+		return "full"
+	case "partial":
+		return "partial (" + s.Detail + ")"
+	}
+	return "-"
+}
