@@ -154,6 +154,10 @@ func ReadArchived(path string) (Meta, []byte, error) {
 	return m, body, nil
 }
 
+// replayedAtHeader carries the archived fetch time on replayed responses; a Client whose
+// Transport is a replay transport reports it as Response.FetchedAt.
+const replayedAtHeader = "X-Cryptoweekly-Fetched-At"
+
 // replay serves archived responses by redacted URL.
 type replay struct {
 	dir   string
@@ -258,6 +262,7 @@ func (rp *replay) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		h[http.CanonicalHeaderKey(k)] = vs
 	}
+	h.Set(replayedAtHeader, m.FetchedAt.UTC().Format(time.RFC3339Nano))
 	return &http.Response{
 		Status:        fmt.Sprintf("%d %s", m.Status, http.StatusText(m.Status)),
 		StatusCode:    m.Status,

@@ -100,9 +100,9 @@ type Request struct {
 type Response struct {
 	Status    int
 	Body      []byte
-	URL       string // redacted
-	FetchedAt time.Time
-	Archived  string // path of the archived body ("" when not archiving)
+	URL       string    // redacted
+	FetchedAt time.Time // when replaying: the archived fetch time
+	Archived  string    // path of the archived body ("" when not archiving)
 }
 
 // HTTPError is a non-2xx final status. URL is redacted; Snippet is the start of the body with
@@ -454,6 +454,13 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		c.logf("fetch %s %s (attempt %d)", r.Source, redURL, attempt+1)
 		res := c.attempt(ctx, r, u, redURL)
 		fetchedAt := c.o.Now().UTC()
+		if _, replaying := c.o.Transport.(*replay); replaying && res.header != nil {
+			// a replayed response keeps its original fetch time, so decoders that depend on
+			// "today" (partial-day bars, snapshot days) reproduce the archived run exactly
+			if t, err := time.Parse(time.RFC3339Nano, res.header.Get(replayedAtHeader)); err == nil {
+				fetchedAt = t.UTC()
+			}
+		}
 		if res.fatalErr != nil {
 			return nil, fail("%s: %s: GET %s: %v", r.Source, r.Endpoint, redURL, res.fatalErr)
 		}

@@ -563,6 +563,9 @@ func TestReplayTransport(t *testing.T) {
 	if !bytes.Equal(got.Body, last.Body) || !strings.Contains(string(got.Body), `"capture":3`) {
 		t.Errorf("replay served %s, want latest capture %s", got.Body, last.Body)
 	}
+	if !got.FetchedAt.Equal(last.FetchedAt) {
+		t.Errorf("replayed FetchedAt %s, want the archived %s", got.FetchedAt, last.FetchedAt)
+	}
 	if got.URL != last.URL {
 		t.Errorf("URL %q vs %q", got.URL, last.URL)
 	}
