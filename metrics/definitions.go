@@ -42,7 +42,7 @@ func definitionID(metric, source string) string {
 }
 
 var definitionText = map[string]string{
-	"fng.alternative.me":               "alternative.me Crypto Fear & Greed Index, 0–100, daily; zones 0–24 Extreme Fear, 25–46 Fear, 47–54 Neutral, 55–75 Greed, 76–100 Extreme Greed.",
+	"fng.alternative.me":               "alternative.me Crypto Fear & Greed Index, 0–100, daily; zones 0–25 Extreme Fear, 26–46 Fear, 47–54 Neutral, 55–75 Greed, 76–100 Extreme Greed.",
 	"fng.cmc-fear-greed":               "CoinMarketCap Fear & Greed Index, 0–100, daily.",
 	"tvl.legacy.all-chains":            "DefiLlama legacy all-chains total (api.llama.fi/charts, totalLiquidityUSD). Appears to include liquid staking and double-counted TVL; well above DefiLlama's default headline.",
 	"tvl.legacy.charts-chain":          "DefiLlama legacy per-chain total (api.llama.fi/charts/{chain}); not the v2 definition used for the other chains.",

@@ -111,10 +111,11 @@ func missing(label, unit, reason string) report.Change {
 	return report.Change{Label: label, Unit: unit, Unavailable: reason}
 }
 
-// FearGreedZone is alternative.me's classification of an index value.
+// FearGreedZone is alternative.me's classification of an index value. The boundaries are the ones
+// the API's own value_classification uses (25 is "Extreme Fear" in its history).
 func FearGreedZone(v float64) string {
 	switch {
-	case v <= 24:
+	case v <= 25:
 		return "Extreme Fear"
 	case v <= 46:
 		return "Fear"
