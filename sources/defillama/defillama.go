@@ -1,0 +1,463 @@
+// Package defillama fetches TVL, DEX volume, stablecoin supply and prices from DefiLlama's free
+// API (api.llama.fi, stablecoins.llama.fi, coins.llama.fi; no key).
+//
+// Fetch returns one Batch per endpoint family (protocols snapshot, protocol TVL histories, total
+// DeFi TVL, chain TVL, DEX volume, stablecoins) so a store commits each whole. Decoders are pure
+// functions of the body (plus the fetch time where "today" matters) and are fuzzed.
+//
+// Per-endpoint decisions (see decode.go for details):
+//   - /protocols: tvl snapshot on the fetch day; CEX and Chain rows get an entity but no tvl.
+//   - TVL histories: the 00:00 UTC point is the day's value; the final intraday point is dropped.
+//   - DEX totalDataChart: bars for the fetch day (and later) are partial and dropped.
+//   - stablecoincharts: points for the fetch day are dropped; /stablecoins snapshots only for coins
+//     whose series is not fetched.
+//   - Chain labels (old and new) go through ChainID.
+package defillama
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	cw "cryptoweekly"
+	"cryptoweekly/sources/fetch"
+)
+
+// Default hosts.
+const (
+	DefaultAPIURL         = "https://api.llama.fi"
+	DefaultStablecoinsURL = "https://stablecoins.llama.fi"
+	DefaultCoinsURL       = "https://coins.llama.fi"
+	// DefaultTopChains is how many chains (by /v2/chains TVL) get TVL and DEX histories when
+	// Options.Chains is empty.
+	DefaultTopChains = 20
+)
+
+// Options configure the connector.
+type Options struct {
+	APIURL         string   // default https://api.llama.fi
+	StablecoinsURL string   // default https://stablecoins.llama.fi
+	CoinsURL       string   // default https://coins.llama.fi
+	Protocols      []string // slugs whose /protocol/{slug} TVL history to fetch (the report's shortlist)
+	Chains         []string // chain labels (old or new) for TVL/DEX histories; default: top DefaultTopChains by TVL
+	TopChains      int      // overrides DefaultTopChains
+	Stablecoins    []string // symbols whose daily supply to fetch; default USDT, USDC
+	Logf           func(format string, args ...any)
+}
+
+// Source implements cryptoweekly.Source.
+type Source struct {
+	c *fetch.Client
+	o Options
+}
+
+// New builds the connector.
+func New(client *fetch.Client, o Options) *Source {
+	trim := func(s, def string) string {
+		if s == "" {
+			return def
+		}
+		return strings.TrimRight(s, "/")
+	}
+	o.APIURL = trim(o.APIURL, DefaultAPIURL)
+	o.StablecoinsURL = trim(o.StablecoinsURL, DefaultStablecoinsURL)
+	o.CoinsURL = trim(o.CoinsURL, DefaultCoinsURL)
+	if o.TopChains <= 0 {
+		o.TopChains = DefaultTopChains
+	}
+	if len(o.Stablecoins) == 0 {
+		o.Stablecoins = []string{"USDT", "USDC"}
+	}
+	return &Source{c: client, o: o}
+}
+
+// Name implements cryptoweekly.Source.
+func (s *Source) Name() string { return "defillama" }
+
+func (s *Source) logf(format string, args ...any) {
+	if s.o.Logf != nil {
+		s.o.Logf(format, args...)
+	}
+}
+
+func (s *Source) get(ctx context.Context, endpoint, u string) (*fetch.Response, error) {
+	return s.c.Get(ctx, fetch.Request{Source: s.Name(), Endpoint: endpoint, URL: u})
+}
+
+// family accumulates the responses and batches of one endpoint family.
+type family struct {
+	id        string
+	locations []string
+	fetchedAt time.Time
+	batches   []cw.Batch
+}
+
+func (f *family) add(r *fetch.Response, b cw.Batch) {
+	f.locations = append(f.locations, r.URL)
+	if r.FetchedAt.After(f.fetchedAt) {
+		f.fetchedAt = r.FetchedAt
+	}
+	f.batches = append(f.batches, b)
+}
+
+// merge concatenates the family's batches: entities merged by ID (later non-empty fields win,
+// attrs union), observations concatenated, then filtered by since and validated.
+func (f *family) merge(since time.Time) (cw.Batch, error) {
+	out := cw.Batch{Source: NewProvenance(f.id)}
+	out.Source.FetchedAt = f.fetchedAt
+	switch len(f.locations) {
+	case 0:
+	case 1:
+		out.Source.Location = f.locations[0]
+	default:
+		const max = 12
+		locs := f.locations
+		extra := ""
+		if len(locs) > max {
+			extra = fmt.Sprintf(" … and %d more", len(locs)-max)
+			locs = locs[:max]
+		}
+		out.Source.Location = strings.Join(locs, " ") + extra
+	}
+	idx := map[string]int{}
+	for _, b := range f.batches {
+		for _, e := range b.Entities {
+			i, ok := idx[e.ID]
+			if !ok {
+				idx[e.ID] = len(out.Entities)
+				out.Entities = append(out.Entities, e)
+				continue
+			}
+			out.Entities[i] = mergeEntity(out.Entities[i], e)
+		}
+		for _, o := range b.Observations {
+			if since.IsZero() || o.Day.After(cw.Day(since)) {
+				out.Observations = append(out.Observations, o)
+			}
+		}
+	}
+	if err := out.Validate(); err != nil {
+		return cw.Batch{}, fmt.Errorf("defillama: %w", err)
+	}
+	return out, nil
+}
+
+func mergeEntity(a, b cw.Entity) cw.Entity {
+	pick := func(x, y string) string {
+		if y != "" {
+			return y
+		}
+		return x
+	}
+	a.Name, a.Symbol, a.Category, a.Parent = pick(a.Name, b.Name), pick(a.Symbol, b.Symbol), pick(a.Category, b.Category), pick(a.Parent, b.Parent)
+	if len(b.Chains) > 0 {
+		a.Chains = b.Chains
+	}
+	if len(b.Attrs) > 0 {
+		m := make(map[string]string, len(a.Attrs)+len(b.Attrs))
+		for k, v := range a.Attrs {
+			m[k] = v
+		}
+		for k, v := range b.Attrs {
+			m[k] = v
+		}
+		a.Attrs = m
+	}
+	a.Tags = append(a.Tags, b.Tags...)
+	return a
+}
+
+// Fetch fetches every family and returns one batch per family that succeeded. If some family
+// failed, the others are still returned together with an error naming each failure (a report
+// section can then say "source unavailable" instead of the whole run failing). since filters
+// observations to days after since's UTC day (zero: full history).
+func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error) {
+	var out []cw.Batch
+	var errs []error
+	run := func(name string, fn func() (*family, error)) {
+		if ctx.Err() != nil {
+			errs = append(errs, fmt.Errorf("defillama: %s: %w", name, ctx.Err()))
+			return
+		}
+		fam, err := fn()
+		if err == nil && fam != nil {
+			var b cw.Batch
+			if b, err = fam.merge(since); err == nil {
+				out = append(out, b)
+				return
+			}
+		}
+		if err != nil {
+			s.logf("defillama: family %s failed: %v", name, err)
+			errs = append(errs, err)
+		}
+	}
+	run(ProvProtocols, func() (*family, error) { return s.fetchProtocols(ctx) })
+	if len(s.o.Protocols) > 0 {
+		run(ProvProtocolTVL, func() (*family, error) { return s.fetchProtocolTVL(ctx) })
+	}
+	run(ProvDefiTVL, func() (*family, error) { return s.fetchDefiTVL(ctx) })
+	var chains []string
+	run(ProvChainTVL, func() (*family, error) {
+		fam, cs, err := s.fetchChainTVL(ctx)
+		chains = cs
+		return fam, err
+	})
+	if chains == nil && len(s.o.Chains) > 0 {
+		chains = s.o.Chains
+	}
+	run(ProvDexVolume, func() (*family, error) { return s.fetchDex(ctx, chains) })
+	run(ProvStablecoins, func() (*family, error) { return s.fetchStablecoins(ctx) })
+	return out, errors.Join(errs...)
+}
+
+func (s *Source) fetchProtocols(ctx context.Context) (*family, error) {
+	fam := &family{id: ProvProtocols}
+	r, err := s.get(ctx, "/protocols", s.o.APIURL+"/protocols")
+	if err != nil {
+		return nil, err
+	}
+	b, err := DecodeProtocols(r.Body, r.FetchedAt)
+	if err != nil {
+		return nil, err
+	}
+	fam.add(r, b)
+	return fam, nil
+}
+
+func (s *Source) fetchProtocolTVL(ctx context.Context) (*family, error) {
+	fam := &family{id: ProvProtocolTVL}
+	for _, slug := range s.o.Protocols {
+		slug = strings.TrimSpace(slug)
+		if slug == "" {
+			continue
+		}
+		ep := "/protocol/" + slug
+		r, err := s.get(ctx, ep, s.o.APIURL+"/protocol/"+url.PathEscape(slug))
+		if err != nil {
+			return nil, err
+		}
+		b, err := DecodeProtocol(r.Body, slug)
+		if err != nil {
+			return nil, err
+		}
+		fam.add(r, b)
+	}
+	return fam, nil
+}
+
+func (s *Source) fetchDefiTVL(ctx context.Context) (*family, error) {
+	fam := &family{id: ProvDefiTVL}
+	r, err := s.get(ctx, "/v2/historicalChainTvl", s.o.APIURL+"/v2/historicalChainTvl")
+	if err != nil {
+		return nil, err
+	}
+	b, err := DecodeChainTVL(r.Body, "")
+	if err != nil {
+		return nil, err
+	}
+	fam.add(r, b)
+	return fam, nil
+}
+
+// fetchChainTVL returns the family and the chain labels used (for the DEX family).
+func (s *Source) fetchChainTVL(ctx context.Context) (*family, []string, error) {
+	fam := &family{id: ProvChainTVL}
+	r, err := s.get(ctx, "/v2/chains", s.o.APIURL+"/v2/chains")
+	if err != nil {
+		return nil, nil, err
+	}
+	cb, infos, err := DecodeChains(r.Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	fam.add(r, cb)
+	var chains []string
+	if len(s.o.Chains) > 0 {
+		known := map[string]string{}
+		for _, in := range infos {
+			known[in.ID] = in.Name
+		}
+		for _, c := range s.o.Chains {
+			if n, ok := known[ChainID(c)]; ok {
+				chains = append(chains, n) // the label the per-chain routes expect
+			} else {
+				chains = append(chains, ChainName(c))
+			}
+		}
+	} else {
+		for i := 0; i < len(infos) && i < s.o.TopChains; i++ {
+			chains = append(chains, infos[i].Name)
+		}
+	}
+	for _, c := range chains {
+		ep := "/v2/historicalChainTvl/" + c
+		r, err := s.get(ctx, ep, s.o.APIURL+"/v2/historicalChainTvl/"+url.PathEscape(c))
+		if err != nil {
+			return nil, chains, err
+		}
+		b, err := DecodeChainTVL(r.Body, c)
+		if err != nil {
+			return nil, chains, err
+		}
+		fam.add(r, b)
+	}
+	return fam, chains, nil
+}
+
+const dexQuery = "?excludeTotalDataChart=false&excludeTotalDataChartBreakdown=true"
+
+func (s *Source) fetchDex(ctx context.Context, chains []string) (*family, error) {
+	fam := &family{id: ProvDexVolume}
+	r, err := s.get(ctx, "/overview/dexs", s.o.APIURL+"/overview/dexs"+dexQuery)
+	if err != nil {
+		return nil, err
+	}
+	b, info, err := DecodeDexOverview(r.Body, "", r.FetchedAt)
+	if err != nil {
+		return nil, err
+	}
+	fam.add(r, b)
+	// Only chains the overview lists have DEX data; asking for others 4xx's.
+	avail := map[string]string{}
+	for _, c := range info.AllChains {
+		avail[ChainID(c)] = c
+	}
+	for _, c := range chains {
+		label, ok := avail[ChainID(c)]
+		if !ok {
+			s.logf("defillama: no DEX volume for chain %q (not in allChains); skipped", c)
+			continue
+		}
+		ep := "/overview/dexs/" + label
+		r, err := s.get(ctx, ep, s.o.APIURL+"/overview/dexs/"+url.PathEscape(label)+dexQuery)
+		if err != nil {
+			return nil, err
+		}
+		b, _, err := DecodeDexOverview(r.Body, label, r.FetchedAt)
+		if err != nil {
+			return nil, err
+		}
+		fam.add(r, b)
+	}
+	return fam, nil
+}
+
+func (s *Source) fetchStablecoins(ctx context.Context) (*family, error) {
+	fam := &family{id: ProvStablecoins}
+	r, err := s.get(ctx, "/stablecoins", s.o.StablecoinsURL+"/stablecoins?includePrices=true")
+	if err != nil {
+		return nil, err
+	}
+	snap, infos, err := DecodeStablecoins(r.Body, r.FetchedAt)
+	if err != nil {
+		return nil, err
+	}
+	bySym := map[string]StablecoinInfo{}
+	for _, in := range infos {
+		bySym[cw.NormKey(in.Symbol)] = in
+	}
+	var picked []StablecoinInfo
+	withSeries := map[string]bool{}
+	for _, sym := range s.o.Stablecoins {
+		in, ok := bySym[cw.NormKey(sym)]
+		if !ok {
+			return nil, derr("/stablecoins", "peggedAssets", "stablecoin %q not listed", sym)
+		}
+		picked = append(picked, in)
+		withSeries[StablecoinEntityID(in.Symbol)] = true
+	}
+	// snapshot only where no daily series is fetched: the two would disagree on the fetch day
+	kept := snap.Observations[:0]
+	for _, o := range snap.Observations {
+		if !withSeries[o.Entity] {
+			kept = append(kept, o)
+		}
+	}
+	snap.Observations = kept
+	fam.add(r, snap)
+
+	r, err = s.get(ctx, "/stablecoincharts/all", s.o.StablecoinsURL+"/stablecoincharts/all")
+	if err != nil {
+		return nil, err
+	}
+	b, err := DecodeStablecoinChart(r.Body, "", "", r.FetchedAt)
+	if err != nil {
+		return nil, err
+	}
+	fam.add(r, b)
+	for _, in := range picked {
+		ep := "/stablecoincharts/all?stablecoin=" + in.ID
+		r, err := s.get(ctx, ep, s.o.StablecoinsURL+"/stablecoincharts/all?stablecoin="+url.QueryEscape(in.ID))
+		if err != nil {
+			return nil, err
+		}
+		b, err := DecodeStablecoinChart(r.Body, in.ID, in.Symbol, r.FetchedAt)
+		if err != nil {
+			return nil, err
+		}
+		fam.add(r, b)
+	}
+	return fam, nil
+}
+
+// PriceHistory fetches daily USD prices for CoinGecko ids ("chainlink", or "coingecko:chainlink")
+// from coins.llama.fi/chart, for days after since (zero: the last 365 days) up to yesterday, in
+// one batch (provenance defillama-coins). Ids are requested in groups of 10.
+func (s *Source) PriceHistory(ctx context.Context, ids []string, since time.Time) (cw.Batch, error) {
+	now := time.Now().UTC()
+	start := cw.Day(now).AddDate(0, 0, -365)
+	if !since.IsZero() {
+		start = cw.Day(since).AddDate(0, 0, 1)
+	}
+	span := int(cw.Day(now).Sub(start).Hours()/24) + 1
+	if span < 1 {
+		return cw.Batch{Source: NewProvenance(ProvCoins)}, nil
+	}
+	var keys []string
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if !strings.Contains(id, ":") {
+			id = "coingecko:" + id
+		}
+		keys = append(keys, id)
+	}
+	sort.Strings(keys)
+	fam := &family{id: ProvCoins}
+	for i := 0; i < len(keys); i += 10 {
+		group := keys[i:min(i+10, len(keys))]
+		path := "/chart/" + strings.Join(group, ",")
+		esc := make([]string, len(group))
+		for j, g := range group {
+			esc[j] = url.PathEscape(g)
+		}
+		u := s.o.CoinsURL + "/chart/" + strings.Join(esc, ",") +
+			"?start=" + strconv.FormatInt(start.Unix(), 10) + "&span=" + strconv.Itoa(span) + "&period=1d"
+		r, err := s.get(ctx, path, u)
+		if err != nil {
+			return cw.Batch{}, err
+		}
+		b, err := DecodeCoinsChart(r.Body)
+		if err != nil {
+			return cw.Batch{}, err
+		}
+		// drop today's sample (not a daily close yet)
+		kept := b.Observations[:0]
+		for _, o := range b.Observations {
+			if o.Day.Before(cw.Day(r.FetchedAt)) {
+				kept = append(kept, o)
+			}
+		}
+		b.Observations = kept
+		fam.add(r, b)
+	}
+	return fam.merge(since)
+}
