@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"cryptoweekly/report"
+	"cryptoweekly/store/duckdb"
+)
+
+const rawDir = "../../../shared/data/raw"
+
+func needRaw(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(rawDir); err != nil {
+		t.Skip("../shared/data/raw not present")
+	}
+}
+
+// readCSV is deliberately independent of the importer: the expected figures below come straight
+// from the raw files, so an importer or metrics bug cannot agree with itself.
+func readCSV(t *testing.T, rel string, delim rune) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(rawDir, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
+	r.Comma = delim
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// lookup returns column `val` of the row whose columns match keys (column index → value).
+func lookup(t *testing.T, recs [][]string, keys map[int]string, val int) float64 {
+	t.Helper()
+	for _, r := range recs[1:] {
+		ok := true
+		for c, v := range keys {
+			ok = ok && strings.HasPrefix(r[c], v)
+		}
+		if ok {
+			s := strings.NewReplacer("$", "", ",", "").Replace(r[val])
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatalf("%v: %v", keys, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("no row %v", keys)
+	return 0
+}
+
+func col(t *testing.T, recs [][]string, name string) int {
+	for i, h := range recs[0] {
+		if h == name {
+			return i
+		}
+	}
+	t.Fatalf("no column %s", name)
+	return -1
+}
+
+func near(t *testing.T, what string, got *float64, want float64) {
+	t.Helper()
+	if got == nil {
+		t.Errorf("%s: unavailable, want %v", what, want)
+		return
+	}
+	if math.Abs(*got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+		t.Errorf("%s = %v, want %v", what, *got, want)
+	}
+}
+
+func runCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// TestReportWeek20241213 runs the whole path — embedded bundle → DuckDB → metrics → Markdown and
+// JSON — and checks the figures against values read independently from the raw files.
+func TestReportWeek20241213(t *testing.T) {
+	needRaw(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cw.duckdb")
+	out, errs, code := runCLI(t, "report", "--db", db, "--week-end", "2024-12-13", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, filepath.Join(dir, "2024-12-13", "report.md")) {
+		t.Fatalf("output does not name the report: %q", out)
+	}
+	var r report.Report
+	b, err := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+
+	fng := readCSV(t, "alternativeme-fng-MuLancer/fear_and_greed_index_2.csv", ',')
+	near(t, "F&G start", r.Sentiment.Index.Start, lookup(t, fng, map[int]string{0: "2024-12-06"}, 1))
+	near(t, "F&G end", r.Sentiment.Index.End, lookup(t, fng, map[int]string{0: "2024-12-13"}, 1))
+	if *r.Sentiment.Index.Start != 72 || *r.Sentiment.Index.End != 76 || r.Sentiment.EndZone != "Extreme Greed" {
+		t.Errorf("F&G %v → %v (%s)", *r.Sentiment.Index.Start, *r.Sentiment.Index.End, r.Sentiment.EndZone)
+	}
+	if r.Sentiment.Max == nil || r.Sentiment.Max.Value != 83 || r.Sentiment.Min.Value != 74 {
+		t.Errorf("F&G min/max = %+v %+v, want 74 and 83", r.Sentiment.Min, r.Sentiment.Max)
+	}
+
+	st := readCSV(t, "defillama-stablecoins-pairie-koh/Raw-Data All Stablecoin Supplies.csv", ',')
+	for i, coin := range []string{"USDT", "USDC"} {
+		c := r.Stablecoins.Coins[i]
+		v0 := lookup(t, st, map[int]string{1: "2024-12-06"}, col(t, st, coin))
+		v1 := lookup(t, st, map[int]string{1: "2024-12-13"}, col(t, st, coin))
+		near(t, coin+" start", c.Start, v0)
+		near(t, coin+" end", c.End, v1)
+		near(t, coin+" net flow", c.Abs, v1-v0)
+	}
+	if s := report.USD(*r.Stablecoins.Coins[1].Start) + "→" + report.USD(*r.Stablecoins.Coins[1].End); s != "$40.20B→$41.52B" {
+		t.Errorf("USDC = %s", s)
+	}
+	tot := readCSV(t, "defillama-totals-dylanlayden/stablecoin_supply.csv", ',')
+	near(t, "stablecoin total end", r.Stablecoins.Total.End, lookup(t, tot, map[int]string{0: "2024-12-13"}, 1))
+	tvl := readCSV(t, "defillama-totals-dylanlayden/defi_tvl.csv", ',')
+	near(t, "DeFi TVL start", r.DeFi.TotalTVL.Start, lookup(t, tvl, map[int]string{0: "2024-12-06"}, 1))
+	near(t, "DeFi TVL end", r.DeFi.TotalTVL.End, lookup(t, tvl, map[int]string{0: "2024-12-13"}, 1))
+	if r.DeFi.TotalTVL.Definition != "tvl.legacy.all-chains" {
+		t.Errorf("DeFi TVL definition = %s", r.DeFi.TotalTVL.Definition)
+	}
+
+	// Chains: growth ranking recomputed from the raw long file plus the Solana 12h file.
+	chains := readCSV(t, "defillama-chain-tvl-pairie-koh/chain_tvl_historical_long.csv", ',')
+	growth := map[string]float64{}
+	for _, c := range []string{"ethereum", "bsc", "arbitrum", "avalanche", "polygon", "optimism"} {
+		v0 := lookup(t, chains, map[int]string{0: "2024-12-06", 1: c}, 2)
+		v1 := lookup(t, chains, map[int]string{0: "2024-12-13", 1: c}, 2)
+		if c == "ethereum" {
+			for _, ch := range r.Chains.All {
+				if ch.Entity == "chain:ethereum" {
+					near(t, "ethereum start", ch.Start, v0)
+					near(t, "ethereum end", ch.End, v1)
+					if s := report.USD(*ch.Start) + "→" + report.USD(*ch.End); s != "$70.95B→$73.47B" {
+						t.Errorf("ethereum = %s", s)
+					}
+				}
+			}
+		}
+		if v1 >= 1e9 {
+			growth[c] = v1/v0 - 1
+		}
+	}
+	sol := readCSV(t, "defillama-charts-solana-KetchupJL/tvl.csv", ',')
+	growth["solana"] = lookup(t, sol, map[int]string{0: "2024-12-13 00"}, 1)/lookup(t, sol, map[int]string{0: "2024-12-06 00"}, 1) - 1
+	best, bestG := "", -1.0
+	for c, g := range growth {
+		if g > bestG {
+			best, bestG = c, g
+		}
+	}
+	if len(r.Chains.TopGrowth) != 5 || r.Chains.TopGrowth[0].Entity != "chain:"+best {
+		t.Errorf("top chain = %+v, want %s", r.Chains.TopGrowth, best)
+	}
+	near(t, "top chain pct", r.Chains.TopGrowth[0].Pct, bestG*100)
+	if r.Chains.Spotlight == nil || r.Chains.Spotlight.Chain.Entity != "chain:"+best {
+		t.Errorf("spotlight = %+v", r.Chains.Spotlight)
+	}
+
+	// Tokens: weekly snapshots 2024-12-02 → 2024-12-09 (latest on or before each end).
+	w := readCSV(t, "coinmarketcap-weekly-top100-frla18cz/top100_weekly_data.csv", ',')
+	b0 := lookup(t, w, map[int]string{0: "2024-12-02", 3: "BTC"}, 5)
+	b1 := lookup(t, w, map[int]string{0: "2024-12-09", 3: "BTC"}, 5)
+	if r.Tokens.From != "2024-12-02" || r.Tokens.To != "2024-12-09" || r.Tokens.BTC == nil {
+		t.Fatalf("token window %s→%s, btc %v", r.Tokens.From, r.Tokens.To, r.Tokens.BTC)
+	}
+	near(t, "BTC return", r.Tokens.BTC.Pct, (b1/b0-1)*100)
+	if len(r.Tokens.TopGainers) != 5 || len(r.Tokens.MemeGainers) == 0 {
+		t.Errorf("gainers %d, memes %d", len(r.Tokens.TopGainers), len(r.Tokens.MemeGainers))
+	}
+	for _, g := range r.Tokens.TopGainers {
+		if g.Volume24h < 10e6 || strings.HasPrefix(g.Symbol, "USD") || g.Symbol == "DOGE" || g.Symbol == "PEPE" {
+			t.Errorf("gainer %s should have been excluded", g.Symbol)
+		}
+	}
+	// Open interest: Binance BTC coin-margined perpetual.
+	oi := readCSV(t, "market-smoothbrainquant/historical_open_interest_top10_since2020_20251026_040214.csv", ',')
+	for _, c := range r.Derivatives.OpenInterest {
+		if c.Entity == "asset:btc" {
+			near(t, "BTC OI end", c.End, lookup(t, oi, map[int]string{3: "BTCUSD_PERP.A", 4: "2024-12-13"}, 9))
+		}
+	}
+	if r.DEX.Unavailable == "" || !strings.Contains(r.DEX.Unavailable, "/overview/dexs") {
+		t.Errorf("DEX should be unavailable naming the live source, got %q", r.DEX.Unavailable)
+	}
+	found := false
+	for _, e := range r.Events.Upcoming {
+		found = found || (e.Date == "2024-12-18" && e.Kind == "fomc")
+	}
+	if !found {
+		t.Errorf("FOMC 2024-12-18 missing from next week's events: %+v", r.Events.Upcoming)
+	}
+	if len(r.Overview) < 4 || len(r.Overview) > 6 {
+		t.Errorf("overview has %d bullets", len(r.Overview))
+	}
+	ids := map[string]bool{}
+	for _, s := range r.Sources {
+		ids[s.ID] = true
+		if s.Licence == "" {
+			t.Errorf("source %s has no licence note", s.ID)
+		}
+	}
+	for _, want := range []string{"alternativeme-fng", "defillama-stablecoins", "defillama-chain-tvl", "cmc-weekly-top100"} {
+		if !ids[want] {
+			t.Errorf("sources lack %s", want)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.md"))
+	for _, want := range []string{"## 1. Market sentiment", "$41.52B", "Sources and licences", "Unavailable:"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+
+	// Default week: no --week-end picks the latest day every core series covers.
+	out, errs, code = runCLI(t, "report", "--db", db, "--out", dir, "--format", "json")
+	if code != 0 || !strings.Contains(out, "2025-08-02") {
+		t.Fatalf("default week: exit %d, out %q, err %s", code, out, errs)
+	}
+}
+
+// TestImportBadInputLeavesStoreUnchanged feeds a raw folder with one malformed row and checks the
+// error names the file and line and that the store did not change.
+func TestImportBadInputLeavesStoreUnchanged(t *testing.T) {
+	needRaw(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cw.duckdb")
+	if _, errs, code := runCLI(t, "import", "--db", db); code != 0 {
+		t.Fatalf("import bundle: %s", errs)
+	}
+	countRows := func() int {
+		s, err := duckdb.Open(db, duckdb.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var n int
+		s.DB().QueryRow(`SELECT count(*) + sum(value) FROM observations WHERE source_id = 'alternativeme-fng'`).Scan(&n)
+		return n
+	}
+	before := countRows()
+	src, err := os.ReadFile(filepath.Join(rawDir, "alternativeme-fng-MuLancer/fear_and_greed_index_2.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, from, to, want string }{
+		{"NaN value", "2024-12-13T00:00:00Z,76,", "2024-12-13T00:00:00Z,NaN,", "fear_and_greed_index_2.csv:"},
+		{"malformed row", "2024-12-13T00:00:00Z,76,Extreme Greed", "2024-12-13T00:00:00Z,76", "fear_and_greed_index_2.csv:"},
+		{"duplicate day", "2024-12-12T00:00:00Z,83,", "2024-12-13T00:00:00Z,83,", "duplicate"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bad := filepath.Join(t.TempDir(), "raw")
+			os.MkdirAll(filepath.Join(bad, "alternativeme-fng-MuLancer"), 0o755)
+			mod := strings.Replace(string(src), c.from, c.to, 1)
+			if mod == string(src) {
+				t.Fatal("fixture edit did not apply")
+			}
+			// Make the rest of the file a fresh value so a partial write would show.
+			mod = strings.ReplaceAll(mod, ",18,Extreme Fear", ",19,Extreme Fear")
+			os.WriteFile(filepath.Join(bad, "alternativeme-fng-MuLancer", "fear_and_greed_index_2.csv"), []byte(mod), 0o644)
+			_, errs, code := runCLI(t, "import", "--db", db, bad)
+			if code == 0 || !strings.Contains(errs, c.want) || !strings.Contains(errs, "nothing was written") {
+				t.Fatalf("exit %d, stderr %q; want an error naming %q", code, errs, c.want)
+			}
+			if after := countRows(); after != before {
+				t.Fatalf("store changed: %d → %d", before, after)
+			}
+		})
+	}
+}
+
+func TestCLIUsageErrors(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"nope"}, 2, "unknown command"},
+		{[]string{"report", "--week-end", "13/12/2024", "--db", filepath.Join(t.TempDir(), "x.duckdb")}, 2, "--week-end"},
+		{[]string{"report", "--format", "pdf"}, 2, "unknown format"},
+		{[]string{"report", "--top-n", "0"}, 2, "top-n"},
+		{[]string{"import", "--db", filepath.Join(t.TempDir(), "x.duckdb"), "/does/not/exist"}, 2, "not a folder"},
+		{[]string{"report", "--help"}, 0, "-week-end string"},
+	}
+	for _, c := range cases {
+		_, errs, code := runCLI(t, c.args...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+}
