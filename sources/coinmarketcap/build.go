@@ -1,0 +1,134 @@
+package coinmarketcap
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	cw "cryptoweekly"
+)
+
+// IDs assigns asset IDs: the first coin of a symbol (feed rows in CMC rank order) owns
+// "asset:<symbol>", later ones get "asset:<symbol>-<cmc id>".
+type IDs struct {
+	byCMC map[string]string
+	used  map[string]bool
+}
+
+// NewIDs returns an empty assigner.
+func NewIDs() *IDs { return &IDs{byCMC: map[string]string{}, used: map[string]bool{}} }
+
+// Assign returns the entity ID of a coin.
+func (a *IDs) Assign(symbol, cmcID string) string {
+	if id, ok := a.byCMC[cmcID]; ok {
+		return id
+	}
+	key := cw.NormKey(symbol)
+	if key == "" {
+		key = "cmc-" + cw.NormKey(cmcID)
+	}
+	id := cw.EntityID(cw.KindAsset, key)
+	if a.used[id] {
+		id = cw.EntityID(cw.KindAsset, key+"-"+cmcID)
+		for n := 2; a.used[id]; n++ {
+			id = cw.EntityID(cw.KindAsset, key+"-"+cmcID+"-"+strconv.Itoa(n))
+		}
+	}
+	a.used[id] = true
+	a.byCMC[cmcID] = id
+	return id
+}
+
+// ListingsBatch turns listings (already in ID-assignment order, see SortListings) into a batch
+// on the fetch day.
+func ListingsBatch(prov cw.Provenance, rows []Listing, at time.Time) cw.Batch {
+	b := cw.Batch{Source: prov}
+	day := cw.Day(at)
+	ids := NewIDs()
+	for _, l := range rows {
+		id := ids.Assign(string(l.Symbol), string(l.ID))
+		var tags []string
+		seen := map[string]bool{}
+		for _, t := range l.Tags {
+			tag := "cmc:" + cw.NormKey(t)
+			if tag != "cmc:" && !seen[tag] {
+				seen[tag] = true
+				tags = append(tags, tag)
+			}
+		}
+		sort.Strings(tags)
+		attrs := map[string]string{"cmc_id": string(l.ID)}
+		if l.Slug != "" {
+			attrs["cmc_slug"] = string(l.Slug)
+		}
+		b.Entities = append(b.Entities, cw.Entity{ID: id, Kind: cw.KindAsset, Name: string(l.Name), Symbol: strings.ToUpper(string(l.Symbol)), Tags: tags, Attrs: attrs})
+		q := l.USD
+		for _, m := range []struct {
+			name string
+			v    Num
+			ok   func(float64) bool
+		}{
+			{"price", q.Price, func(v float64) bool { return v >= 0 }},
+			{"market_cap", q.MarketCap, func(v float64) bool { return v > 0 }},
+			{"volume_24h", q.Volume24h, func(v float64) bool { return v >= 0 }},
+			{"circulating_supply", l.Circulating, func(v float64) bool { return v >= 0 }},
+			{"rank", l.Rank, func(v float64) bool { return v >= 1 }},
+			{"pct_change_7d", q.Pct7d, func(v float64) bool { return v >= -100 }},
+			{"pct_change_24h", q.Pct24h, func(v float64) bool { return v >= -100 }},
+		} {
+			if m.v.Valid && m.ok(m.v.Value) {
+				b.Observations = append(b.Observations, cw.Observation{Entity: id, Metric: m.name, Day: day, Value: m.v.Value, Source: prov.ID})
+			}
+		}
+	}
+	return b
+}
+
+// FearGreedBatch builds the index:fear-greed-cmc batch: one value per UTC day from hist (see
+// DailyFearGreed), plus latest when its day is missing; days before since are dropped.
+func FearGreedBatch(prov cw.Provenance, hist []FearGreedPoint, latest FearGreedPoint, since time.Time) cw.Batch {
+	pts := DailyFearGreed(hist)
+	have := map[time.Time]bool{}
+	for _, p := range pts {
+		have[p.Time] = true
+	}
+	if !latest.Time.IsZero() && !have[dayOf(latest.Time)] {
+		l := latest
+		l.Time = dayOf(l.Time)
+		pts = append(pts, l)
+	}
+	attrs := map[string]string{}
+	if !latest.Time.IsZero() {
+		attrs["latest_classification"] = latest.Classification
+		attrs["latest_update_time"] = latest.Time.UTC().Format(time.RFC3339)
+		attrs["latest_value"] = strconv.FormatFloat(latest.Value, 'f', -1, 64)
+	}
+	b := cw.Batch{Source: prov, Entities: []cw.Entity{{ID: FearGreedEntity, Kind: cw.KindIndex, Name: "CMC Crypto Fear & Greed Index", Attrs: attrs}}}
+	for _, p := range pts {
+		if !since.IsZero() && p.Time.Before(cw.Day(since)) {
+			continue
+		}
+		b.Observations = append(b.Observations, cw.Observation{Entity: FearGreedEntity, Metric: "value", Day: p.Time, Value: p.Value, Source: prov.ID})
+	}
+	sort.Slice(b.Observations, func(i, j int) bool { return b.Observations[i].Day.Before(b.Observations[j].Day) })
+	return b
+}
+
+func joinNotes(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, " ")
+}
+
+func skippedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d malformed rows skipped.", n)
+}
