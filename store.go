@@ -37,3 +37,15 @@ type Coverage struct {
 	First    time.Time
 	Last     time.Time
 }
+
+// IngestRun is the outcome of one source's ingest run.
+type IngestRun struct {
+	Source     string    `json:"source"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Since      time.Time `json:"since"`  // zero: full history
+	Status     string    `json:"status"` // ok, partial (some families failed), failed
+	Batches    int       `json:"batches"`
+	Rows       int       `json:"rows"`
+	Error      string    `json:"error,omitempty"`
+}

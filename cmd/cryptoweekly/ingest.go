@@ -2,14 +2,453 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	cw "cryptoweekly"
+	"cryptoweekly/sources/alternativeme"
+	"cryptoweekly/sources/coingecko"
+	"cryptoweekly/sources/coinmarketcap"
+	"cryptoweekly/sources/defillama"
+	"cryptoweekly/sources/fetch"
+	"cryptoweekly/store/duckdb"
 )
 
+// Config is the optional config file ($XDG_CONFIG_HOME/cryptoweekly/config.json). Keys may also
+// come from the environment, which wins. Keys are never printed, logged or archived.
+type Config struct {
+	Keys struct {
+		CoinGeckoDemo string `json:"coingecko_demo"`
+		CoinGeckoPro  string `json:"coingecko_pro"`
+		CoinMarketCap string `json:"coinmarketcap"`
+		LunarCrush    string `json:"lunarcrush"`
+	} `json:"keys"`
+	Feeds     []string `json:"feeds"`     // RSS/Atom feeds for the regulatory/news watch
+	Protocols []string `json:"protocols"` // DefiLlama slugs whose TVL history to fetch
+	Chains    []string `json:"chains"`    // chains whose TVL/DEX history to fetch (default: top by TVL)
+}
+
+func defaultConfigPath() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "cryptoweekly", "config.json")
+}
+
+func loadConfig(path string, explicit bool) (Config, error) {
+	var c Config
+	b, err := os.ReadFile(path)
+	switch {
+	case err != nil && !explicit && errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return c, fmt.Errorf("config: %w", err)
+	default:
+		if err := json.Unmarshal(b, &c); err != nil {
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	env := func(dst *string, name string) {
+		if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	env(&c.Keys.CoinGeckoDemo, "COINGECKO_DEMO_API_KEY")
+	env(&c.Keys.CoinGeckoPro, "COINGECKO_PRO_API_KEY")
+	env(&c.Keys.CoinMarketCap, "CMC_PRO_API_KEY")
+	env(&c.Keys.LunarCrush, "LUNARCRUSH_API_KEY")
+	return c, nil
+}
+
+// ingestOptions is everything one ingest run needs; tests build it directly.
+type ingestOptions struct {
+	db       string
+	sources  []string
+	since    time.Time
+	full     bool
+	replay   string
+	archive  string
+	cfg      Config
+	baseURLs map[string]string // source → base URL override (tests)
+	client   fetch.Options
+	progress bool
+}
+
+var allSources = []string{"alternativeme", "defillama", "coingecko", "coinmarketcap"}
+
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("ingest", "[flags]", stderr)
+	fs := newFlags("ingest", "[flags]\n\nFetches the report's series from the public APIs into the store. Each source's data is\ncommitted in one transaction; a failing source is reported and the others go on. Every\nresponse is archived (gzip) so `--replay DIR` can rebuild the store with no network.\nKeys: COINGECKO_DEMO_API_KEY / COINGECKO_PRO_API_KEY, CMC_PRO_API_KEY, LUNARCRUSH_API_KEY\nor the config file; keyed sources are skipped without a key.", stderr)
+	db := dbFlag(fs)
+	srcs := fs.String("sources", strings.Join(allSources, ","), "comma-separated sources to run")
+	since := fs.String("since", "", "fetch days after this day (YYYY-MM-DD) instead of resuming after the last run")
+	full := fs.Bool("full", false, "fetch the full history (backfill)")
+	replay := fs.String("replay", "", "rebuild from an archive folder instead of the network")
+	archive := fs.String("archive", "", "archive folder (default: <store folder>/archive)")
+	cfgPath := fs.String("config", "", "config file (default "+defaultConfigPath()+")")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return fmt.Errorf("not wired yet")
+	o := ingestOptions{db: *db, full: *full, replay: *replay, archive: *archive}
+	cfg, err := loadConfig(firstNonEmpty(*cfgPath, defaultConfigPath()), *cfgPath != "")
+	if err != nil {
+		return usageError{err}
+	}
+	o.cfg = cfg
+	for _, s := range strings.Split(*srcs, ",") {
+		s = strings.TrimSpace(s)
+		if !contains(allSources, s) {
+			return usageError{fmt.Errorf("--sources: unknown source %q (have %s)", s, strings.Join(allSources, ", "))}
+		}
+		o.sources = append(o.sources, s)
+	}
+	if *since != "" {
+		if o.since, err = cw.ParseDay(*since); err != nil {
+			return usageError{fmt.Errorf("--since: %w", err)}
+		}
+	}
+	if o.archive == "" {
+		o.archive = filepath.Join(filepath.Dir(*db), "archive")
+	}
+	if st, err := os.Stderr.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+		o.progress = stderr == os.Stderr
+	}
+	results, err := ingest(ctx, o, stderr)
+	if err != nil {
+		return err
+	}
+	printSummary(stdout, results)
+	var failed []string
+	for _, r := range results {
+		if r.Status != "ok" && r.Status != "skipped" {
+			failed = append(failed, r.Source)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%s did not complete (see the summary; the other sources were committed)", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// result is one source's line in the summary.
+type result struct {
+	cw.IngestRun
+	Requests int
+	Note     string
+}
+
+// ingest runs the sources concurrently (they hit different hosts), then commits each source's
+// batches in its own transaction. The store is opened read-write only for those commits, so a
+// report reading the store is blocked for seconds, not for the whole download.
+func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, error) {
+	counter := &countingTransport{base: o.client.Transport, counts: map[string]int{}}
+	if o.replay != "" {
+		rt, err := fetch.NewReplayTransport(o.replay)
+		if err != nil {
+			return nil, fmt.Errorf("--replay: %w", err)
+		}
+		counter.base = rt
+	}
+	copts := o.client
+	copts.Transport = counter
+	if o.replay == "" {
+		copts.ArchiveDir = o.archive
+	}
+	if o.replay != "" {
+		copts.MaxRetries = -1 // an archive answers the same every time
+	}
+	logMu := sync.Mutex{}
+	logf := func(format string, args ...any) {
+		if o.progress {
+			return
+		}
+		logMu.Lock()
+		defer logMu.Unlock()
+		fmt.Fprintf(stderr, time.Now().UTC().Format("15:04:05 ")+format+"\n", args...)
+	}
+	copts.Logf = logf
+	client := fetch.New(copts)
+
+	// Resume points, read before any download so no lock is held while fetching.
+	resume := map[string]time.Time{}
+	if _, err := os.Stat(o.db); err == nil && !o.full && o.since.IsZero() {
+		s, err := duckdb.Open(o.db, duckdb.Options{ReadOnly: true, LockWait: lockWait})
+		if err == nil {
+			runs, _ := s.LastRuns(ctx)
+			for _, r := range runs {
+				if r.Status == "ok" || r.Status == "partial" {
+					// Re-fetch the last day: its bar was partial when it was fetched.
+					resume[r.Source] = cw.Day(r.FinishedAt).AddDate(0, 0, -2)
+				}
+			}
+			s.Close()
+		}
+	}
+
+	var p *mpb.Progress
+	if o.progress {
+		p = mpb.NewWithContext(ctx, mpb.WithOutput(stderr), mpb.WithWidth(40))
+	}
+	results := make([]result, len(o.sources))
+	var wg sync.WaitGroup
+	batches := make([][]cw.Batch, len(o.sources))
+	for i, name := range o.sources {
+		results[i].Source = name
+		src, note, err := buildSource(name, client, o)
+		if err != nil {
+			results[i].Status, results[i].Error = "failed", err.Error()
+			continue
+		}
+		if src == nil {
+			results[i].Status, results[i].Note = "skipped", note
+			continue
+		}
+		since := o.since
+		if since.IsZero() && !o.full {
+			since = resume[name]
+		}
+		results[i].Since = since
+		var bar *mpb.Bar
+		if p != nil {
+			bar = p.New(0, mpb.SpinnerStyle(), mpb.PrependDecorators(decor.Name(name, decor.WC{W: 15, C: decor.DindentRight})),
+				mpb.AppendDecorators(decor.CurrentNoUnit("%d requests"), decor.Elapsed(decor.ET_STYLE_GO, decor.WC{W: 6})))
+			counter.onRequest(hostsOf(name, o), func() { bar.Increment() })
+		}
+		wg.Add(1)
+		go func(i int, src cw.Source, bar *mpb.Bar) {
+			defer wg.Done()
+			results[i].StartedAt = time.Now().UTC()
+			logf("%s: fetching (since %s)", src.Name(), sinceText(results[i].Since))
+			bs, err := src.Fetch(ctx, results[i].Since)
+			batches[i] = bs
+			if err != nil {
+				results[i].Error = err.Error()
+			}
+			if bar != nil {
+				bar.SetTotal(-1, true)
+			}
+		}(i, src, bar)
+	}
+	wg.Wait()
+	if p != nil {
+		p.Wait()
+	}
+	for i := range results {
+		r := &results[i]
+		if r.Status == "skipped" || (r.Status == "failed" && r.StartedAt.IsZero()) {
+			continue
+		}
+		r.Requests = counter.count(hostsOf(r.Source, o))
+		if len(batches[i]) > 0 {
+			st, err := commit(ctx, o.db, batches[i])
+			if err != nil {
+				r.Error = strings.TrimSpace(r.Error + "; " + err.Error())
+				r.Status = "failed"
+			} else {
+				r.Batches, r.Rows = st.Batches, st.Observations
+			}
+		}
+		switch {
+		case r.Status == "failed":
+		case r.Error == "" && len(batches[i]) > 0:
+			r.Status = "ok"
+		case r.Error == "":
+			r.Status, r.Error = "failed", "no data returned"
+		case r.Batches > 0:
+			r.Status = "partial"
+		default:
+			r.Status = "failed"
+		}
+		r.FinishedAt = time.Now().UTC()
+		if err := recordRun(ctx, o.db, r.IngestRun); err != nil {
+			return results, err
+		}
+		logf("%s: %s, %d rows", r.Source, r.Status, r.Rows)
+	}
+	return results, nil
+}
+
+func commit(ctx context.Context, db string, bs []cw.Batch) (cw.ApplyStats, error) {
+	s, err := duckdb.Open(db, duckdb.Options{LockWait: lockWait})
+	if err != nil {
+		return cw.ApplyStats{}, err
+	}
+	defer s.Close()
+	return s.Apply(ctx, bs...)
+}
+
+func recordRun(ctx context.Context, db string, r cw.IngestRun) error {
+	s, err := duckdb.Open(db, duckdb.Options{LockWait: lockWait})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.RecordRun(ctx, r)
+}
+
+// buildSource makes a connector, or nil with a note when a keyed source has no key.
+func buildSource(name string, c *fetch.Client, o ingestOptions) (cw.Source, string, error) {
+	base := o.baseURLs[name]
+	switch name {
+	case "alternativeme":
+		var opts []alternativeme.Option
+		if base != "" {
+			opts = append(opts, alternativeme.WithBaseURL(base))
+		}
+		return alternativeme.New(c, opts...), "", nil
+	case "defillama":
+		d := defillama.Options{Protocols: o.cfg.Protocols, Chains: o.cfg.Chains}
+		if base != "" {
+			d.APIURL, d.StablecoinsURL, d.CoinsURL = base, base, base
+		}
+		return defillama.New(c, d), "", nil
+	case "coingecko":
+		s, err := coingecko.New(c, coingecko.Options{BaseURL: base, DemoKey: o.cfg.Keys.CoinGeckoDemo, ProKey: o.cfg.Keys.CoinGeckoPro})
+		if err != nil {
+			return nil, "", err
+		}
+		return s, "", nil
+	case "coinmarketcap":
+		if o.cfg.Keys.CoinMarketCap == "" {
+			return nil, "no key (CMC_PRO_API_KEY)", nil
+		}
+		s, err := coinmarketcap.New(c, coinmarketcap.Options{BaseURL: base, Key: o.cfg.Keys.CoinMarketCap})
+		if err != nil {
+			return nil, "", err
+		}
+		return s, "", nil
+	}
+	return nil, "", fmt.Errorf("unknown source %q", name)
+}
+
+// hostsOf lists the hosts a source talks to, for request counting.
+func hostsOf(name string, o ingestOptions) []string {
+	if b := o.baseURLs[name]; b != "" {
+		return []string{hostOf(b)}
+	}
+	switch name {
+	case "alternativeme":
+		return []string{"api.alternative.me"}
+	case "defillama":
+		return []string{"api.llama.fi", "stablecoins.llama.fi", "coins.llama.fi"}
+	case "coingecko":
+		return []string{"api.coingecko.com", "pro-api.coingecko.com"}
+	case "coinmarketcap":
+		return []string{"pro-api.coinmarketcap.com"}
+	}
+	return nil
+}
+
+func hostOf(u string) string {
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	h, _, _ := strings.Cut(u, "/")
+	return h
+}
+
+// countingTransport counts requests per host and drives the progress bars.
+type countingTransport struct {
+	base   http.RoundTripper
+	mu     sync.Mutex
+	counts map[string]int
+	hooks  []hook
+}
+
+type hook struct {
+	hosts []string
+	f     func()
+}
+
+func (t *countingTransport) onRequest(hosts []string, f func()) {
+	t.mu.Lock()
+	t.hooks = append(t.hooks, hook{hosts, f})
+	t.mu.Unlock()
+}
+
+func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.mu.Lock()
+	t.counts[r.URL.Host]++
+	var fs []func()
+	for _, h := range t.hooks {
+		if contains(h.hosts, r.URL.Host) {
+			fs = append(fs, h.f)
+		}
+	}
+	t.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(r)
+}
+
+func (t *countingTransport) count(hosts []string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, h := range hosts {
+		n += t.counts[h]
+	}
+	return n
+}
+
+func printSummary(w io.Writer, rs []result) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Source < rs[j].Source })
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "source\tstatus\tsince\trequests\tbatches\trows\ttime\terrors")
+	for _, r := range rs {
+		d := ""
+		if !r.FinishedAt.IsZero() {
+			d = r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond).String()
+		}
+		e := r.Error
+		if r.Note != "" {
+			e = r.Note
+		}
+		if len(e) > 160 {
+			e = e[:157] + "..."
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", r.Source, r.Status, sinceText(r.Since), r.Requests, r.Batches, r.Rows, d, strings.ReplaceAll(e, "\n", " "))
+	}
+	tw.Flush()
+}
+
+func sinceText(t time.Time) string {
+	if t.IsZero() {
+		return "full"
+	}
+	return cw.DayString(t)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func firstNonEmpty(a ...string) string {
+	for _, s := range a {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }

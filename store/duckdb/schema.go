@@ -55,4 +55,16 @@ var migrations = []string{
 		entities     BIGINT NOT NULL,
 		committed_at TIMESTAMP NOT NULL
 	);`,
+	// 2: one row per source per ingest run, so the next run knows where to resume and the report
+	// can say why a section is empty ("defillama failed on 2026-11-20: HTTP 503").
+	`CREATE TABLE ingest_runs (
+		source      VARCHAR NOT NULL,
+		started_at  TIMESTAMP NOT NULL,
+		finished_at TIMESTAMP NOT NULL,
+		since       DATE,
+		status      VARCHAR NOT NULL,
+		batches     BIGINT NOT NULL,
+		rows        BIGINT NOT NULL,
+		error       VARCHAR NOT NULL
+	);`,
 }
