@@ -397,6 +397,9 @@ func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return base.RoundTrip(r)
 }
 
+// Replaying forwards the replay mark of the wrapped transport.
+func (t *countingTransport) Replaying() bool { return fetch.IsReplay(t.base) }
+
 func (t *countingTransport) count(hosts []string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -287,3 +287,16 @@ func sameURL(a, b string) bool {
 	}
 	return ua.Query().Encode() == ub.Query().Encode()
 }
+
+// Replayer is implemented by transports that serve archived responses, including wrappers around
+// the replay transport (a request counter, say), so the client keeps archived fetch times.
+type Replayer interface{ Replaying() bool }
+
+// Replaying marks the replay transport.
+func (rp *replay) Replaying() bool { return true }
+
+// IsReplay reports whether rt serves archived responses.
+func IsReplay(rt http.RoundTripper) bool {
+	r, ok := rt.(Replayer)
+	return ok && r.Replaying()
+}

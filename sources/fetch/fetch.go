@@ -454,7 +454,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		c.logf("fetch %s %s (attempt %d)", r.Source, redURL, attempt+1)
 		res := c.attempt(ctx, r, u, redURL)
 		fetchedAt := c.o.Now().UTC()
-		if _, replaying := c.o.Transport.(*replay); replaying && res.header != nil {
+		if IsReplay(c.o.Transport) && res.header != nil {
 			// a replayed response keeps its original fetch time, so decoders that depend on
 			// "today" (partial-day bars, snapshot days) reproduce the archived run exactly
 			if t, err := time.Parse(time.RFC3339Nano, res.header.Get(replayedAtHeader)); err == nil {
