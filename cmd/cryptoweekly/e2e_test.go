@@ -6,6 +6,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -312,5 +314,39 @@ func TestCLIUsageErrors(t *testing.T) {
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errs, c.code, c.want)
 		}
+	}
+}
+
+// TestReportICS merges a user's iCalendar file and URL into next week's events.
+func TestReportICS(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cw.duckdb")
+	ics := "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;TZID=America/New_York:20241217T100000\r\nSUMMARY:Token unlock\\, big one\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	path := filepath.Join(dir, "desk.ics")
+	os.WriteFile(path, []byte(ics), 0o644)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(strings.ReplaceAll(strings.ReplaceAll(ics, "20241217", "20241219"), "Token unlock", "ETF deadline")))
+	}))
+	defer srv.Close()
+	_, errs, code := runCLI(t, "report", "--db", db, "--week-end", "2024-12-13", "--out", dir, "--format", "json", "--ics", path, "--ics", srv.URL+"/cal.ics")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r report.Report
+	b, _ := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.json"))
+	json.Unmarshal(b, &r)
+	var got []string
+	for _, e := range r.Events.Upcoming {
+		got = append(got, e.Date+" "+e.Time+" "+e.Title)
+	}
+	want := []string{"2024-12-17 10:00 Token unlock, big one", "2024-12-19 10:00 ETF deadline"}
+	for _, w := range want {
+		if !strings.Contains(strings.Join(got, "\n"), w) {
+			t.Errorf("upcoming %q lacks %q", got, w)
+		}
+	}
+	_, errs, code = runCLI(t, "report", "--db", db, "--week-end", "2024-12-13", "--out", dir, "--ics", filepath.Join(dir, "missing.ics"))
+	if code == 0 || !strings.Contains(errs, "missing.ics") {
+		t.Errorf("missing ics: exit %d, %s", code, errs)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"cryptoweekly/metrics"
 	"cryptoweekly/render"
 	"cryptoweekly/report"
+	"cryptoweekly/sources/fetch"
 )
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,7 +26,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	out := fs.String("out", "reports", "output folder; the report goes to <out>/<week-end>/")
 	formats := fs.String("format", "md,json", "comma-separated output formats: md, json")
 	notes := fs.String("notes", "", "analyst notes (Markdown) for the outlook (default: notes/<week-end>.md if it exists)")
-	ics := fs.String("ics", "", "extra events calendar (iCalendar .ics file) to merge with the built-in one")
+	var ics stringList
+	fs.Var(&ics, "ics", "extra events calendar to merge with the built-in one: an iCalendar file or http(s) URL (repeatable)")
 	cfg := metrics.DefaultConfig()
 	fs.IntVar(&cfg.TopN, "top-n", cfg.TopN, "length of the top lists")
 	fs.Float64Var(&cfg.ChainMinTVL, "chain-min-tvl", cfg.ChainMinTVL, "minimum chain TVL (USD) for the chain growth ranking")
@@ -68,7 +71,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	cal, err := calendar(*ics)
+	cal, err := calendar(ctx, ics, filepath.Join(filepath.Dir(*db), "archive"))
 	if err != nil {
 		return err
 	}
@@ -114,19 +117,29 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// calendar is the built-in events calendar plus an optional ICS file.
-func calendar(icsPath string) ([]report.Event, error) {
+// calendar is the built-in events calendar plus the user's iCalendar files or URLs. URLs go
+// through the same polite, archiving HTTP client as ingest.
+func calendar(ctx context.Context, extra []string, archive string) ([]report.Event, error) {
 	evs, err := events.Load()
 	if err != nil {
 		return nil, err
 	}
-	if icsPath != "" {
-		f, err := os.Open(icsPath)
-		if err != nil {
+	var client *fetch.Client
+	for _, src := range extra {
+		var body []byte
+		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+			if client == nil {
+				client = fetch.New(fetch.Options{ArchiveDir: archive})
+			}
+			resp, err := client.Get(ctx, fetch.Request{Source: "ics", Endpoint: "calendar", URL: src})
+			if err != nil {
+				return nil, fmt.Errorf("--ics: %w", err)
+			}
+			body = resp.Body
+		} else if body, err = os.ReadFile(src); err != nil {
 			return nil, fmt.Errorf("--ics: %w", err)
 		}
-		more, err := events.ParseICS(f, icsPath)
-		f.Close()
+		more, err := events.ParseICS(bytes.NewReader(body), src)
 		if err != nil {
 			return nil, err
 		}
@@ -136,8 +149,20 @@ func calendar(icsPath string) ([]report.Event, error) {
 	for _, e := range evs {
 		out = append(out, report.Event{Date: cw.DayString(e.Date), Time: e.TimeET, Kind: e.Kind, Title: e.Title, Source: e.Source})
 	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Date != out[j].Date {
+			return out[i].Date < out[j].Date
+		}
+		return out[i].Time < out[j].Time
+	})
 	return out, nil
 }
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
