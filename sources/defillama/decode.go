@@ -454,6 +454,9 @@ func DecodeChainTVL(body []byte, chain string) (cw.Batch, error) {
 	ep, prov, ent := "/v2/historicalChainTvl", ProvDefiTVL, EntityDefiTVL
 	if chain != "" {
 		ep, prov, ent = ep+"/"+chain, ProvChainTVL, ChainEntityID(chain)
+		if err := checkChainLabel(ep, chain); err != nil {
+			return cw.Batch{}, err
+		}
 	}
 	if err := topLevel(ep, body, '[', "array"); err != nil {
 		if chain != "" {
@@ -497,10 +500,13 @@ var dexChangeKeys = []string{"change_1d", "change_7d", "change_1m", "change_7dov
 // patches today's bar with yesterday's values for late adapters). change_* keys are optional.
 func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch, DexOverview, error) {
 	ep, ent := "/overview/dexs", EntityDexTotal
+	var info DexOverview
 	if chain != "" {
 		ep, ent = ep+"/"+chain, ChainEntityID(chain)
+		if err := checkChainLabel(ep, chain); err != nil {
+			return cw.Batch{}, info, err
+		}
 	}
-	var info DexOverview
 	if err := topLevel(ep, body, '{', "object"); err != nil {
 		return cw.Batch{}, info, err
 	}
@@ -607,17 +613,32 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 		if err := nonNegative(ep, f+"total24h", v); err != nil {
 			return cw.Batch{}, info, err
 		}
-		if old, dup := seen[pe.ID]; dup {
+		if old, dup := seen[pe.ID]; dup && !math.IsNaN(old) {
 			if old != v {
 				return cw.Batch{}, info, derr(ep, f+"name", "%q listed twice with different total24h (%v vs %v)", pe.Name, old, v)
 			}
 			continue
 		}
+		if _, dup := seen[pe.ID]; !dup {
+			b.Entities = append(b.Entities, pe)
+		}
 		seen[pe.ID] = v
-		b.Entities = append(b.Entities, pe)
 		b.Observations = append(b.Observations, cw.Observation{Entity: pe.ID, Metric: "dex_volume_24h", Day: day, Value: v, Source: ProvDexVolume})
 	}
 	return b, info, nil
+}
+
+// checkChainLabel rejects chain labels that cannot name an entity (found by fuzzing: a blank or
+// non-UTF-8 label produced "chain:" or "chain:\xba").
+func checkChainLabel(ep, chain string) error {
+	c, err := cleanName(chain)
+	if err != nil {
+		return derr(ep, "", "chain label: %v", err)
+	}
+	if c != chain || ChainID(c) == "" {
+		return derr(ep, "", "chain label %q is blank or has control characters", chain)
+	}
+	return nil
 }
 
 func chainLabels(raw json.RawMessage) []string {
@@ -758,7 +779,7 @@ func DecodeStablecoins(body []byte, fetchedAt time.Time) (cw.Batch, []Stablecoin
 				e.Attrs[k] = fmtFloat(v)
 			}
 		}
-		if d := flexString(a["delisted"]); d != "" || string(bytes.TrimSpace(a["delisted"])) == "true" {
+		if d := strings.ToLower(flexString(a["delisted"])); d == "true" || d == "1" || string(bytes.TrimSpace(a["delisted"])) == "true" {
 			e.Attrs["delisted"] = "true"
 		}
 		c := cand{info: StablecoinInfo{ID: id, Symbol: sym, Name: name, PegType: peg, USD: usd}, ent: e}

@@ -475,6 +475,10 @@ func TestDecoderQuirks(t *testing.T) {
 		{name: "dex bar not pair", dec: dex(""), body: `{"totalDataChart":[[1767484800]]}`, wantErr: "field totalDataChart[0]: want [time, value]"},
 		{name: "dex negative bar", dec: dex(""), body: `{"totalDataChart":[[1767484800,-1]]}`, wantErr: "totalDataChart[0][1]: negative"},
 		{name: "dex protocol total24h null", dec: dex(""), body: `{"totalDataChart":[],"protocols":[{"name":"X","total24h":null}]}`, wantN: 0},
+		{name: "dex protocol listed twice, first without volume", dec: dex(""), body: `{"totalDataChart":[],"protocols":[{"name":"X","total24h":null},{"name":"X","total24h":3}]}`,
+			want: map[string]float64{"protocol:x dex_volume_24h 2026-01-11": 3}, wantN: 1},
+		{name: "dex protocol conflicting twice", dec: dex(""), body: `{"totalDataChart":[],"protocols":[{"name":"X","total24h":1},{"name":"X","total24h":3}]}`,
+			wantErr: "field protocols[1].name"},
 		{name: "dex protocol HTML name", dec: dex(""), body: `{"totalDataChart":[],"protocols":[{"name":"<script>x</script>","total24h":"7"}]}`,
 			want: map[string]float64{"protocol:<script>x</script> dex_volume_24h 2026-01-11": 7}, wantN: 1},
 		// stablecoins
