@@ -86,6 +86,11 @@ func newAPIServer(t *testing.T) *apiServer {
 		for _, rt := range routes {
 			if strings.HasPrefix(r.URL.Path, rt.prefix) {
 				body := bodies[rt.file]
+				if rt.file == "defillama-protocol-slug" && r.URL.Path != "/protocol/aave-v3" {
+					// Another protocol: the same history under the slug's own name.
+					slug := strings.TrimPrefix(r.URL.Path, "/protocol/")
+					body = bytes.Replace(body, []byte(`"Aave V3"`), []byte(`"`+slug+`"`), 1)
+				}
 				if rt.file == "coingecko-coins-markets" && r.URL.Query().Get("page") != "" && r.URL.Query().Get("page") != "1" {
 					body = []byte("[]") // past the last page
 				}
@@ -116,7 +121,7 @@ func (a *apiServer) options(db, archive string) ingestOptions {
 			"defillama":     a.srv.URL,
 			"coingecko":     a.srv.URL + "/api/v3",
 		},
-		cfg:    Config{Protocols: []string{"aave"}, Chains: []string{"Ethereum", "Solana"}},
+		cfg:    Config{Chains: []string{"Ethereum", "Solana"}}, // protocols: the shortlist from /protocols
 		client: fetch.Options{Sleep: func(context.Context, time.Duration) error { return nil }, MaxRetries: 1, Timeout: 5 * time.Second},
 	}
 }

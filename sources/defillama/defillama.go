@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -47,7 +48,12 @@ type Options struct {
 	Chains         []string // chain labels (old or new) for TVL/DEX histories; default: top DefaultTopChains by TVL
 	TopChains      int      // overrides DefaultTopChains
 	Stablecoins    []string // symbols whose daily supply to fetch; default USDT, USDC
-	Logf           func(format string, args ...any)
+	// Shortlist, when Protocols is empty, picks the protocols whose history to fetch from the
+	// /protocols snapshot: those with TVL >= ShortlistMinTVL, the Shortlist largest |change_7d|
+	// plus the Shortlist largest by TVL — the candidates the weekly report can rank.
+	Shortlist       int
+	ShortlistMinTVL float64
+	Logf            func(format string, args ...any)
 }
 
 // Source implements cryptoweekly.Source.
@@ -197,9 +203,19 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			errs = append(errs, err)
 		}
 	}
-	run(ProvProtocols, func() (*family, error) { return s.fetchProtocols(ctx) })
+	var shortlist []string
+	run(ProvProtocols, func() (*family, error) {
+		fam, err := s.fetchProtocols(ctx)
+		if err == nil && len(s.o.Protocols) == 0 && s.o.Shortlist > 0 {
+			shortlist = Shortlist(fam.batches, s.o.Shortlist, s.o.ShortlistMinTVL)
+		}
+		return fam, err
+	})
 	if len(s.o.Protocols) > 0 {
-		run(ProvProtocolTVL, func() (*family, error) { return s.fetchProtocolTVL(ctx) })
+		shortlist = s.o.Protocols
+	}
+	if len(shortlist) > 0 {
+		run(ProvProtocolTVL, func() (*family, error) { return s.fetchProtocolTVL(ctx, shortlist) })
 	}
 	run(ProvDefiTVL, func() (*family, error) { return s.fetchDefiTVL(ctx) })
 	var chains []string
@@ -230,9 +246,55 @@ func (s *Source) fetchProtocols(ctx context.Context) (*family, error) {
 	return fam, nil
 }
 
-func (s *Source) fetchProtocolTVL(ctx context.Context) (*family, error) {
+// Shortlist picks protocol slugs from decoded /protocols batches: among protocols with a TVL of at
+// least minTVL, the n with the largest absolute change_7d and the n largest by TVL.
+func Shortlist(batches []cw.Batch, n int, minTVL float64) []string {
+	type cand struct {
+		slug      string
+		tvl, move float64
+	}
+	tvl := map[string]float64{}
+	for _, b := range batches {
+		for _, o := range b.Observations {
+			if o.Metric == "tvl" {
+				tvl[o.Entity] = o.Value
+			}
+		}
+	}
+	var cs []cand
+	for _, b := range batches {
+		for _, e := range b.Entities {
+			v, ok := tvl[e.ID]
+			slug := e.Attrs["slug"]
+			if !ok || v < minTVL || slug == "" {
+				continue
+			}
+			c := cand{slug: slug, tvl: v}
+			if ch, err := strconv.ParseFloat(e.Attrs["change_7d"], 64); err == nil && !math.IsNaN(ch) {
+				c.move = math.Abs(ch)
+			}
+			cs = append(cs, c)
+		}
+	}
+	pick := map[string]bool{}
+	var out []string
+	take := func(less func(a, b cand) bool) {
+		sort.SliceStable(cs, func(i, j int) bool { return less(cs[i], cs[j]) })
+		for i := 0; i < len(cs) && i < n; i++ {
+			if !pick[cs[i].slug] {
+				pick[cs[i].slug] = true
+				out = append(out, cs[i].slug)
+			}
+		}
+	}
+	take(func(a, b cand) bool { return a.move > b.move })
+	take(func(a, b cand) bool { return a.tvl > b.tvl })
+	return out
+}
+
+func (s *Source) fetchProtocolTVL(ctx context.Context, slugs []string) (*family, error) {
 	fam := &family{id: ProvProtocolTVL}
-	for _, slug := range s.o.Protocols {
+	for _, slug := range slugs {
 		slug = strings.TrimSpace(slug)
 		if slug == "" {
 			continue
