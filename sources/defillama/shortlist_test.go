@@ -17,7 +17,7 @@ func TestShortlist(t *testing.T) {
 		return cw.Observation{Entity: "protocol:" + name, Metric: "tvl", Day: day, Value: v, Source: ProvProtocols}
 	}
 	b := cw.Batch{
-		Entities: []cw.Entity{ent("big", "big", "1"), ent("mover", "mover", "-40"), ent("tiny", "tiny", "900"), ent("mid", "mid", "5"), ent("cex", "cex", "50"), ent("nochange", "nochange", "")},
+		Entities:     []cw.Entity{ent("big", "big", "1"), ent("mover", "mover", "-40"), ent("tiny", "tiny", "900"), ent("mid", "mid", "5"), ent("cex", "cex", "50"), ent("nochange", "nochange", "")},
 		Observations: []cw.Observation{obs("big", 30e9), obs("mover", 100e6), obs("tiny", 1e6), obs("mid", 2e9), obs("nochange", 5e9)},
 	}
 	cases := []struct {
@@ -25,7 +25,7 @@ func TestShortlist(t *testing.T) {
 		min  float64
 		want []string
 	}{
-		{1, 30e6, []string{"mover", "big"}},                   // largest |change| above the floor, then largest TVL
+		{1, 30e6, []string{"mover", "big"}},                    // largest |change| above the floor, then largest TVL
 		{2, 30e6, []string{"mover", "mid", "big", "nochange"}}, // the tiny protocol and the TVL-less CEX never qualify
 		{1, 0, []string{"tiny", "big"}},
 	}
