@@ -55,6 +55,7 @@ func Week(ctx context.Context, db *sql.DB, cfg Config, end time.Time, in Inputs)
 		{"derivatives", w.derivatives},
 		{"social", w.social},
 		{"events", func() error { return w.events(in.Calendar) }},
+		{"ingest health", w.ingestHealth},
 	}
 	for _, s := range steps {
 		if err := s.f(); err != nil {
@@ -539,7 +540,10 @@ func (w *week) priceWindow() (src string, d0, d1 time.Time, err error) {
 		if err != nil || d1.IsZero() {
 			continue
 		}
-		d0, err = w.snapshotDay(s, "price", d1.AddDate(0, 0, -10), d1.AddDate(0, 0, -7))
+		// The start snapshot lies 7–10 days before d1 (bounds inclusive, hence -11 exclusive), the
+		// same window Coverage.snapshots accepts, so `weeks` never calls a week full that the
+		// token section then finds no start snapshot for.
+		d0, err = w.snapshotDay(s, "price", d1.AddDate(0, 0, -11), d1.AddDate(0, 0, -7))
 		if err != nil {
 			return
 		}
@@ -794,7 +798,9 @@ func (w *week) sectors(rows []*tokenRow, src string, d0, d1 time.Time) error {
 		sec := report.Sector{Name: def.Name, Tags: def.Tags}
 		var members []*tokenRow
 		for _, t := range rows {
-			if hasAny(t.tags, def.Tags) == "" || hasAny(t.tags, w.cfg.StableTags) != "" || t.mcap0 <= 0 {
+			// A stablecoin is never a constituent, whether tagged as one or only known as one by
+			// its symbol (DefiLlama's list), the same rule the gainers list applies.
+			if hasAny(t.tags, def.Tags) == "" || hasAny(t.tags, w.cfg.StableTags) != "" || t.tags["stablecoin-entity"] || t.mcap0 <= 0 {
 				continue
 			}
 			members = append(members, t)

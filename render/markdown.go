@@ -209,6 +209,13 @@ func Markdown(out io.Writer, r *report.Report) error {
 		p("| `%s` | %s | %s | %s | %s | %s |\n", s.ID, esc(s.Provider), esc(s.Location), captured, esc(s.Licence), esc(s.Note))
 	}
 	p("\n")
+	if len(r.Ingest) > 0 {
+		p("**Last live ingest per source**\n\n| source | finished (UTC) | status | rows | error |\n|---|---|---|---:|---|\n")
+		for _, in := range r.Ingest {
+			p("| %s | %s | %s | %d | %s |\n", in.Source, in.FinishedAt.UTC().Format("2006-01-02 15:04"), in.Status, in.Rows, esc(in.Error))
+		}
+		p("\n")
+	}
 	return w.Flush()
 }
 

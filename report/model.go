@@ -57,6 +57,7 @@ type Report struct {
 	Outlook     OutlookSection     `json:"outlook"`
 	Methodology Methodology        `json:"methodology"`
 	Sources     []cw.Provenance    `json:"sources"`
+	Ingest      []cw.IngestRun     `json:"ingest,omitempty"` // the last live ingest run of each source
 }
 
 // SentimentSection: the Fear & Greed index over the week.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"cryptoweekly/metrics"
+	"cryptoweekly/report"
 	"cryptoweekly/render"
 	"cryptoweekly/sources/fetch"
 	"cryptoweekly/store/duckdb"
@@ -161,6 +162,7 @@ func reportJSON(t *testing.T, db, end string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.Ingest = nil // when each run happened is not data; the comparison is of what they stored
 	var buf bytes.Buffer
 	render.JSON(&buf, r)
 	return buf.Bytes()
@@ -270,6 +272,12 @@ func TestIngestSourceFailureIsolated(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("failed coingecko run not recorded: %+v", runs)
+	}
+	// The report names the failure where the missing data shows.
+	var r report.Report
+	json.Unmarshal(reportJSON(t, db, "2026-01-10"), &r)
+	if !strings.Contains(r.Social.Unavailable, "coingecko ingest") || !strings.Contains(r.Social.Unavailable, "500") {
+		t.Errorf("social section does not name the failed source: %q", r.Social.Unavailable)
 	}
 }
 
