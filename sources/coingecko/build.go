@@ -165,7 +165,7 @@ func MarketsBatch(prov cw.Provenance, rows []Market, ids *IDs, day time.Time, ta
 	return b
 }
 
-// ChartBatchObservations converts a market chart to daily observations of entity, keeping days
+// ChartObservations converts a market chart to daily observations of entity, keeping days
 // on or after since (zero: all) and before/at today per DailyPoints.
 func ChartObservations(prov string, entity string, c MarketChart, today, since time.Time) []cw.Observation {
 	var out []cw.Observation
