@@ -11,11 +11,10 @@ import (
 	"unicode/utf8"
 )
 
-// Num is a lenient JSON number. CoinGecko marks nearly every numeric field nullable and the
-// shapes drift, so null, a missing field, an object, an array, a boolean, a string that does not
-// parse and a non-finite value all decode to Valid=false (no observation) instead of failing the
-// whole response. Strings are parsed after removing "$", "," and spaces, which also covers the
-// "$1,234" money strings of /search/trending.
+// Num is a lenient JSON number. LunarCrush fields are nullable and their shapes drift, so null, a
+// missing field, an object, an array, a boolean, a string that does not parse and a non-finite
+// value all decode to Valid=false (no observation) instead of failing the whole response.
+// Numeric strings ("96450.12", "$1,234") are parsed.
 type Num struct {
 	Value float64
 	Valid bool
