@@ -25,6 +25,8 @@ import (
 	"cryptoweekly/sources/coinmarketcap"
 	"cryptoweekly/sources/defillama"
 	"cryptoweekly/sources/fetch"
+	"cryptoweekly/sources/lunarcrush"
+	"cryptoweekly/sources/news"
 	"cryptoweekly/store/duckdb"
 )
 
@@ -89,7 +91,7 @@ type ingestOptions struct {
 	progress bool
 }
 
-var allSources = []string{"alternativeme", "defillama", "coingecko", "coinmarketcap"}
+var allSources = []string{"alternativeme", "defillama", "coingecko", "coinmarketcap", "lunarcrush", "news"}
 
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("ingest", "[flags]\n\nFetches the report's series from the public APIs into the store. Each source's data is\ncommitted in one transaction; a failing source is reported and the others go on. Every\nresponse is archived (gzip) so `--replay DIR` can rebuild the store with no network.\nKeys: COINGECKO_DEMO_API_KEY / COINGECKO_PRO_API_KEY, CMC_PRO_API_KEY, LUNARCRUSH_API_KEY\nor the config file; keyed sources are skipped without a key.", stderr)
@@ -100,6 +102,8 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	replay := fs.String("replay", "", "rebuild from an archive folder instead of the network")
 	archive := fs.String("archive", "", "archive folder (default: <store folder>/archive)")
 	cfgPath := fs.String("config", "", "config file (default "+defaultConfigPath()+")")
+	var feeds stringList
+	fs.Var(&feeds, "feed", "RSS/Atom feed for the regulatory/news watch, added to the config's feeds (repeatable)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -108,6 +112,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{err}
 	}
+	cfg.Feeds = append(cfg.Feeds, feeds...)
 	o.cfg = cfg
 	for _, s := range strings.Split(*srcs, ",") {
 		s = strings.TrimSpace(s)
@@ -165,6 +170,10 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 	}
 	copts := o.client
 	copts.Transport = counter
+	if o.cfg.Keys.CoinGeckoDemo == "" && o.cfg.Keys.CoinGeckoPro == "" && copts.Limits == nil {
+		// Keyless CoinGecko is throttled well below the Demo tier (about 5–10 calls a minute).
+		copts.Limits = map[string]fetch.Limit{"api.coingecko.com": {Rate: 6.0 / 60, Burst: 2}}
+	}
 	if o.replay == "" {
 		copts.ArchiveDir = o.archive
 	}
@@ -333,6 +342,24 @@ func buildSource(name string, c *fetch.Client, o ingestOptions) (cw.Source, stri
 			return nil, "", err
 		}
 		return s, "", nil
+	case "lunarcrush":
+		s, err := lunarcrush.New(c, lunarcrush.Options{BaseURL: base, Key: o.cfg.Keys.LunarCrush})
+		if errors.Is(err, lunarcrush.ErrNoKey) {
+			return nil, "no key (LUNARCRUSH_API_KEY)", nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return s, "", nil
+	case "news":
+		if len(o.cfg.Feeds) == 0 {
+			return nil, "no feeds configured (--feed or config feeds)", nil
+		}
+		s, err := news.New(c, news.Options{Feeds: o.cfg.Feeds})
+		if err != nil {
+			return nil, "", err
+		}
+		return s, "", nil
 	}
 	return nil, "", fmt.Errorf("unknown source %q", name)
 }
@@ -351,6 +378,14 @@ func hostsOf(name string, o ingestOptions) []string {
 		return []string{"api.coingecko.com", "pro-api.coingecko.com"}
 	case "coinmarketcap":
 		return []string{"pro-api.coinmarketcap.com"}
+	case "lunarcrush":
+		return []string{"lunarcrush.com"}
+	case "news":
+		var hs []string
+		for _, f := range o.cfg.Feeds {
+			hs = append(hs, hostOf(f))
+		}
+		return hs
 	}
 	return nil
 }

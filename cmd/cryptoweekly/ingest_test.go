@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"cryptoweekly/metrics"
-	"cryptoweekly/report"
 	"cryptoweekly/render"
+	"cryptoweekly/report"
 	"cryptoweekly/sources/fetch"
 	"cryptoweekly/store/duckdb"
 )
@@ -351,4 +351,47 @@ func countsBySource(t *testing.T, db string) map[string]int {
 		out[f[4]]++
 	}
 	return out
+}
+
+// TestIngestNewsIntoReport: a configured feed's regulatory items reach the report's regulatory
+// list, with hostile markup in a title printed as text.
+func TestIngestNewsIntoReport(t *testing.T) {
+	feed := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Reg watch</title>
+<item><title>PBoC and regulators ban virtual-currency and RWA tokenization services &lt;script&gt;alert(1)&lt;/script&gt;</title>
+<link>https://example.org/pboc-2026</link><guid>pboc-2026</guid>
+<description>中国人民银行等部门发布通知，禁止虚拟货币和RWA代币化服务。</description>
+<pubDate>Tue, 10 Feb 2026 09:00:00 +0800</pubDate></item>
+<item><title>Exchange lists a new meme token</title><link>https://example.org/meme</link>
+<pubDate>Wed, 11 Feb 2026 12:00:00 GMT</pubDate></item>
+</channel></rss>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write([]byte(feed))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cw.duckdb")
+	o := ingestOptions{db: db, archive: filepath.Join(dir, "a"), sources: []string{"news"},
+		cfg:    Config{Feeds: []string{srv.URL + "/reg.rss"}},
+		client: fetch.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}
+	var log bytes.Buffer
+	res, err := ingest(context.Background(), o, &log)
+	if err != nil || res[0].Status != "ok" {
+		t.Fatalf("ingest: %v %+v", err, res)
+	}
+	var r report.Report
+	json.Unmarshal(reportJSON(t, db, "2026-02-13"), &r)
+	if len(r.Events.Regulatory) != 1 {
+		t.Fatalf("regulatory items = %+v", r.Events.Regulatory)
+	}
+	e := r.Events.Regulatory[0]
+	if e.Date != "2026-02-10" || !strings.Contains(e.Title, "PBoC") || e.Link != "https://example.org/pboc-2026" || !contains(e.Tags, "china") {
+		t.Errorf("item = %+v", e)
+	}
+	var md bytes.Buffer
+	render.Markdown(&md, &r)
+	if strings.Contains(md.String(), "<script>") {
+		t.Error("markdown carries a raw <script> tag from a feed title")
+	}
 }
