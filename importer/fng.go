@@ -41,23 +41,6 @@ var fngKnownGaps = map[string]bool{
 
 func init() { register(Family{Dir: fngDir, Parse: parseFearGreed}) }
 
-// fngZone returns alternative.me's classification for an index value, with the zone boundaries
-// the real file shows (see the file comment).
-func fngZone(v int) string {
-	switch {
-	case v <= 25:
-		return "Extreme Fear"
-	case v <= 46:
-		return "Fear"
-	case v <= 54:
-		return "Neutral"
-	case v <= 75:
-		return "Greed"
-	default:
-		return "Extreme Greed"
-	}
-}
-
 func fngProvenance() cw.Provenance {
 	return cw.Provenance{
 		ID:       fngSourceID,
@@ -97,7 +80,7 @@ func parseFearGreed(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			return nil, f.Err(i, "value", fmt.Errorf("value %d outside 0..100", v))
 		}
 		cls := f.Get(i, "value_classification")
-		if want := fngZone(v); cls != want {
+		if want := cw.FearGreedZone(float64(v)); cls != want {
 			return nil, f.Err(i, "value_classification", fmt.Errorf("%q disagrees with value %d (alternative.me zone %q)", cls, v, want))
 		}
 		if err := s.add(fngEntityID, fngMetric, day, float64(v), at(f.Name, f.Lines[i])); err != nil {

@@ -112,21 +112,8 @@ func missing(label, unit, reason string) report.Change {
 	return report.Change{Label: label, Unit: unit, Unavailable: reason}
 }
 
-// FearGreedZone is alternative.me's classification of an index value. The boundaries are the ones
-// the API's own value_classification uses (25 is "Extreme Fear" in its history).
-func FearGreedZone(v float64) string {
-	switch {
-	case v <= 25:
-		return "Extreme Fear"
-	case v <= 46:
-		return "Fear"
-	case v <= 54:
-		return "Neutral"
-	case v <= 75:
-		return "Greed"
-	}
-	return "Extreme Greed"
-}
+// FearGreedZone is alternative.me's classification of an index value.
+func FearGreedZone(v float64) string { return cw.FearGreedZone(v) }
 
 func (w *week) sentiment() error {
 	s := &w.r.Sentiment
