@@ -102,6 +102,8 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	replay := fs.String("replay", "", "rebuild from an archive folder instead of the network")
 	archive := fs.String("archive", "", "archive folder (default: <store folder>/archive)")
 	cfgPath := fs.String("config", "", "config file (default "+defaultConfigPath()+")")
+	var bases stringList
+	fs.Var(&bases, "base-url", "SOURCE=URL: send a source's requests to a mirror or proxy instead of the public API (repeatable)")
 	var feeds stringList
 	fs.Var(&feeds, "feed", "RSS/Atom feed for the regulatory/news watch, added to the config's feeds (repeatable)")
 	if err := parse(fs, args); err != nil {
@@ -113,6 +115,14 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{err}
 	}
 	cfg.Feeds = append(cfg.Feeds, feeds...)
+	o.baseURLs = map[string]string{}
+	for _, b := range bases {
+		name, u, ok := strings.Cut(b, "=")
+		if !ok || !contains(allSources, name) || !(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
+			return usageError{fmt.Errorf("--base-url %q: want SOURCE=http(s)://host/path with SOURCE one of %s", b, strings.Join(allSources, ", "))}
+		}
+		o.baseURLs[name] = strings.TrimRight(u, "/")
+	}
 	o.cfg = cfg
 	for _, s := range strings.Split(*srcs, ",") {
 		s = strings.TrimSpace(s)
@@ -179,6 +189,7 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 	}
 	if o.replay != "" {
 		copts.MaxRetries = -1 // an archive answers the same every time
+		copts.NoRateLimit = true
 	}
 	logMu := sync.Mutex{}
 	logf := func(format string, args ...any) {
@@ -235,14 +246,14 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 		if p != nil {
 			bar = p.New(0, mpb.SpinnerStyle(), mpb.PrependDecorators(decor.Name(name, decor.WC{W: 15, C: decor.DindentRight})),
 				mpb.AppendDecorators(decor.CurrentNoUnit("%d requests"), decor.Elapsed(decor.ET_STYLE_GO, decor.WC{W: 6})))
-			counter.onRequest(hostsOf(name, o), func() { bar.Increment() })
+			counter.onRequest(name, func() { bar.Increment() })
 		}
 		wg.Add(1)
 		go func(i int, src cw.Source, bar *mpb.Bar) {
 			defer wg.Done()
 			results[i].StartedAt = time.Now().UTC()
 			logf("%s: fetching (since %s)", src.Name(), sinceText(results[i].Since))
-			bs, err := src.Fetch(ctx, results[i].Since)
+			bs, err := src.Fetch(context.WithValue(ctx, sourceKey{}, src.Name()), results[i].Since)
 			batches[i] = bs
 			if err != nil {
 				results[i].Error = err.Error()
@@ -261,7 +272,7 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 		if r.Status == "skipped" || (r.Status == "failed" && r.StartedAt.IsZero()) {
 			continue
 		}
-		r.Requests = counter.count(hostsOf(r.Source, o))
+		r.Requests = counter.count(r.Source)
 		if len(batches[i]) > 0 {
 			st, err := commit(ctx, o.db, batches[i])
 			if err != nil {
@@ -364,68 +375,34 @@ func buildSource(name string, c *fetch.Client, o ingestOptions) (cw.Source, stri
 	return nil, "", fmt.Errorf("unknown source %q", name)
 }
 
-// hostsOf lists the hosts a source talks to, for request counting.
-func hostsOf(name string, o ingestOptions) []string {
-	if b := o.baseURLs[name]; b != "" {
-		return []string{hostOf(b)}
-	}
-	switch name {
-	case "alternativeme":
-		return []string{"api.alternative.me"}
-	case "defillama":
-		return []string{"api.llama.fi", "stablecoins.llama.fi", "coins.llama.fi"}
-	case "coingecko":
-		return []string{"api.coingecko.com", "pro-api.coingecko.com"}
-	case "coinmarketcap":
-		return []string{"pro-api.coinmarketcap.com"}
-	case "lunarcrush":
-		return []string{"lunarcrush.com"}
-	case "news":
-		var hs []string
-		for _, f := range o.cfg.Feeds {
-			hs = append(hs, hostOf(f))
-		}
-		return hs
-	}
-	return nil
-}
+// sourceKey marks a source's requests in their context, so requests are counted per source even
+// when two sources share a host (a mirror, a proxy, a replay).
+type sourceKey struct{}
 
-func hostOf(u string) string {
-	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	h, _, _ := strings.Cut(u, "/")
-	return h
-}
-
-// countingTransport counts requests per host and drives the progress bars.
+// countingTransport counts requests per source and drives the progress bars.
 type countingTransport struct {
 	base   http.RoundTripper
 	mu     sync.Mutex
 	counts map[string]int
-	hooks  []hook
+	hooks  map[string]func()
 }
 
-type hook struct {
-	hosts []string
-	f     func()
-}
-
-func (t *countingTransport) onRequest(hosts []string, f func()) {
+func (t *countingTransport) onRequest(source string, f func()) {
 	t.mu.Lock()
-	t.hooks = append(t.hooks, hook{hosts, f})
+	if t.hooks == nil {
+		t.hooks = map[string]func(){}
+	}
+	t.hooks[source] = f
 	t.mu.Unlock()
 }
 
 func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	src, _ := r.Context().Value(sourceKey{}).(string)
 	t.mu.Lock()
-	t.counts[r.URL.Host]++
-	var fs []func()
-	for _, h := range t.hooks {
-		if contains(h.hosts, r.URL.Host) {
-			fs = append(fs, h.f)
-		}
-	}
+	t.counts[src]++
+	f := t.hooks[src]
 	t.mu.Unlock()
-	for _, f := range fs {
+	if f != nil {
 		f()
 	}
 	base := t.base
@@ -438,14 +415,10 @@ func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // Replaying forwards the replay mark of the wrapped transport.
 func (t *countingTransport) Replaying() bool { return fetch.IsReplay(t.base) }
 
-func (t *countingTransport) count(hosts []string) int {
+func (t *countingTransport) count(source string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	n := 0
-	for _, h := range hosts {
-		n += t.counts[h]
-	}
-	return n
+	return t.counts[source]
 }
 
 func printSummary(w io.Writer, rs []result) {

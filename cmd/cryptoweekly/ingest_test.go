@@ -187,6 +187,11 @@ func TestIngestThenReplay(t *testing.T) {
 			t.Errorf("%s stored no rows", r.Source)
 		}
 	}
+	if keep := os.Getenv("CW_KEEP_ARCHIVE"); keep != "" {
+		// For trying the CLI by hand: cryptoweekly ingest --replay $CW_KEEP_ARCHIVE --base-url …
+		exec.Command("cp", "-r", archive, keep).Run()
+		os.WriteFile(filepath.Join(keep, "BASE_URL"), []byte(api.srv.URL), 0o644)
+	}
 	hits := api.hits.Load()
 	api.srv.Close() // replay must not touch the network
 	o := api.options(replayed, "")

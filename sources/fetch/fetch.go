@@ -83,6 +83,9 @@ type Options struct {
 	Sleep      func(ctx context.Context, d time.Duration) error // nil = real sleep honouring ctx
 	Now        func() time.Time
 	Logf       func(format string, args ...any) // may be nil
+	// NoRateLimit turns the token buckets off: for replaying an archive, where no request leaves
+	// the machine.
+	NoRateLimit bool
 }
 
 // Request is one GET.
@@ -209,6 +212,9 @@ func (c *Client) logf(format string, args ...any) {
 // Tokens may go negative (a reservation), so waiting is a single Sleep — deterministic when the
 // sleep is injected.
 func (c *Client) reserve(host string) time.Duration {
+	if c.o.NoRateLimit {
+		return 0
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	b := c.bucket[host]
