@@ -8,6 +8,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/sources/flexjson"
 )
 
 // Provenance ids of the series families this source writes.
@@ -68,7 +69,7 @@ func (a *IDs) Assign(symbol, cgID string) string {
 // CoinGecko ids (a coin can appear on two pages when ranks shift between page requests) keep
 // their first sighting.
 func SortByMarketCap(rows []Market) []Market {
-	seen := map[Str]bool{}
+	seen := map[flexjson.Str]bool{}
 	out := make([]Market, 0, len(rows))
 	for _, r := range rows {
 		if seen[r.ID] {
@@ -100,15 +101,15 @@ func SortByMarketCap(rows []Market) []Market {
 // (a value outside it is treated like null: no observation).
 func marketMetrics(m Market) []struct {
 	name string
-	v    Num
+	v    flexjson.Num
 } {
 	pct24 := m.Pct24h
 	if !pct24.Valid {
 		pct24 = m.Pct24hRaw
 	}
-	ok := func(n Num, f func(float64) bool) Num {
+	ok := func(n flexjson.Num, f func(float64) bool) flexjson.Num {
 		if n.Valid && !f(n.Value) {
-			return Num{}
+			return flexjson.Num{}
 		}
 		return n
 	}
@@ -118,7 +119,7 @@ func marketMetrics(m Market) []struct {
 	rank := func(v float64) bool { return v >= 1 }
 	return []struct {
 		name string
-		v    Num
+		v    flexjson.Num
 	}{
 		{"price", ok(m.Price, nonNeg)},
 		// CoinGecko reports 0 market cap for coins without a known circulating supply.
@@ -216,12 +217,12 @@ func TrendingBatch(prov cw.Provenance, coins []TrendingCoin, day time.Time) cw.B
 			ID: id, Kind: cw.KindTopic, Name: string(c.Name), Symbol: strings.ToUpper(string(c.Symbol)),
 			Tags: []string{"cg:trending"}, Attrs: attrs,
 		})
-		add := func(metric string, n Num) {
+		add := func(metric string, n flexjson.Num) {
 			if n.Valid && n.Value >= 0 {
 				b.Observations = append(b.Observations, cw.Observation{Entity: id, Metric: metric, Day: day, Value: n.Value, Source: prov.ID})
 			}
 		}
-		add("trend_rank", Num{float64(c.Rank), true})
+		add("trend_rank", flexjson.Num{Value: float64(c.Rank), Valid: true})
 		add("price", c.Data.Price)
 		add("market_cap", c.Data.MarketCap)
 		add("volume_24h", c.Data.TotalVolume)
@@ -240,7 +241,7 @@ func GlobalBatch(prov cw.Provenance, g Global, day time.Time) cw.Batch {
 	}}}
 	for _, m := range []struct {
 		name string
-		v    Num
+		v    flexjson.Num
 		max  float64
 	}{
 		{"total_market_cap_usd", g.TotalMarketCapUSD, 0},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/sources/flexjson"
 )
 
 // IDs assigns asset IDs: the first coin of a symbol (feed rows in CMC rank order) owns
@@ -67,7 +68,7 @@ func ListingsBatch(prov cw.Provenance, rows []Listing, at time.Time) cw.Batch {
 		q := l.USD
 		for _, m := range []struct {
 			name string
-			v    Num
+			v    flexjson.Num
 			ok   func(float64) bool
 		}{
 			{"price", q.Price, func(v float64) bool { return v >= 0 }},

@@ -7,15 +7,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"cryptoweekly/sources/flexjson"
 )
 
 // Status is the envelope every CMC response carries.
 type Status struct {
-	Timestamp    Str `json:"timestamp"`
-	ErrorCode    Str `json:"error_code"` // 0 on listings, "0" (a string) on the F&G routes
-	ErrorMessage Str `json:"error_message"`
-	CreditCount  Num `json:"credit_count"`
-	Notice       Str `json:"notice"`
+	Timestamp    flexjson.Str `json:"timestamp"`
+	ErrorCode    flexjson.Str `json:"error_code"` // 0 on listings, "0" (a string) on the F&G routes
+	ErrorMessage flexjson.Str `json:"error_message"`
+	CreditCount  flexjson.Num `json:"credit_count"`
+	Notice       flexjson.Str `json:"notice"`
 }
 
 // OK reports whether error_code is absent or zero (number or string).
@@ -56,8 +58,8 @@ func DecodeStatus(body []byte) (st Status, ok bool) {
 	if json.Unmarshal(body, &env) != nil || env.Status == nil {
 		return Status{}, false
 	}
-	env.Status.ErrorMessage = Str(CleanText(string(env.Status.ErrorMessage), 300))
-	env.Status.ErrorCode = Str(CleanText(string(env.Status.ErrorCode), 40))
+	env.Status.ErrorMessage = flexjson.Str(flexjson.CleanText(string(env.Status.ErrorMessage), 300))
+	env.Status.ErrorCode = flexjson.Str(flexjson.CleanText(string(env.Status.ErrorCode), 40))
 	return *env.Status, true
 }
 
@@ -98,8 +100,8 @@ func (t *Tags) UnmarshalJSON(b []byte) error {
 		var s string
 		if json.Unmarshal(r, &s) != nil {
 			var o struct {
-				Slug Str `json:"slug"`
-				Name Str `json:"name"`
+				Slug flexjson.Str `json:"slug"`
+				Name flexjson.Str `json:"name"`
 			}
 			if json.Unmarshal(r, &o) != nil {
 				continue
@@ -109,7 +111,7 @@ func (t *Tags) UnmarshalJSON(b []byte) error {
 				s = string(o.Name)
 			}
 		}
-		if s = CleanText(s, 100); s != "" {
+		if s = flexjson.CleanText(s, 100); s != "" {
 			*t = append(*t, s)
 		}
 	}
@@ -118,21 +120,21 @@ func (t *Tags) UnmarshalJSON(b []byte) error {
 
 // Quote is quote.USD of a listing.
 type Quote struct {
-	Price     Num `json:"price"`
-	Volume24h Num `json:"volume_24h"`
-	Pct24h    Num `json:"percent_change_24h"`
-	Pct7d     Num `json:"percent_change_7d"`
-	MarketCap Num `json:"market_cap"`
+	Price     flexjson.Num `json:"price"`
+	Volume24h flexjson.Num `json:"volume_24h"`
+	Pct24h    flexjson.Num `json:"percent_change_24h"`
+	Pct7d     flexjson.Num `json:"percent_change_7d"`
+	MarketCap flexjson.Num `json:"market_cap"`
 }
 
 // Listing is one row of /v1/cryptocurrency/listings/latest.
 type Listing struct {
-	ID          Str             `json:"id"`
-	Name        Str             `json:"name"`
-	Symbol      Str             `json:"symbol"`
-	Slug        Str             `json:"slug"`
-	Rank        Num             `json:"cmc_rank"`
-	Circulating Num             `json:"circulating_supply"`
+	ID          flexjson.Str    `json:"id"`
+	Name        flexjson.Str    `json:"name"`
+	Symbol      flexjson.Str    `json:"symbol"`
+	Slug        flexjson.Str    `json:"slug"`
+	Rank        flexjson.Num    `json:"cmc_rank"`
+	Circulating flexjson.Num    `json:"circulating_supply"`
 	Tags        Tags            `json:"tags"`
 	Quotes      json.RawMessage `json:"quote"`
 	USD         Quote           `json:"-"`
@@ -147,15 +149,15 @@ func DecodeListings(body []byte) (rows []Listing, st Status, skipped int, err er
 	if err != nil {
 		return nil, st, 0, err
 	}
-	all, skipped, err := decodeArray[Listing](data, ep+" data")
+	all, skipped, err := flexjson.DecodeArray[Listing](data, "coinmarketcap", ep+" data")
 	if err != nil {
 		return nil, st, 0, err
 	}
 	for _, l := range all {
-		l.ID = Str(CleanText(string(l.ID), 40))
-		l.Name = Str(CleanText(string(l.Name), 200))
-		l.Symbol = Str(CleanText(string(l.Symbol), 64))
-		l.Slug = Str(CleanText(string(l.Slug), 200))
+		l.ID = flexjson.Str(flexjson.CleanText(string(l.ID), 40))
+		l.Name = flexjson.Str(flexjson.CleanText(string(l.Name), 200))
+		l.Symbol = flexjson.Str(flexjson.CleanText(string(l.Symbol), 64))
+		l.Slug = flexjson.Str(flexjson.CleanText(string(l.Slug), 200))
 		if l.ID == "" {
 			skipped++
 			continue
@@ -173,7 +175,7 @@ func DecodeListings(body []byte) (rows []Listing, st Status, skipped int, err er
 // SortListings orders rows for ID assignment: cmc_rank ascending, unranked rows by market cap,
 // then the rest; stable. Repeated CMC ids keep their first sighting.
 func SortListings(rows []Listing) []Listing {
-	seen := map[Str]bool{}
+	seen := map[flexjson.Str]bool{}
 	out := make([]Listing, 0, len(rows))
 	for _, r := range rows {
 		if !seen[r.ID] {
@@ -210,8 +212,8 @@ type FearGreedPoint struct {
 type rawFG struct {
 	Timestamp      json.RawMessage `json:"timestamp"`
 	UpdateTime     json.RawMessage `json:"update_time"`
-	Value          Num             `json:"value"`
-	Classification Str             `json:"value_classification"`
+	Value          flexjson.Num    `json:"value"`
+	Classification flexjson.Str    `json:"value_classification"`
 }
 
 func (r rawFG) point() (FearGreedPoint, bool) {
@@ -219,43 +221,11 @@ func (r rawFG) point() (FearGreedPoint, bool) {
 	if len(ts) == 0 || string(ts) == "null" {
 		ts = r.UpdateTime
 	}
-	t, ok := parseTime(ts)
+	t, ok := flexjson.Time(ts) // unix s or ms (number or string) or RFC 3339, 2009..2100
 	if !ok || !r.Value.Valid || r.Value.Value < 0 || r.Value.Value > 100 {
 		return FearGreedPoint{}, false
 	}
-	return FearGreedPoint{Time: t, Value: r.Value.Value, Classification: CleanText(string(r.Classification), 40)}, true
-}
-
-var (
-	minTime = time.Date(2009, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxTime = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
-// parseTime accepts unix seconds or milliseconds (number or string) and RFC 3339 strings.
-func parseTime(b json.RawMessage) (time.Time, bool) {
-	var n Num
-	json.Unmarshal(b, &n)
-	var t time.Time
-	switch {
-	case n.Valid && n.Value >= 0 && n.Value < 1e11:
-		t = time.Unix(int64(n.Value), 0).UTC()
-	case n.Valid && n.Value >= 1e11 && n.Value < 1e14:
-		t = time.UnixMilli(int64(n.Value)).UTC()
-	default:
-		var s string
-		if json.Unmarshal(b, &s) != nil {
-			return time.Time{}, false
-		}
-		p, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
-		if err != nil {
-			return time.Time{}, false
-		}
-		t = p.UTC()
-	}
-	if t.Before(minTime) || !t.Before(maxTime) {
-		return time.Time{}, false
-	}
-	return t, true
+	return FearGreedPoint{Time: t, Value: r.Value.Value, Classification: flexjson.CleanText(string(r.Classification), 40)}, true
 }
 
 // DecodeFearGreedHistorical decodes /v3/fear-and-greed/historical. Unusable points (bad
@@ -266,7 +236,7 @@ func DecodeFearGreedHistorical(body []byte) (pts []FearGreedPoint, st Status, sk
 	if err != nil {
 		return nil, st, 0, err
 	}
-	all, skipped, err := decodeArray[rawFG](data, ep+" data")
+	all, skipped, err := flexjson.DecodeArray[rawFG](data, "coinmarketcap", ep+" data")
 	if err != nil {
 		return nil, st, 0, err
 	}

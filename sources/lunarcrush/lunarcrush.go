@@ -29,6 +29,7 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/sources/fetch"
+	"cryptoweekly/sources/flexjson"
 )
 
 // Base is the production host.
@@ -160,14 +161,14 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 func dataArray(body []byte, endpoint string) (json.RawMessage, error) {
 	var env struct {
 		Data  json.RawMessage `json:"data"`
-		Error Str             `json:"error"`
+		Error flexjson.Str    `json:"error"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, fmt.Errorf("lunarcrush: %s: body is not a JSON object: %w", endpoint, err)
 	}
 	if len(env.Data) == 0 || string(env.Data) == "null" {
 		if env.Error != "" {
-			return nil, fmt.Errorf("lunarcrush: %s: API error: %s", endpoint, CleanText(string(env.Error), 300))
+			return nil, fmt.Errorf("lunarcrush: %s: API error: %s", endpoint, flexjson.CleanText(string(env.Error), 300))
 		}
 		return nil, fmt.Errorf("lunarcrush: %s: no data array", endpoint)
 	}
@@ -176,11 +177,11 @@ func dataArray(body []byte, endpoint string) (json.RawMessage, error) {
 
 // Topic is one row of the topics list.
 type Topic struct {
-	Topic           Str `json:"topic"`
-	Title           Str `json:"title"`
-	Rank            Num `json:"topic_rank"`
-	Interactions24h Num `json:"interactions_24h"`
-	Contributors    Num `json:"num_contributors"`
+	Topic           flexjson.Str `json:"topic"`
+	Title           flexjson.Str `json:"title"`
+	Rank            flexjson.Num `json:"topic_rank"`
+	Interactions24h flexjson.Num `json:"interactions_24h"`
+	Contributors    flexjson.Num `json:"num_contributors"`
 }
 
 // DecodeTopics decodes /category/cryptocurrencies/topics/v1 (same shape as /topics/list/v1).
@@ -190,14 +191,14 @@ func DecodeTopics(body []byte) ([]Topic, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	all, skipped, err := decodeArray[Topic](data, ep+" data")
+	all, skipped, err := flexjson.DecodeArray[Topic](data, "lunarcrush", ep+" data")
 	if err != nil {
 		return nil, 0, err
 	}
 	out := all[:0]
 	for _, t := range all {
-		t.Topic = Str(CleanText(string(t.Topic), 200))
-		t.Title = Str(CleanText(string(t.Title), 200))
+		t.Topic = flexjson.Str(flexjson.CleanText(string(t.Topic), 200))
+		t.Title = flexjson.Str(flexjson.CleanText(string(t.Title), 200))
 		if cw.NormKey(string(t.Topic)) == "" {
 			skipped++
 			continue
@@ -234,15 +235,15 @@ func TopicsBatch(prov cw.Provenance, topics []Topic, at time.Time) cw.Batch {
 
 // Coin is one row of /coins/list/v2.
 type Coin struct {
-	ID              Str             `json:"id"`
-	Symbol          Str             `json:"symbol"`
-	Name            Str             `json:"name"`
-	Topic           Str             `json:"topic"`
-	MarketCapRank   Num             `json:"market_cap_rank"`
-	GalaxyScore     Num             `json:"galaxy_score"`
-	AltRank         Num             `json:"alt_rank"`
-	SocialDominance Num             `json:"social_dominance"`
-	Interactions24h Num             `json:"interactions_24h"`
+	ID              flexjson.Str    `json:"id"`
+	Symbol          flexjson.Str    `json:"symbol"`
+	Name            flexjson.Str    `json:"name"`
+	Topic           flexjson.Str    `json:"topic"`
+	MarketCapRank   flexjson.Num    `json:"market_cap_rank"`
+	GalaxyScore     flexjson.Num    `json:"galaxy_score"`
+	AltRank         flexjson.Num    `json:"alt_rank"`
+	SocialDominance flexjson.Num    `json:"social_dominance"`
+	Interactions24h flexjson.Num    `json:"interactions_24h"`
 	RawCategories   json.RawMessage `json:"categories"`
 	Categories      []string        `json:"-"`
 }
@@ -255,16 +256,16 @@ func DecodeCoins(body []byte) ([]Coin, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	all, skipped, err := decodeArray[Coin](data, ep+" data")
+	all, skipped, err := flexjson.DecodeArray[Coin](data, "lunarcrush", ep+" data")
 	if err != nil {
 		return nil, 0, err
 	}
 	out := all[:0]
 	for _, c := range all {
-		c.ID = Str(CleanText(string(c.ID), 40))
-		c.Symbol = Str(CleanText(string(c.Symbol), 64))
-		c.Name = Str(CleanText(string(c.Name), 200))
-		c.Topic = Str(CleanText(string(c.Topic), 200))
+		c.ID = flexjson.Str(flexjson.CleanText(string(c.ID), 40))
+		c.Symbol = flexjson.Str(flexjson.CleanText(string(c.Symbol), 64))
+		c.Name = flexjson.Str(flexjson.CleanText(string(c.Name), 200))
+		c.Topic = flexjson.Str(flexjson.CleanText(string(c.Topic), 200))
 		if cw.NormKey(string(c.Symbol)) == "" {
 			skipped++
 			continue
@@ -282,7 +283,7 @@ func splitCategories(b json.RawMessage) []string {
 	if json.Unmarshal(b, &s) == nil {
 		parts = strings.Split(s, ",")
 	} else {
-		var arr []Str
+		var arr []flexjson.Str
 		if json.Unmarshal(b, &arr) != nil {
 			return nil
 		}
@@ -293,7 +294,7 @@ func splitCategories(b json.RawMessage) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, p := range parts {
-		k := cw.NormKey(CleanText(p, 100))
+		k := cw.NormKey(flexjson.CleanText(p, 100))
 		if k != "" && !seen[k] {
 			seen[k] = true
 			out = append(out, k)
@@ -339,7 +340,7 @@ func CoinsBatch(prov cw.Provenance, coins []Coin, at time.Time) cw.Batch {
 }
 
 // add appends an observation when n is valid and within [lo, hi] (hi < 0: no upper bound).
-func add(b *cw.Batch, entity string, day time.Time, metric string, n Num, lo, hi float64) {
+func add(b *cw.Batch, entity string, day time.Time, metric string, n flexjson.Num, lo, hi float64) {
 	if !n.Valid || n.Value < lo || (hi >= 0 && n.Value > hi) {
 		return
 	}
@@ -347,7 +348,7 @@ func add(b *cw.Batch, entity string, day time.Time, metric string, n Num, lo, hi
 }
 
 // rankLess orders valid ranks (>= 1) ascending before missing ones.
-func rankLess(a, b Num) bool {
+func rankLess(a, b flexjson.Num) bool {
 	av, bv := a.Valid && a.Value >= 1, b.Valid && b.Value >= 1
 	if av != bv {
 		return av
