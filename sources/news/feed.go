@@ -10,8 +10,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
+
+	"cryptoweekly/sources/flexjson"
 )
 
 // Item is one feed entry as plain text.
@@ -176,27 +177,27 @@ func ParseFeed(body []byte, base string) (Feed, error) {
 				}
 			}
 			it := makeItem("", link, strings.TrimSpace(e.ID), date, "", cats, baseURL)
-			it.Title = CleanText(e.Title.plain(), 300)
+			it.Title = flexjson.CleanText(e.Title.plain(), 300)
 			it.Summary = summary
 			f.Items = append(f.Items, it)
 		}
 		return f, nil
 	}
-	return Feed{}, fmt.Errorf("not an RSS or Atom feed (root element <%s>)", CleanText(root.Local, 40))
+	return Feed{}, fmt.Errorf("not an RSS or Atom feed (root element <%s>)", flexjson.CleanText(root.Local, 40))
 }
 
 func makeItem(title, link, guid, date, summary string, cats []string, base *url.URL) Item {
 	it := Item{
-		Title:   CleanText(HTMLToText(title), 300),
+		Title:   flexjson.CleanText(HTMLToText(title), 300),
 		Link:    resolveLink(link, base),
-		GUID:    CleanText(guid, 500),
+		GUID:    flexjson.CleanText(guid, 500),
 		Summary: HTMLToText(summary),
 	}
 	if t, ok := ParseDate(date); ok {
 		it.Published = t
 	}
 	for _, c := range cats {
-		if c = CleanText(HTMLToText(c), 100); c != "" {
+		if c = flexjson.CleanText(HTMLToText(c), 100); c != "" {
 			it.Categories = append(it.Categories, c)
 		}
 	}
@@ -210,7 +211,7 @@ func looksLikeURL(s string) bool {
 
 // resolveLink returns an absolute http(s) URL, or "" for anything else (javascript:, data:, …).
 func resolveLink(link string, base *url.URL) string {
-	link = strings.TrimSpace(CleanText(link, 2000))
+	link = strings.TrimSpace(flexjson.CleanText(link, 2000))
 	if link == "" {
 		return ""
 	}
@@ -291,7 +292,7 @@ func HTMLToText(s string) string {
 	if hasTag(out) {
 		out = stripTags(out)
 	}
-	return CleanText(out, 0)
+	return flexjson.CleanText(out, 0)
 }
 
 func hasTag(s string) bool {
@@ -365,38 +366,6 @@ func stripTags(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// CleanText replaces invalid UTF-8, drops control/format characters, collapses whitespace and
-// caps the result at max runes (0: no cap).
-func CleanText(s string, max int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	n := 0
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
-			continue
-		}
-		if max > 0 && n >= max {
-			break
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-			n++
-			if max > 0 && n >= max {
-				break
-			}
-		}
-		space = false
-		b.WriteRune(r)
-		n++
-	}
-	return strings.TrimSpace(b.String())
 }
 
 // truncateRunes cuts s to at most max runes, ending with "…" when cut.

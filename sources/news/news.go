@@ -28,6 +28,7 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/sources/fetch"
+	"cryptoweekly/sources/flexjson"
 )
 
 // Licence is carried by every news provenance.
@@ -308,7 +309,7 @@ func ItemEvent(it Item, feedURL string, fetchedAt time.Time, rules []Rule, prov 
 }
 
 func providerName(title, feed string) string {
-	if t := CleanText(title, 100); t != "" {
+	if t := flexjson.CleanText(title, 100); t != "" {
 		return t
 	}
 	if u, err := url.Parse(feed); err == nil {
