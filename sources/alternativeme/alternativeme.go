@@ -117,7 +117,10 @@ func fieldErr(field string, format string, args ...any) error {
 	return fmt.Errorf("alternativeme: %s: field %s: %s", endpoint, field, fmt.Sprintf(format, args...))
 }
 
-// flexNumber accepts a JSON number or a string holding one.
+// flexNumber accepts a JSON number or a string holding one. It is deliberately stricter than
+// flexjson.Num: the index has one value per day, so a missing, null or malformed value or
+// timestamp is an error naming the field (a skipped day would silently leave a gap), and money
+// formatting ("$", ",", "%") is not accepted.
 func flexNumber(raw json.RawMessage) (float64, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
@@ -226,6 +229,8 @@ func DecodeFNG(body []byte) (cw.Batch, error) {
 }
 
 // cleanText keeps valid UTF-8 without control characters (labels are data, never markup).
+// Unlike flexjson.CleanText it drops invalid bytes instead of writing U+FFFD and keeps inner
+// whitespace as sent: the classification label is stored verbatim as an entity attribute.
 func cleanText(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	return strings.TrimSpace(strings.Map(func(r rune) rune {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
+	"cryptoweekly/sources/flexjson"
 )
 
 // DecodeError names the source, endpoint and field of a decoding failure:
@@ -43,6 +44,14 @@ func isNull(raw json.RawMessage) bool {
 }
 
 func isMissing(raw json.RawMessage) bool { return len(bytes.TrimSpace(raw)) == 0 }
+
+// Why defillama keeps its own number, time and name decoders instead of flexjson's lenient ones:
+// DefiLlama series feed TVL/volume/supply totals, where a silently dropped point changes the
+// weekly numbers. So these decoders are strict on purpose: a wrong value is an error naming the
+// endpoint and field (DecodeError) rather than "no value"; missing and null are told apart
+// (errMissing/errNull); "US$" prefixes are accepted but "%" suffixes are not; times keep their
+// fractional seconds and must fall in 2000..2100; names with invalid UTF-8 are rejected (not
+// repaired) and keep format characters. Tests pin these messages and outcomes.
 
 // flexFloat decodes a JSON number, a string holding one, or a formatted money string
 // ("$1,234.5", "1.2B" is NOT accepted: suffixes are ambiguous). Missing -> errMissing,
@@ -96,24 +105,9 @@ func flexTime(raw json.RawMessage) (time.Time, error) {
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
 }
 
-// flexString decodes a string, a number (as text) or null/missing ("").
-func flexString(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return ""
-	}
-	var s string
-	if raw[0] == '"' {
-		if json.Unmarshal(raw, &s) != nil {
-			return ""
-		}
-		return s
-	}
-	if raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9') {
-		return string(raw)
-	}
-	return ""
-}
+// flexString decodes a string, a number (as text) or null/missing (""): the same lenient rule
+// as the other connectors, so it is flexjson's.
+func flexString(raw json.RawMessage) string { return flexjson.String(raw) }
 
 // cleanName validates and normalises a display name: it must be valid UTF-8 (encoding/json turns
 // invalid bytes into U+FFFD, so that rune is rejected too), control characters are removed and
