@@ -2,46 +2,21 @@ package coingecko
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	cw "cryptoweekly"
 	"cryptoweekly/sources/flexjson"
+	"cryptoweekly/sources/sourcetest"
 )
-
-// fixture returns the "response" body of an api-shapes file (testdata/ holds copies of
-// /work/shared/api-shapes). path selects a nested wrapper, e.g. "latest".
-func fixture(t testing.TB, name string, path ...string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range path {
-		if err := json.Unmarshal(m[p], &m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r, ok := m["response"]
-	if !ok {
-		t.Fatalf("%s: no response", name)
-	}
-	return r
-}
 
 // The lenient Num/Str/CleanText rules are tested in sources/flexjson.
 
 func num(v float64) flexjson.Num { return flexjson.Num{Value: v, Valid: true} }
 
 func TestDecodeMarketsFixture(t *testing.T) {
-	rows, skipped, err := DecodeMarkets(fixture(t, "coingecko-coins-markets.json"))
+	rows, skipped, err := DecodeMarkets(sourcetest.Fixture(t, "coingecko-coins-markets.json"))
 	if err != nil || skipped != 0 || len(rows) != 2 {
 		t.Fatalf("rows=%d skipped=%d err=%v", len(rows), skipped, err)
 	}
@@ -162,7 +137,7 @@ func ms(s string) float64 {
 }
 
 func TestMarketChartFixture(t *testing.T) {
-	c, err := DecodeMarketChart(fixture(t, "coingecko-coins-id-market_chart.json"))
+	c, err := DecodeMarketChart(sourcetest.Fixture(t, "coingecko-coins-id-market_chart.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +223,7 @@ func TestDailyPoints(t *testing.T) {
 func f(v float64) string { b, _ := json.Marshal(v); return string(b) }
 
 func TestTrendingFixture(t *testing.T) {
-	coins, err := DecodeTrending(fixture(t, "coingecko-search-trending.json"))
+	coins, err := DecodeTrending(sourcetest.Fixture(t, "coingecko-search-trending.json"))
 	if err != nil || len(coins) != 1 {
 		t.Fatalf("%v %v", coins, err)
 	}
@@ -297,7 +272,7 @@ func TestTrendingFixture(t *testing.T) {
 }
 
 func TestGlobalFixture(t *testing.T) {
-	g, err := DecodeGlobal(fixture(t, "coingecko-global.json"))
+	g, err := DecodeGlobal(sourcetest.Fixture(t, "coingecko-global.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +300,7 @@ func TestGlobalFixture(t *testing.T) {
 }
 
 func TestCategoriesList(t *testing.T) {
-	list, err := DecodeCategoriesList(fixture(t, "coingecko-coins-categories-list.json"))
+	list, err := DecodeCategoriesList(sourcetest.Fixture(t, "coingecko-coins-categories-list.json"))
 	if err != nil || len(list) != 7 || list[1].ID != "meme-token" || list[1].Name != "Meme" {
 		t.Fatalf("%v %v", list, err)
 	}

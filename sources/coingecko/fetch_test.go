@@ -1,98 +1,35 @@
 package coingecko
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
-	"io/fs"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	cw "cryptoweekly"
 	"cryptoweekly/sources/fetch"
+	"cryptoweekly/sources/sourcetest"
 )
 
 const secretKey = "CG-s3cr3tK3yDoNotLeak0123456789"
 
 var fetchDay = time.Date(2026, 1, 11, 8, 30, 0, 0, time.UTC)
 
-// server replays api-shapes payloads. faults[path] are consumed one per request before the
-// normal route answers.
-type server struct {
-	t      *testing.T
-	mu     sync.Mutex
-	routes map[string]http.HandlerFunc
-	faults map[string][]http.HandlerFunc
-	hits   map[string]int
-	seen   []*http.Request
-}
+// truncated promises a full body but stops mid-row.
+var truncated = sourcetest.Truncated(`[{"id":"bitcoin","sym`)
 
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	p := strings.TrimPrefix(r.URL.Path, "/api/v3")
-	s.hits[p]++
-	s.seen = append(s.seen, r.Clone(context.Background()))
-	var h http.HandlerFunc
-	if fs := s.faults[p]; len(fs) > 0 {
-		h, s.faults[p] = fs[0], fs[1:]
-	} else {
-		h = s.routes[p]
-	}
-	s.mu.Unlock()
-	if h == nil {
-		http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
-		return
-	}
-	h(w, r)
-}
-
-func jsonBody(b []byte) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b)
-	}
-}
-
-func status(code int, body string, hdr ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		for i := 0; i+1 < len(hdr); i += 2 {
-			w.Header().Set(hdr[i], hdr[i+1])
-		}
-		w.WriteHeader(code)
-		io.WriteString(w, body)
-	}
-}
-
-func truncated(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Length", "5000")
-	w.WriteHeader(200)
-	io.WriteString(w, `[{"id":"bitcoin","sym`)
-}
-
-func hang(w http.ResponseWriter, r *http.Request) {
-	select {
-	case <-r.Context().Done():
-	case <-time.After(5 * time.Second):
-	}
-}
-
-func newServer(t *testing.T) *server {
-	s := &server{t: t, faults: map[string][]http.HandlerFunc{}, hits: map[string]int{}}
-	markets := fixture(t, "coingecko-coins-markets.json")
+func newServer(t *testing.T) *sourcetest.Server {
+	s := sourcetest.NewServer(nil)
+	s.Prefix = "/api/v3"
+	markets := sourcetest.Fixture(t, "coingecko-coins-markets.json")
 	page2 := []byte(`[
 	  {"id":"bitcoin-wormhole","symbol":"BTC","name":"Wormhole <b>Bitcoin</b>","current_price":96000,"market_cap":12000000,"market_cap_rank":900,"total_volume":null,"circulating_supply":125},
 	  {"id":"some-meme","symbol":"meme","name":"Some Meme","current_price":0.0000124,"market_cap":400000000,"market_cap_rank":181}
 	]`)
-	s.routes = map[string]http.HandlerFunc{
+	s.Routes = map[string]http.HandlerFunc{
 		"/coins/markets": func(w http.ResponseWriter, r *http.Request) {
 			q := r.URL.Query()
 			if q.Get("vs_currency") != "usd" || q.Get("order") != "market_cap_desc" || q.Get("price_change_percentage") != "24h,7d" {
@@ -100,62 +37,37 @@ func newServer(t *testing.T) *server {
 			}
 			switch cat := q.Get("category"); {
 			case cat == "meme-token":
-				jsonBody([]byte(`[{"id":"some-meme","symbol":"meme","name":"Some Meme","current_price":0.0000123,"market_cap":410000000,"market_cap_rank":180},
+				sourcetest.JSON([]byte(`[{"id":"some-meme","symbol":"meme","name":"Some Meme","current_price":0.0000123,"market_cap":410000000,"market_cap_rank":180},
 				  {"id":"tiny-meme","symbol":"tiny","name":"Tiny","current_price":"0.5","market_cap":1000,"market_cap_rank":4000}]`))(w, r)
 			case cat == "layer-1":
-				jsonBody([]byte(`[{"id":"bitcoin","symbol":"btc","name":"Bitcoin","current_price":96450.12,"market_cap":1912000000000,"market_cap_rank":1}]`))(w, r)
+				sourcetest.JSON([]byte(`[{"id":"bitcoin","symbol":"btc","name":"Bitcoin","current_price":96450.12,"market_cap":1912000000000,"market_cap_rank":1}]`))(w, r)
 			case cat != "":
-				jsonBody([]byte(`[]`))(w, r)
+				sourcetest.JSON([]byte(`[]`))(w, r)
 			case q.Get("page") == "1":
-				jsonBody(markets)(w, r)
+				sourcetest.JSON(markets)(w, r)
 			case q.Get("page") == "2":
-				jsonBody(page2)(w, r)
+				sourcetest.JSON(page2)(w, r)
 			default:
-				jsonBody([]byte(`[]`))(w, r)
+				sourcetest.JSON([]byte(`[]`))(w, r)
 			}
 		},
-		"/coins/categories/list":         jsonBody(fixture(t, "coingecko-coins-categories-list.json")),
-		"/search/trending":               jsonBody(fixture(t, "coingecko-search-trending.json")),
-		"/global":                        jsonBody(fixture(t, "coingecko-global.json")),
-		"/coins/bitcoin/market_chart":    jsonBody(fixture(t, "coingecko-coins-id-market_chart.json")),
-		"/coins/not-listed/market_chart": jsonBody(fixture(t, "coingecko-coins-id-market_chart.json")),
+		"/coins/categories/list":         sourcetest.JSON(sourcetest.Fixture(t, "coingecko-coins-categories-list.json")),
+		"/search/trending":               sourcetest.JSON(sourcetest.Fixture(t, "coingecko-search-trending.json")),
+		"/global":                        sourcetest.JSON(sourcetest.Fixture(t, "coingecko-global.json")),
+		"/coins/bitcoin/market_chart":    sourcetest.JSON(sourcetest.Fixture(t, "coingecko-coins-id-market_chart.json")),
+		"/coins/not-listed/market_chart": sourcetest.JSON(sourcetest.Fixture(t, "coingecko-coins-id-market_chart.json")),
 	}
 	return s
 }
 
-type env struct {
-	srv     *server
-	ts      *httptest.Server
-	archive string
-	sleeps  []time.Duration
-	mu      sync.Mutex
-}
+// env is the shared replay environment (sourcetest.Env) on the CoinGecko routes.
+type env struct{ *sourcetest.Env }
 
-func newEnv(t *testing.T) *env {
-	e := &env{srv: newServer(t), archive: t.TempDir()}
-	e.ts = httptest.NewServer(e.srv)
-	t.Cleanup(e.ts.Close)
-	return e
-}
-
-func (e *env) client(timeout time.Duration, retries int) *fetch.Client {
-	u, _ := url.Parse(e.ts.URL)
-	return fetch.New(fetch.Options{
-		ArchiveDir: e.archive, MaxRetries: retries, Timeout: timeout,
-		Limits: map[string]fetch.Limit{u.Host: {Rate: 0}},
-		Now:    func() time.Time { return fetchDay },
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			e.mu.Lock()
-			e.sleeps = append(e.sleeps, d)
-			e.mu.Unlock()
-			return ctx.Err()
-		},
-	})
-}
+func newEnv(t *testing.T) *env { return &env{sourcetest.NewEnv(t, newServer(t), fetchDay)} }
 
 func (e *env) source(t *testing.T, o Options) *Source {
 	t.Helper()
-	o.BaseURL = e.ts.URL + "/api/v3"
+	o.BaseURL = e.TS.URL + "/api/v3"
 	if o.DemoKey == "" && o.ProKey == "" {
 		o.DemoKey = secretKey
 	}
@@ -166,7 +78,7 @@ func (e *env) source(t *testing.T, o Options) *Source {
 		o.ChartCoins = []string{"bitcoin", "not-listed"}
 	}
 	o.Now = func() time.Time { return fetchDay }
-	s, err := New(e.client(2*time.Second, 3), o)
+	s, err := New(e.Client(2*time.Second, 3), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,22 +89,6 @@ func byProv(bs []cw.Batch) map[string]cw.Batch {
 	m := map[string]cw.Batch{}
 	for _, b := range bs {
 		m[b.Source.ID] = b
-	}
-	return m
-}
-
-func obsMap(b cw.Batch) map[string]float64 {
-	m := map[string]float64{}
-	for _, o := range b.Observations {
-		m[o.Entity+" "+o.Metric+" "+cw.DayString(o.Day)] = o.Value
-	}
-	return m
-}
-
-func entMap(b cw.Batch) map[string]cw.Entity {
-	m := map[string]cw.Entity{}
-	for _, e := range b.Entities {
-		m[e.ID] = e
 	}
 	return m
 }
@@ -224,7 +120,7 @@ func TestFetchReplay(t *testing.T) {
 	}
 	// Markets: 3 distinct coins (some-meme repeated on page 2 is dropped), BTC collision.
 	m := got[ProvMarkets]
-	ents := entMap(m)
+	ents := sourcetest.EntMap(m)
 	if len(ents) != 3 {
 		t.Fatalf("markets entities %v", ents)
 	}
@@ -237,7 +133,7 @@ func TestFetchReplay(t *testing.T) {
 	if tags := strings.Join(ents["asset:meme"].Tags, ","); tags != "cg:meme-token,sector:meme" {
 		t.Errorf("meme tags %q", tags)
 	}
-	o := obsMap(m)
+	o := sourcetest.ObsMap(m)
 	for k, v := range map[string]float64{
 		"asset:btc price 2026-01-11": 96450.12, "asset:btc market_cap 2026-01-11": 1.912e12, "asset:btc rank 2026-01-11": 1,
 		"asset:btc volume_24h 2026-01-11": 3.82e10, "asset:btc circulating_supply 2026-01-11": 1.982e7,
@@ -251,8 +147,8 @@ func TestFetchReplay(t *testing.T) {
 	if _, ok := o["asset:btc-bitcoin-wormhole volume_24h 2026-01-11"]; ok {
 		t.Error("null volume produced an observation")
 	}
-	if e.srv.hits["/coins/markets"] != 3+7 { // pages 1-3 (page 3 short) + 7 known categories
-		t.Errorf("markets hits %d", e.srv.hits["/coins/markets"])
+	if e.Srv.Hits["/coins/markets"] != 3+7 { // pages 1-3 (page 3 short) + 7 known categories
+		t.Errorf("markets hits %d", e.Srv.Hits["/coins/markets"])
 	}
 	// Categories: unknown ids reported, not fatal.
 	c := got[ProvCategories]
@@ -262,22 +158,22 @@ func TestFetchReplay(t *testing.T) {
 	if len(warnings) != 5+1 { // 5 categories + 1 chart coin
 		t.Errorf("warnings %v", warnings)
 	}
-	cents := entMap(c)
-	if cents["asset:tiny"].Tags[0] != "cg:meme-token" || obsMap(c)["asset:tiny price 2026-01-11"] != 0.5 {
+	cents := sourcetest.EntMap(c)
+	if cents["asset:tiny"].Tags[0] != "cg:meme-token" || sourcetest.ObsMap(c)["asset:tiny price 2026-01-11"] != 0.5 {
 		t.Errorf("%+v", cents)
 	}
 	// Trending / global.
 	tr := got[ProvTrending]
-	if obsMap(tr)["topic:bonk trend_rank 2026-01-11"] != 1 || !strings.Contains(tr.Source.Note, "search interest, not social volume") {
+	if sourcetest.ObsMap(tr)["topic:bonk trend_rank 2026-01-11"] != 1 || !strings.Contains(tr.Source.Note, "search interest, not social volume") {
 		t.Errorf("%+v", tr)
 	}
-	g := obsMap(got[ProvGlobal])
+	g := sourcetest.ObsMap(got[ProvGlobal])
 	if g["index:crypto-market btc_dominance_pct 2026-01-11"] != 57.6 || g["index:crypto-market total_market_cap_usd 2026-01-11"] != 3.32e12 {
 		t.Errorf("%v", g)
 	}
 	// Chart: since 2026-01-05 keeps Jan 5 and Jan 11 (00:00); "now" point dropped; not-listed skipped.
 	ch := got[ProvMarketChart]
-	co := obsMap(ch)
+	co := sourcetest.ObsMap(ch)
 	if len(co) != 6 || co["asset:btc price 2026-01-11"] != 14.92 || co["asset:btc price 2026-01-05"] != 13.88 {
 		t.Errorf("chart %v", co)
 	}
@@ -285,41 +181,12 @@ func TestFetchReplay(t *testing.T) {
 		t.Errorf("chart prov %+v", ch.Source)
 	}
 	// Key header on every request, never the pro header, never in the URL.
-	for _, r := range e.srv.seen {
+	for _, r := range e.Srv.Seen {
 		if r.Header.Get(DemoKeyHeader) != secretKey || r.Header.Get(ProKeyHeader) != "" || strings.Contains(r.URL.String(), secretKey) {
 			t.Errorf("request %s headers %v", r.URL, r.Header)
 		}
 	}
-	assertNoSecret(t, e.archive, secretKey)
-}
-
-func assertNoSecret(t *testing.T, dir, secret string) {
-	t.Helper()
-	n := 0
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasSuffix(p, ".gz") {
-			zr, err := gzip.NewReader(bytes.NewReader(b))
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ = io.ReadAll(zr)
-		}
-		n++
-		if bytes.Contains(b, []byte(secret)) {
-			t.Errorf("secret in archive file %s", p)
-		}
-		return nil
-	})
-	if n == 0 {
-		t.Error("nothing archived")
-	}
+	sourcetest.AssertNoSecretInArchive(t, e.Archive, secretKey)
 }
 
 func TestFetchFaults(t *testing.T) {
@@ -332,48 +199,48 @@ func TestFetchFaults(t *testing.T) {
 		check   func(t *testing.T, e *env, bs []cw.Batch)
 	}{
 		{name: "429 then success honours Retry-After", path: "/coins/markets",
-			faults: []http.HandlerFunc{status(429, `{"status":{"error_code":429,"error_message":"You've exceeded the Rate Limit"}}`, "Retry-After", "7")},
+			faults: []http.HandlerFunc{sourcetest.Status(429, `{"status":{"error_code":429,"error_message":"You've exceeded the Rate Limit"}}`, "Retry-After", "7")},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				if len(e.sleeps) == 0 || e.sleeps[0] != 7*time.Second {
-					t.Errorf("sleeps %v", e.sleeps)
+				if len(e.Sleeps) == 0 || e.Sleeps[0] != 7*time.Second {
+					t.Errorf("sleeps %v", e.Sleeps)
 				}
 			}},
-		{name: "500 then success", path: "/global", faults: []http.HandlerFunc{status(500, "oops"), status(502, "<html>bad gateway</html>")},
+		{name: "500 then success", path: "/global", faults: []http.HandlerFunc{sourcetest.Status(500, "oops"), sourcetest.Status(502, "<html>bad gateway</html>")},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				if e.srv.hits["/global"] != 3 || len(byProv(bs)[ProvGlobal].Observations) != 4 {
-					t.Errorf("hits %d", e.srv.hits["/global"])
+				if e.Srv.Hits["/global"] != 3 || len(byProv(bs)[ProvGlobal].Observations) != 4 {
+					t.Errorf("hits %d", e.Srv.Hits["/global"])
 				}
 			}},
 		{name: "truncated body then success", path: "/coins/markets", faults: []http.HandlerFunc{truncated}},
 		{name: "truncated body every time", path: "/search/trending", faults: []http.HandlerFunc{truncated, truncated, truncated, truncated},
 			wantErr: "truncated body"},
-		{name: "timeout", path: "/global", faults: []http.HandlerFunc{hang, hang, hang, hang}, timeout: 50 * time.Millisecond,
+		{name: "timeout", path: "/global", faults: []http.HandlerFunc{sourcetest.Hang, sourcetest.Hang, sourcetest.Hang, sourcetest.Hang}, timeout: 50 * time.Millisecond,
 			wantErr: "timed out"},
-		{name: "404 is not retried", path: "/coins/categories/list", faults: []http.HandlerFunc{status(404, `{"error":"coin not found"}`)},
+		{name: "404 is not retried", path: "/coins/categories/list", faults: []http.HandlerFunc{sourcetest.Status(404, `{"error":"coin not found"}`)},
 			wantErr: "coingecko: /coins/categories/list: HTTP 404"},
 		{name: "10012 history limit is reported", path: "/coins/bitcoin/market_chart",
-			faults:  []http.HandlerFunc{status(401, `{"error":{"status":{"error_code":10012,"error_message":"Your request exceeds the allowed time range. Public API users are limited to querying historical data within the past 365 days."}}}`)},
+			faults:  []http.HandlerFunc{sourcetest.Status(401, `{"error":{"status":{"error_code":10012,"error_message":"Your request exceeds the allowed time range. Public API users are limited to querying historical data within the past 365 days."}}}`)},
 			wantErr: "10012"},
-		{name: "200 with error object instead of array", path: "/coins/markets", faults: []http.HandlerFunc{jsonBody([]byte(`{"status":{"error_code":10002,"error_message":"API Key Missing"}}`))},
+		{name: "200 with error object instead of array", path: "/coins/markets", faults: []http.HandlerFunc{sourcetest.JSON([]byte(`{"status":{"error_code":10002,"error_message":"API Key Missing"}}`))},
 			wantErr: "coingecko: /coins/markets: body is not a JSON array"},
 		{name: "schema drift in markets", path: "/coins/markets",
-			faults: []http.HandlerFunc{jsonBody([]byte(`[{"id":"bitcoin","symbol":"btc","name":"Bitcoin","current_price":"96450.12","market_cap":{"usd":1},"market_cap_rank":"1"},{"id":"x","symbol":"\u202eevil\u0000","name":"<script>alert(1)</script>"}]`))},
+			faults: []http.HandlerFunc{sourcetest.JSON([]byte(`[{"id":"bitcoin","symbol":"btc","name":"Bitcoin","current_price":"96450.12","market_cap":{"usd":1},"market_cap_rank":"1"},{"id":"x","symbol":"\u202eevil\u0000","name":"<script>alert(1)</script>"}]`))},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				o := obsMap(byProv(bs)[ProvMarkets])
+				o := sourcetest.ObsMap(byProv(bs)[ProvMarkets])
 				if o["asset:btc price 2026-01-11"] != 96450.12 || o["asset:btc rank 2026-01-11"] != 1 {
 					t.Errorf("%v", o)
 				}
 				if _, ok := o["asset:btc market_cap 2026-01-11"]; ok {
 					t.Error("object market cap observed")
 				}
-				if ent := entMap(byProv(bs)[ProvMarkets])["asset:evil"]; ent.Name != "<script>alert(1)</script>" || ent.Symbol != "EVIL" {
+				if ent := sourcetest.EntMap(byProv(bs)[ProvMarkets])["asset:evil"]; ent.Name != "<script>alert(1)</script>" || ent.Symbol != "EVIL" {
 					t.Errorf("%+v", ent)
 				}
 			}},
 		{name: "chart with duplicate and unsorted timestamps", path: "/coins/bitcoin/market_chart",
-			faults: []http.HandlerFunc{jsonBody([]byte(`{"prices":[[1768089600000,14.92],[1767571200000,13.88],[1768089600000,99],[1767600000000,50],[1768120000000,15.01]],"market_caps":[],"total_volumes":null}`))},
+			faults: []http.HandlerFunc{sourcetest.JSON([]byte(`{"prices":[[1768089600000,14.92],[1767571200000,13.88],[1768089600000,99],[1767600000000,50],[1768120000000,15.01]],"market_caps":[],"total_volumes":null}`))},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				o := obsMap(byProv(bs)[ProvMarketChart])
+				o := sourcetest.ObsMap(byProv(bs)[ProvMarketChart])
 				if len(o) != 2 || o["asset:btc price 2026-01-11"] != 14.92 || o["asset:btc price 2026-01-05"] != 13.88 {
 					t.Errorf("%v", o)
 				}
@@ -381,9 +248,9 @@ func TestFetchFaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			e.srv.faults[tc.path] = tc.faults
+			e.Srv.Faults[tc.path] = tc.faults
 			o := Options{}
-			o.BaseURL = e.ts.URL + "/api/v3"
+			o.BaseURL = e.TS.URL + "/api/v3"
 			o.DemoKey = secretKey
 			o.PerPage = 2
 			o.ChartCoins = []string{"bitcoin"}
@@ -392,7 +259,7 @@ func TestFetchFaults(t *testing.T) {
 			if timeout == 0 {
 				timeout = 2 * time.Second
 			}
-			s, err := New(e.client(timeout, 3), o)
+			s, err := New(e.Client(timeout, 3), o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -424,7 +291,7 @@ func TestKeyNeverLeaks(t *testing.T) {
 		w.WriteHeader(401)
 		io.WriteString(w, `{"status":{"error_code":10002,"error_message":"invalid key `+r.Header.Get(DemoKeyHeader)+`"}}`)
 	}
-	e.srv.routes["/global"] = echo
+	e.Srv.Routes["/global"] = echo
 	s := e.source(t, Options{})
 	_, err := s.Fetch(context.Background(), time.Time{})
 	if err == nil {
@@ -437,7 +304,7 @@ func TestKeyNeverLeaks(t *testing.T) {
 	if strings.Contains(err.Error(), secretKey) || !strings.Contains(err.Error(), "REDACTED") {
 		t.Errorf("error leaks or is not redacted: %v", err)
 	}
-	assertNoSecret(t, e.archive, secretKey)
+	sourcetest.AssertNoSecretInArchive(t, e.Archive, secretKey)
 }
 
 func TestKeyOptions(t *testing.T) {

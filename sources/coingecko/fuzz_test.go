@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
+	"cryptoweekly/sources/sourcetest"
 )
 
 // Each fuzz target checks the decoder never panics and that whatever it accepts turns into a
@@ -30,7 +31,7 @@ func checkBatch(t *testing.T, b cw.Batch) {
 }
 
 func FuzzDecodeMarkets(f *testing.F) {
-	f.Add(fixture(f, "coingecko-coins-markets.json"))
+	f.Add(sourcetest.Fixture(f, "coingecko-coins-markets.json"))
 	f.Add([]byte(`[{"id":"a","symbol":"x","market_cap":"1e3","market_cap_rank":{}},{"id":"b","symbol":"X "},{"id":"c","symbol":"x-b"}]`))
 	f.Add([]byte(`[{"id":"\u0000","symbol":"\ud800"}]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -43,7 +44,7 @@ func FuzzDecodeMarkets(f *testing.F) {
 }
 
 func FuzzDecodeMarketChart(f *testing.F) {
-	f.Add(fixture(f, "coingecko-coins-id-market_chart.json"))
+	f.Add(sourcetest.Fixture(f, "coingecko-coins-id-market_chart.json"))
 	f.Add([]byte(`{"prices":[[1768089600000,1],[1768089600000,2],[1768089600001,3],[1e11,4],[-1,5]]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		c, err := DecodeMarketChart(body)
@@ -61,7 +62,7 @@ func FuzzDecodeMarketChart(f *testing.F) {
 }
 
 func FuzzDecodeTrending(f *testing.F) {
-	f.Add(fixture(f, "coingecko-search-trending.json"))
+	f.Add(sourcetest.Fixture(f, "coingecko-search-trending.json"))
 	f.Add([]byte(`{"coins":[{"item":{"id":"a","symbol":"X"}},{"item":{"id":"b","symbol":"x"}},{"item":{"id":"b","symbol":"x"}}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		coins, err := DecodeTrending(body)
@@ -73,7 +74,7 @@ func FuzzDecodeTrending(f *testing.F) {
 }
 
 func FuzzDecodeGlobal(f *testing.F) {
-	f.Add(fixture(f, "coingecko-global.json"))
+	f.Add(sourcetest.Fixture(f, "coingecko-global.json"))
 	f.Add([]byte(`{"data":{"total_market_cap":5,"market_cap_percentage":{"btc":"57.6"}}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		g, err := DecodeGlobal(body)
@@ -85,7 +86,7 @@ func FuzzDecodeGlobal(f *testing.F) {
 }
 
 func FuzzDecodeCategoriesList(f *testing.F) {
-	f.Add(fixture(f, "coingecko-coins-categories-list.json"))
+	f.Add(sourcetest.Fixture(f, "coingecko-coins-categories-list.json"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		list, err := DecodeCategoriesList(body)
 		if err != nil {

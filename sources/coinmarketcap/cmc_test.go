@@ -10,6 +10,7 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/sources/fetch"
+	"cryptoweekly/sources/sourcetest"
 )
 
 const secretKey = "cmc-0a1b2c3d-SECRET-4e5f-6789abcdef01"
@@ -25,7 +26,7 @@ func day(s string) time.Time {
 }
 
 func TestDecodeListingsFixture(t *testing.T) {
-	rows, st, skipped, err := DecodeListings(fixture(t, "coinmarketcap-listings-latest.json"))
+	rows, st, skipped, err := DecodeListings(sourcetest.Fixture(t, "coinmarketcap-listings-latest.json"))
 	if err != nil || skipped != 0 || len(rows) != 2 {
 		t.Fatalf("%v %d %v", rows, skipped, err)
 	}
@@ -36,7 +37,7 @@ func TestDecodeListingsFixture(t *testing.T) {
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	ents := entMap(b)
+	ents := sourcetest.EntMap(b)
 	btc, meme := ents["asset:btc"], ents["asset:meme"]
 	if btc.Name != "Bitcoin" || btc.Attrs["cmc_id"] != "1" || btc.Attrs["cmc_slug"] != "bitcoin" || strings.Join(btc.Tags, ",") != "cmc:mineable,cmc:pow,cmc:store-of-value" {
 		t.Errorf("btc %+v", btc)
@@ -44,7 +45,7 @@ func TestDecodeListingsFixture(t *testing.T) {
 	if strings.Join(meme.Tags, ",") != "cmc:memes,cmc:solana-ecosystem" || meme.Attrs["cmc_id"] != "99999" {
 		t.Errorf("meme %+v", meme)
 	}
-	o := obsMap(b)
+	o := sourcetest.ObsMap(b)
 	want := map[string]float64{
 		"asset:btc price 2026-01-11": 96450.12, "asset:btc market_cap 2026-01-11": 1.912e12, "asset:btc volume_24h 2026-01-11": 3.82e10,
 		"asset:btc circulating_supply 2026-01-11": 19820000, "asset:btc rank 2026-01-11": 1, "asset:btc pct_change_7d 2026-01-11": 3.41,
@@ -77,7 +78,7 @@ func TestDecodeListingsDrift(t *testing.T) {
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	ents := entMap(b)
+	ents := sourcetest.EntMap(b)
 	// id 6 has the better rank (2) so it owns asset:abc; id 5 becomes asset:abc-5
 	if ents["asset:abc"].Attrs["cmc_id"] != "6" || ents["asset:abc-5"].Name != "<script>x</script>" {
 		t.Errorf("%+v", ents)
@@ -85,7 +86,7 @@ func TestDecodeListingsDrift(t *testing.T) {
 	if strings.Join(ents["asset:abc-5"].Tags, ",") != "cmc:ai-big-data,cmc:defi" || ents["asset:xyz"].Tags != nil {
 		t.Errorf("tags %+v", ents)
 	}
-	o := obsMap(b)
+	o := sourcetest.ObsMap(b)
 	if o["asset:abc-5 price 2026-01-11"] != 1.5 || o["asset:abc-5 rank 2026-01-11"] != 7 || o["asset:abc-5 circulating_supply 2026-01-11"] != 100 {
 		t.Errorf("%v", o)
 	}
@@ -118,11 +119,11 @@ func TestStatusErrors(t *testing.T) {
 }
 
 func TestFearGreed(t *testing.T) {
-	hist, st, skipped, err := DecodeFearGreedHistorical(fixture(t, "coinmarketcap-fear-and-greed.json", "historical"))
+	hist, st, skipped, err := DecodeFearGreedHistorical(sourcetest.Fixture(t, "coinmarketcap-fear-and-greed.json", "historical"))
 	if err != nil || skipped != 0 || len(hist) != 3 || !st.OK() {
 		t.Fatalf("%v %v %v", hist, skipped, err)
 	}
-	latest, st, err := DecodeFearGreedLatest(fixture(t, "coinmarketcap-fear-and-greed.json", "latest"))
+	latest, st, err := DecodeFearGreedLatest(sourcetest.Fixture(t, "coinmarketcap-fear-and-greed.json", "latest"))
 	if err != nil || latest.Value != 35 || latest.Classification != "Fear" || !latest.Time.Equal(time.Date(2026, 1, 11, 11, 8, 10, 19e6, time.UTC)) {
 		t.Fatalf("%+v %v", latest, err)
 	}
@@ -130,7 +131,7 @@ func TestFearGreed(t *testing.T) {
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	o := obsMap(b)
+	o := sourcetest.ObsMap(b)
 	want := map[string]float64{
 		"index:fear-greed-cmc value 2026-01-04": 27, "index:fear-greed-cmc value 2026-01-10": 35,
 		"index:fear-greed-cmc value 2026-01-11": 38, // history has 2026-01-11 00:00 (38): latest (35) does not override it
@@ -165,7 +166,7 @@ func TestFearGreed(t *testing.T) {
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	o = obsMap(b)
+	o = sourcetest.ObsMap(b)
 	want = map[string]float64{
 		"index:fear-greed-cmc value 2026-01-08": 30, "index:fear-greed-cmc value 2026-01-10": 35,
 		"index:fear-greed-cmc value 2026-01-11": 38, "index:fear-greed-cmc value 2026-01-12": 41,
@@ -191,15 +192,15 @@ func routes(t *testing.T) map[string]http.HandlerFunc {
 			if q := r.URL.Query(); q.Get("limit") != "1000" || q.Get("convert") != "USD" || q.Get("start") != "1" {
 				t.Errorf("query %s", r.URL.RawQuery)
 			}
-			jsonBody(fixture(t, "coinmarketcap-listings-latest.json"))(w, r)
+			sourcetest.JSON(sourcetest.Fixture(t, "coinmarketcap-listings-latest.json"))(w, r)
 		},
-		"/v3/fear-and-greed/historical": jsonBody(fixture(t, "coinmarketcap-fear-and-greed.json", "historical")),
-		"/v3/fear-and-greed/latest":     jsonBody(fixture(t, "coinmarketcap-fear-and-greed.json", "latest")),
+		"/v3/fear-and-greed/historical": sourcetest.JSON(sourcetest.Fixture(t, "coinmarketcap-fear-and-greed.json", "historical")),
+		"/v3/fear-and-greed/latest":     sourcetest.JSON(sourcetest.Fixture(t, "coinmarketcap-fear-and-greed.json", "latest")),
 	}
 }
 
 func (e *env) source(t *testing.T, timeout time.Duration) *Source {
-	s, err := New(e.client(timeout, 3), Options{BaseURL: e.ts.URL, Key: secretKey, Now: func() time.Time { return fetchDay }})
+	s, err := New(e.Client(timeout, 3), Options{BaseURL: e.TS.URL, Key: secretKey, Now: func() time.Time { return fetchDay }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,14 +226,14 @@ func TestFetchReplay(t *testing.T) {
 			t.Errorf("%+v", b.Source)
 		}
 	}
-	if o := obsMap(bs[0]); o["asset:btc price 2026-01-11"] != 96450.12 {
+	if o := sourcetest.ObsMap(bs[0]); o["asset:btc price 2026-01-11"] != 96450.12 {
 		t.Errorf("%v", o)
 	}
 	// since 2026-01-05 drops the 2026-01-04 point
-	if o := obsMap(bs[1]); len(o) != 2 || o["index:fear-greed-cmc value 2026-01-10"] != 35 {
+	if o := sourcetest.ObsMap(bs[1]); len(o) != 2 || o["index:fear-greed-cmc value 2026-01-10"] != 35 {
 		t.Errorf("%v", o)
 	}
-	for _, r := range e.srv.seen {
+	for _, r := range e.Srv.Seen {
 		if r.Header.Get(KeyHeader) != secretKey || strings.Contains(r.URL.String(), secretKey) {
 			t.Errorf("%s %v", r.URL, r.Header)
 		}
@@ -240,7 +241,7 @@ func TestFetchReplay(t *testing.T) {
 			t.Errorf("limit %s", r.URL.RawQuery)
 		}
 	}
-	assertNoSecret(t, e.archive, secretKey)
+	sourcetest.AssertNoSecretInArchive(t, e.Archive, secretKey)
 }
 
 func TestFetchFaults(t *testing.T) {
@@ -254,40 +255,40 @@ func TestFetchFaults(t *testing.T) {
 		check   func(*testing.T, *env, []cw.Batch)
 	}{
 		{name: "429 with Retry-After then success", path: lp,
-			faults: []http.HandlerFunc{status(429, `{"status":{"error_code":1008,"error_message":"rate limit"}}`, "Retry-After", "3")},
+			faults: []http.HandlerFunc{sourcetest.Status(429, `{"status":{"error_code":1008,"error_message":"rate limit"}}`, "Retry-After", "3")},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				if len(e.sleeps) != 1 || e.sleeps[0] != 3*time.Second {
-					t.Errorf("sleeps %v", e.sleeps)
+				if len(e.Sleeps) != 1 || e.Sleeps[0] != 3*time.Second {
+					t.Errorf("sleeps %v", e.Sleeps)
 				}
 			}},
-		{name: "500 then success", path: "/v3/fear-and-greed/latest", faults: []http.HandlerFunc{status(500, "boom")}},
-		{name: "timeout", path: lp, faults: []http.HandlerFunc{hang, hang, hang, hang}, timeout: 40 * time.Millisecond, wantErr: "timed out"},
+		{name: "500 then success", path: "/v3/fear-and-greed/latest", faults: []http.HandlerFunc{sourcetest.Status(500, "boom")}},
+		{name: "timeout", path: lp, faults: []http.HandlerFunc{sourcetest.Hang, sourcetest.Hang, sourcetest.Hang, sourcetest.Hang}, timeout: 40 * time.Millisecond, wantErr: "timed out"},
 		{name: "truncated then success", path: lp, faults: []http.HandlerFunc{truncated}},
 		{name: "401 names code and message", path: lp,
-			faults:  []http.HandlerFunc{status(401, `{"status":{"error_code":1001,"error_message":"This API Key is invalid."}}`)},
+			faults:  []http.HandlerFunc{sourcetest.Status(401, `{"status":{"error_code":1001,"error_message":"This API Key is invalid."}}`)},
 			wantErr: "coinmarketcap: /v1/cryptocurrency/listings/latest: HTTP 401: error_code 1001: This API Key is invalid."},
 		{name: "200 with string error code", path: "/v3/fear-and-greed/historical",
-			faults:  []http.HandlerFunc{jsonBody([]byte(`{"status":{"error_code":"1006","error_message":"Your API Key subscription plan doesn't support this endpoint."}}`))},
+			faults:  []http.HandlerFunc{sourcetest.JSON([]byte(`{"status":{"error_code":"1006","error_message":"Your API Key subscription plan doesn't support this endpoint."}}`))},
 			wantErr: "coinmarketcap: /v3/fear-and-greed/historical: error_code 1006: Your API Key subscription plan"},
 		{name: "monthly credits exhausted (429, no retry-after)", path: lp,
-			faults:  []http.HandlerFunc{status(429, `{"status":{"error_code":1011,"error_message":"monthly limit"}}`), status(429, `{"status":{"error_code":1011,"error_message":"monthly limit"}}`), status(429, `{"status":{"error_code":1011,"error_message":"monthly limit"}}`), status(429, `{"status":{"error_code":1011,"error_message":"monthly limit"}}`)},
+			faults:  []http.HandlerFunc{sourcetest.Status(429, `{"status":{"error_code":1011,"error_message":"monthly limit"}}`), sourcetest.Status(429, `{"status":{"error_code":1011,"error_message":"monthly limit"}}`), sourcetest.Status(429, `{"status":{"error_code":1011,"error_message":"monthly limit"}}`), sourcetest.Status(429, `{"status":{"error_code":1011,"error_message":"monthly limit"}}`)},
 			wantErr: "HTTP 429: error_code 1011"},
 		{name: "schema drift: string numbers, object quote", path: lp,
-			faults: []http.HandlerFunc{jsonBody([]byte(`{"status":{"error_code":"0"},"data":[{"id":"1","symbol":"BTC","name":"Bitcoin","cmc_rank":"1","quote":{"USD":{"price":"96450.12","market_cap":{}}}}]}`))},
+			faults: []http.HandlerFunc{sourcetest.JSON([]byte(`{"status":{"error_code":"0"},"data":[{"id":"1","symbol":"BTC","name":"Bitcoin","cmc_rank":"1","quote":{"USD":{"price":"96450.12","market_cap":{}}}}]}`))},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				if o := obsMap(bs[0]); len(o) != 2 || o["asset:btc price 2026-01-11"] != 96450.12 {
+				if o := sourcetest.ObsMap(bs[0]); len(o) != 2 || o["asset:btc price 2026-01-11"] != 96450.12 {
 					t.Errorf("%v", o)
 				}
 			}},
 		{name: "key echoed by server is redacted", path: lp,
 			faults: []http.HandlerFunc{func(w http.ResponseWriter, r *http.Request) {
-				status(403, `{"status":{"error_code":1002,"error_message":"key `+r.Header.Get(KeyHeader)+` not allowed"}}`)(w, r)
+				sourcetest.Status(403, `{"status":{"error_code":1002,"error_message":"key `+r.Header.Get(KeyHeader)+` not allowed"}}`)(w, r)
 			}},
 			wantErr: "error_code 1002: key REDACTED not allowed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, routes(t))
-			e.srv.faults[tc.path] = tc.faults
+			e.Srv.Faults[tc.path] = tc.faults
 			timeout := tc.timeout
 			if timeout == 0 {
 				timeout = time.Second
@@ -305,7 +306,7 @@ func TestFetchFaults(t *testing.T) {
 			} else if tc.check != nil {
 				tc.check(t, e, bs)
 			}
-			assertNoSecret(t, e.archive, secretKey)
+			sourcetest.AssertNoSecretInArchive(t, e.Archive, secretKey)
 		})
 	}
 }

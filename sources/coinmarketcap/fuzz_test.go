@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
+	"cryptoweekly/sources/sourcetest"
 )
 
 // The fuzz targets check that decoders never panic and that anything they accept becomes a
@@ -27,7 +28,7 @@ func checkBatch(t *testing.T, b cw.Batch) {
 }
 
 func FuzzDecodeListings(f *testing.F) {
-	f.Add(fixture(f, "coinmarketcap-listings-latest.json"))
+	f.Add(sourcetest.Fixture(f, "coinmarketcap-listings-latest.json"))
 	f.Add([]byte(`{"status":{"error_code":"0"},"data":[{"id":1,"symbol":"a"},{"id":2,"symbol":"A"},{"id":3,"symbol":"a-2"},{"id":"1","symbol":"b"}]}`))
 	f.Add([]byte(`{"status":{"error_code":"1002","error_message":"x"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -44,8 +45,8 @@ func FuzzDecodeListings(f *testing.F) {
 }
 
 func FuzzDecodeFearGreed(f *testing.F) {
-	f.Add(fixture(f, "coinmarketcap-fear-and-greed.json", "historical"))
-	f.Add(fixture(f, "coinmarketcap-fear-and-greed.json", "latest"))
+	f.Add(sourcetest.Fixture(f, "coinmarketcap-fear-and-greed.json", "historical"))
+	f.Add(sourcetest.Fixture(f, "coinmarketcap-fear-and-greed.json", "latest"))
 	f.Add([]byte(`{"status":{"error_code":0},"data":[{"timestamp":"1768003200","value":35},{"timestamp":1768003200000,"value":"36"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		latest, _, _ := DecodeFearGreedLatest(body)

@@ -11,6 +11,7 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/sources/fetch"
+	"cryptoweekly/sources/sourcetest"
 )
 
 const secretKey = "lc_live_9f8e7d6c5b4a3210SECRETzyxwvut"
@@ -18,7 +19,7 @@ const secretKey = "lc_live_9f8e7d6c5b4a3210SECRETzyxwvut"
 var fetchDay = time.Date(2026, 1, 11, 8, 40, 0, 0, time.UTC)
 
 func TestTopicsFixture(t *testing.T) {
-	topics, skipped, err := DecodeTopics(fixture(t, "lunarcrush-topics-list.json"))
+	topics, skipped, err := DecodeTopics(sourcetest.Fixture(t, "lunarcrush-topics-list.json"))
 	if err != nil || skipped != 0 || len(topics) != 2 {
 		t.Fatalf("%v %d %v", topics, skipped, err)
 	}
@@ -26,11 +27,11 @@ func TestTopicsFixture(t *testing.T) {
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	ents := entMap(b)
+	ents := sourcetest.EntMap(b)
 	if ents["topic:bitcoin"].Name != "Bitcoin" || ents["topic:hyperliquid"].Kind != cw.KindTopic {
 		t.Errorf("%+v", ents)
 	}
-	o := obsMap(b)
+	o := sourcetest.ObsMap(b)
 	for k, v := range map[string]float64{
 		"topic:bitcoin topic_rank 2026-01-11": 3, "topic:bitcoin interactions_24h 2026-01-11": 83998832, "topic:bitcoin num_contributors 2026-01-11": 90751,
 		"topic:hyperliquid topic_rank 2026-01-11": 11, "topic:hyperliquid interactions_24h 2026-01-11": 9100000, "topic:hyperliquid num_contributors 2026-01-11": 8100,
@@ -45,7 +46,7 @@ func TestTopicsFixture(t *testing.T) {
 }
 
 func TestCoinsFixture(t *testing.T) {
-	coins, skipped, err := DecodeCoins(fixture(t, "lunarcrush-coins-list-v2.json"))
+	coins, skipped, err := DecodeCoins(sourcetest.Fixture(t, "lunarcrush-coins-list-v2.json"))
 	if err != nil || skipped != 0 || len(coins) != 1 {
 		t.Fatalf("%v %d %v", coins, skipped, err)
 	}
@@ -57,7 +58,7 @@ func TestCoinsFixture(t *testing.T) {
 	if e.ID != "asset:btc" || e.Symbol != "BTC" || e.Name != "Bitcoin" || strings.Join(e.Tags, ",") != "lc:bitcoin-ecosystem,lc:layer-1,lc:pow" || e.Attrs["lunarcrush_id"] != "1" || e.Attrs["lunarcrush_topic"] != "btc bitcoin" {
 		t.Errorf("%+v", e)
 	}
-	o := obsMap(b)
+	o := sourcetest.ObsMap(b)
 	for k, v := range map[string]float64{
 		"asset:btc galaxy_score 2026-01-11": 61.2, "asset:btc alt_rank 2026-01-11": 212,
 		"asset:btc social_dominance 2026-01-11": 25.43, "asset:btc interactions_24h 2026-01-11": 83998832,
@@ -82,11 +83,11 @@ func TestDrift(t *testing.T) {
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	ents := entMap(b)
+	ents := sourcetest.EntMap(b)
 	if ents["asset:eth"].Name != "<b>Ether</b>" || strings.Join(ents["asset:eth"].Tags, ",") != "lc:defi,lc:layer-1" || ents["asset:eth-lc-9"].Name != "Fake Ether" {
 		t.Errorf("%+v", ents)
 	}
-	if o := obsMap(b); len(o) != 1 || o["asset:eth galaxy_score 2026-01-11"] != 70.5 {
+	if o := sourcetest.ObsMap(b); len(o) != 1 || o["asset:eth galaxy_score 2026-01-11"] != 70.5 {
 		t.Errorf("%v", o) // object alt_rank, >100 dominance and null interactions dropped
 	}
 	// Topics that normalise to one key keep the better rank.
@@ -95,7 +96,7 @@ func TestDrift(t *testing.T) {
 		t.Fatal(topics, err)
 	}
 	tb := TopicsBatch(cw.Provenance{ID: ProvTopics}, topics, fetchDay)
-	if len(tb.Entities) != 1 || tb.Entities[0].Name != "dup" || obsMap(tb)["topic:solana topic_rank 2026-01-11"] != 4 {
+	if len(tb.Entities) != 1 || tb.Entities[0].Name != "dup" || sourcetest.ObsMap(tb)["topic:solana topic_rank 2026-01-11"] != 4 {
 		t.Errorf("%+v", tb)
 	}
 	for _, tc := range []struct{ body, want string }{
@@ -113,7 +114,7 @@ func TestDrift(t *testing.T) {
 
 func routes(t *testing.T) map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
-		"/api4/public/category/cryptocurrencies/topics/v1": jsonBody(fixture(t, "lunarcrush-topics-list.json")),
+		"/api4/public/category/cryptocurrencies/topics/v1": sourcetest.JSON(sourcetest.Fixture(t, "lunarcrush-topics-list.json")),
 		"/api4/public/topics/list/v1": func(w http.ResponseWriter, r *http.Request) {
 			t.Error("the global (not crypto-only) topics list was requested")
 		},
@@ -121,7 +122,7 @@ func routes(t *testing.T) map[string]http.HandlerFunc {
 			if q := r.URL.Query(); q.Get("sort") != "market_cap_rank" || q.Get("limit") != "1000" {
 				t.Errorf("query %s", r.URL.RawQuery)
 			}
-			jsonBody(fixture(t, "lunarcrush-coins-list-v2.json"))(w, r)
+			sourcetest.JSON(sourcetest.Fixture(t, "lunarcrush-coins-list-v2.json"))(w, r)
 		},
 	}
 }
@@ -146,29 +147,29 @@ func TestFetch(t *testing.T) {
 					t.Errorf("%+v", b.Source)
 				}
 			}
-			for _, r := range e.srv.seen {
+			for _, r := range e.Srv.Seen {
 				if r.Header.Get("Authorization") != "Bearer "+secretKey {
 					t.Errorf("auth header %q", r.Header.Get("Authorization"))
 				}
 			}
 		}},
-		{name: "429 Retry-After", path: cp, faults: []http.HandlerFunc{status(429, `{"error":"Too many requests"}`, "Retry-After", "12")},
+		{name: "429 Retry-After", path: cp, faults: []http.HandlerFunc{sourcetest.Status(429, `{"error":"Too many requests"}`, "Retry-After", "12")},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				if len(e.sleeps) != 1 || e.sleeps[0] != 12*time.Second {
-					t.Errorf("%v", e.sleeps)
+				if len(e.Sleeps) != 1 || e.Sleeps[0] != 12*time.Second {
+					t.Errorf("%v", e.Sleeps)
 				}
 			}},
-		{name: "500 then success", path: tp, faults: []http.HandlerFunc{status(500, "x"), status(503, "y")}},
+		{name: "500 then success", path: tp, faults: []http.HandlerFunc{sourcetest.Status(500, "x"), sourcetest.Status(503, "y")}},
 		{name: "truncated then success", path: tp, faults: []http.HandlerFunc{truncated}},
-		{name: "timeout", path: cp, faults: []http.HandlerFunc{hang, hang, hang, hang}, timeout: 40 * time.Millisecond, wantErr: "timed out"},
+		{name: "timeout", path: cp, faults: []http.HandlerFunc{sourcetest.Hang, sourcetest.Hang, sourcetest.Hang, sourcetest.Hang}, timeout: 40 * time.Millisecond, wantErr: "timed out"},
 		{name: "401 echoing the key", path: tp, faults: []http.HandlerFunc{func(w http.ResponseWriter, r *http.Request) {
-			status(401, `{"error":"invalid token `+r.Header.Get("Authorization")+`"}`)(w, r)
+			sourcetest.Status(401, `{"error":"invalid token `+r.Header.Get("Authorization")+`"}`)(w, r)
 		}}, wantErr: "lunarcrush: /api4/public/category/cryptocurrencies/topics/v1: HTTP 401"},
-		{name: "200 with error body", path: cp, faults: []http.HandlerFunc{jsonBody([]byte(`{"error":"key ` + secretKey + ` is not subscribed"}`))},
+		{name: "200 with error body", path: cp, faults: []http.HandlerFunc{sourcetest.JSON([]byte(`{"error":"key ` + secretKey + ` is not subscribed"}`))},
 			wantErr: "API error: key REDACTED is not subscribed"},
-		{name: "schema drift", path: cp, faults: []http.HandlerFunc{jsonBody([]byte(`{"config":{},"data":[{"id":"1","symbol":"btc","galaxy_score":"61.2","alt_rank":"212","social_dominance":{"x":1},"categories":7}]}`))},
+		{name: "schema drift", path: cp, faults: []http.HandlerFunc{sourcetest.JSON([]byte(`{"config":{},"data":[{"id":"1","symbol":"btc","galaxy_score":"61.2","alt_rank":"212","social_dominance":{"x":1},"categories":7}]}`))},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				if o := obsMap(bs[1]); len(o) != 2 || o["asset:btc alt_rank 2026-01-11"] != 212 {
+				if o := sourcetest.ObsMap(bs[1]); len(o) != 2 || o["asset:btc alt_rank 2026-01-11"] != 212 {
 					t.Errorf("%v", o)
 				}
 			}},
@@ -176,13 +177,13 @@ func TestFetch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, routes(t))
 			if tc.path != "" {
-				e.srv.faults[tc.path] = tc.faults
+				e.Srv.Faults[tc.path] = tc.faults
 			}
 			timeout := tc.timeout
 			if timeout == 0 {
 				timeout = time.Second
 			}
-			s, err := New(e.client(timeout, 3), Options{BaseURL: e.ts.URL, Key: secretKey})
+			s, err := New(e.Client(timeout, 3), Options{BaseURL: e.TS.URL, Key: secretKey})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -204,7 +205,7 @@ func TestFetch(t *testing.T) {
 					tc.check(t, e, bs)
 				}
 			}
-			assertNoSecret(t, e.archive, secretKey)
+			sourcetest.AssertNoSecretInArchive(t, e.Archive, secretKey)
 		})
 	}
 }
@@ -234,7 +235,7 @@ func checkBatch(t *testing.T, b cw.Batch) {
 }
 
 func FuzzDecodeTopics(f *testing.F) {
-	f.Add(fixture(f, "lunarcrush-topics-list.json"))
+	f.Add(sourcetest.Fixture(f, "lunarcrush-topics-list.json"))
 	f.Add([]byte(`{"data":[{"topic":"a b","topic_rank":1},{"topic":"A  B","topic_rank":"1"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		topics, _, err := DecodeTopics(body)
@@ -246,7 +247,7 @@ func FuzzDecodeTopics(f *testing.F) {
 }
 
 func FuzzDecodeCoins(f *testing.F) {
-	f.Add(fixture(f, "lunarcrush-coins-list-v2.json"))
+	f.Add(sourcetest.Fixture(f, "lunarcrush-coins-list-v2.json"))
 	f.Add([]byte(`{"data":[{"id":1,"symbol":"a"},{"id":1,"symbol":"A"},{"id":"x","symbol":"a-lc-1"},{"id":1,"symbol":"a"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		coins, _, err := DecodeCoins(body)

@@ -13,6 +13,7 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/sources/fetch"
+	"cryptoweekly/sources/sourcetest"
 )
 
 const secretToken = "feedtok-7c1e9a0b3d5f-SECRET-2468ace"
@@ -45,9 +46,9 @@ func feedRoutes(t *testing.T) map[string]http.HandlerFunc {
 func (e *env) feeds(paths ...string) []string {
 	var out []string
 	for _, p := range paths {
-		base := e.ts.URL
+		base := e.TS.URL
 		if strings.HasPrefix(p, "localhost") {
-			base = strings.Replace(e.ts.URL, "127.0.0.1", "localhost", 1)
+			base = strings.Replace(e.TS.URL, "127.0.0.1", "localhost", 1)
 			p = strings.TrimPrefix(p, "localhost")
 		}
 		out = append(out, base+p)
@@ -57,7 +58,7 @@ func (e *env) feeds(paths ...string) []string {
 
 func (e *env) fetch(t *testing.T, timeout time.Duration, since time.Time, paths ...string) ([]cw.Batch, error) {
 	t.Helper()
-	s, err := New(e.client(timeout, 3), Options{Feeds: e.feeds(paths...), Now: func() time.Time { return fetchDay }})
+	s, err := New(e.Client(timeout, 3), Options{Feeds: e.feeds(paths...), Now: func() time.Time { return fetchDay }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestFetchReplay(t *testing.T) {
 	if cftc := byName["CFTC sues offshore exchange"]; cftc.Attrs["published"] != "2026-01-05T14:00:00Z" || strings.Contains(cftc.Attrs["feed"], secretToken) || !strings.HasSuffix(cftc.Attrs["feed"], "/private.xml") {
 		t.Errorf("private feed %+v", cftc)
 	}
-	o := obsMap(main)
+	o := sourcetest.ObsMap(main)
 	for k, v := range map[string]float64{
 		"event:news-" + hash16("https://news.example.com/2026/01/sec-ether-etf") + " published 2026-01-10": 1, // EST evening = next UTC day
 		"event:news-" + hash16("https://news.example.com/2026/01/buidl") + " published 2026-01-11":         1, // undated -> fetch day
@@ -145,7 +146,7 @@ func TestFetchReplay(t *testing.T) {
 	if len(atom.Entities) != 3 || atom.Source.Provider != "Chain Security Watch" {
 		t.Errorf("%+v", atom)
 	}
-	assertNoSecret(t, e.archive, secretToken)
+	sourcetest.AssertNoSecretInArchive(t, e.Archive, secretToken)
 }
 
 func hash16(s string) string {
@@ -185,24 +186,24 @@ func TestFetchFaults(t *testing.T) {
 		batches  int
 		checkEnv func(*testing.T, *env)
 	}{
-		{name: "429 Retry-After then success", path: "/rss.xml", faults: []http.HandlerFunc{status(429, "slow down", "Retry-After", "9")}, batches: 2,
+		{name: "429 Retry-After then success", path: "/rss.xml", faults: []http.HandlerFunc{sourcetest.Status(429, "slow down", "Retry-After", "9")}, batches: 2,
 			checkEnv: func(t *testing.T, e *env) {
-				if len(e.sleeps) != 1 || e.sleeps[0] != 9*time.Second {
-					t.Errorf("%v", e.sleeps)
+				if len(e.Sleeps) != 1 || e.Sleeps[0] != 9*time.Second {
+					t.Errorf("%v", e.Sleeps)
 				}
 			}},
-		{name: "500 then success", path: "/atom.xml", faults: []http.HandlerFunc{status(500, "x")}, batches: 2},
+		{name: "500 then success", path: "/atom.xml", faults: []http.HandlerFunc{sourcetest.Status(500, "x")}, batches: 2},
 		{name: "truncated then success", path: "/rss.xml", faults: []http.HandlerFunc{truncated}, batches: 2},
 		{name: "truncated every time: other feeds still delivered", path: "/rss.xml", faults: []http.HandlerFunc{truncated, truncated, truncated, truncated},
 			wantErr: "truncated body", batches: 2},
-		{name: "timeout", path: "/atom.xml", faults: []http.HandlerFunc{hang, hang, hang, hang}, timeout: 40 * time.Millisecond, wantErr: "timed out", batches: 1},
-		{name: "HTML challenge page instead of a feed", path: "/atom.xml", faults: []http.HandlerFunc{status(200, "<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>")},
+		{name: "timeout", path: "/atom.xml", faults: []http.HandlerFunc{sourcetest.Hang, sourcetest.Hang, sourcetest.Hang, sourcetest.Hang}, timeout: 40 * time.Millisecond, wantErr: "timed out", batches: 1},
+		{name: "HTML challenge page instead of a feed", path: "/atom.xml", faults: []http.HandlerFunc{sourcetest.Status(200, "<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>")},
 			wantErr: "not an RSS or Atom feed (root element <html>)", batches: 1},
-		{name: "404 names the feed", path: "/rss.xml", faults: []http.HandlerFunc{status(404, "gone")}, wantErr: "news: news-127.0.0.1: HTTP 404", batches: 2},
+		{name: "404 names the feed", path: "/rss.xml", faults: []http.HandlerFunc{sourcetest.Status(404, "gone")}, wantErr: "news: news-127.0.0.1: HTTP 404", batches: 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, feedRoutes(t))
-			e.srv.faults[tc.path] = tc.faults
+			e.Srv.Faults[tc.path] = tc.faults
 			timeout := tc.timeout
 			if timeout == 0 {
 				timeout = time.Second
@@ -230,7 +231,7 @@ func TestFetchFaults(t *testing.T) {
 			if tc.checkEnv != nil {
 				tc.checkEnv(t, e)
 			}
-			assertNoSecret(t, e.archive, secretToken)
+			sourcetest.AssertNoSecretInArchive(t, e.Archive, secretToken)
 		})
 	}
 }
