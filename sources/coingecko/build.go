@@ -8,6 +8,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/sources/assetid"
 	"cryptoweekly/sources/flexjson"
 )
 
@@ -27,39 +28,22 @@ const Licence = "CoinGecko API terms (Demo/free: attribution required, \"Data pr
 // for a symbol (callers feed coins in descending market cap) owns "asset:<symbol>", later coins
 // with the same symbol get "asset:<symbol>-<coingecko id>". A CoinGecko id keeps the ID it was
 // first given.
-type IDs struct {
-	byCG map[string]string // coingecko id -> entity id
-	used map[string]bool   // entity ids handed out
-}
+type IDs struct{ a *assetid.Allocator }
 
 // NewIDs returns an empty assigner.
-func NewIDs() *IDs { return &IDs{byCG: map[string]string{}, used: map[string]bool{}} }
+func NewIDs() *IDs { return &IDs{assetid.New()} }
 
 // Lookup returns the entity ID already given to a CoinGecko id.
-func (a *IDs) Lookup(cgID string) (string, bool) {
-	id, ok := a.byCG[cgID]
-	return id, ok
-}
+func (a *IDs) Lookup(cgID string) (string, bool) { return a.a.Lookup(cgID) }
 
-// Assign returns the entity ID of a coin, assigning one if needed.
+// Assign returns the entity ID of a coin, assigning one if needed (a coin without a symbol is
+// keyed by its CoinGecko id).
 func (a *IDs) Assign(symbol, cgID string) string {
-	if id, ok := a.byCG[cgID]; ok {
-		return id
-	}
 	key := cw.NormKey(symbol)
 	if key == "" {
 		key = cw.NormKey(cgID)
 	}
-	id := cw.EntityID(cw.KindAsset, key)
-	if a.used[id] {
-		id = cw.EntityID(cw.KindAsset, key+"-"+cgID)
-		for n := 2; a.used[id]; n++ {
-			id = cw.EntityID(cw.KindAsset, key+"-"+cgID+"-"+strconv.Itoa(n))
-		}
-	}
-	a.used[id] = true
-	a.byCG[cgID] = id
-	return id
+	return a.a.Assign(key, cgID)
 }
 
 // SortByMarketCap orders rows for ID assignment: by market_cap_rank (1 first), then rows

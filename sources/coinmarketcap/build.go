@@ -8,38 +8,24 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/sources/assetid"
 	"cryptoweekly/sources/flexjson"
 )
 
 // IDs assigns asset IDs: the first coin of a symbol (feed rows in CMC rank order) owns
 // "asset:<symbol>", later ones get "asset:<symbol>-<cmc id>".
-type IDs struct {
-	byCMC map[string]string
-	used  map[string]bool
-}
+type IDs struct{ a *assetid.Allocator }
 
 // NewIDs returns an empty assigner.
-func NewIDs() *IDs { return &IDs{byCMC: map[string]string{}, used: map[string]bool{}} }
+func NewIDs() *IDs { return &IDs{assetid.New()} }
 
-// Assign returns the entity ID of a coin.
+// Assign returns the entity ID of a coin (a coin without a symbol is keyed "cmc-<cmc id>").
 func (a *IDs) Assign(symbol, cmcID string) string {
-	if id, ok := a.byCMC[cmcID]; ok {
-		return id
-	}
 	key := cw.NormKey(symbol)
 	if key == "" {
 		key = "cmc-" + cw.NormKey(cmcID)
 	}
-	id := cw.EntityID(cw.KindAsset, key)
-	if a.used[id] {
-		id = cw.EntityID(cw.KindAsset, key+"-"+cmcID)
-		for n := 2; a.used[id]; n++ {
-			id = cw.EntityID(cw.KindAsset, key+"-"+cmcID+"-"+strconv.Itoa(n))
-		}
-	}
-	a.used[id] = true
-	a.byCMC[cmcID] = id
-	return id
+	return a.a.Assign(key, cmcID)
 }
 
 // ListingsBatch turns listings (already in ID-assignment order, see SortListings) into a batch

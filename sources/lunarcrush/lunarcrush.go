@@ -28,6 +28,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/sources/assetid"
 	"cryptoweekly/sources/fetch"
 	"cryptoweekly/sources/flexjson"
 )
@@ -311,17 +312,11 @@ func CoinsBatch(prov cw.Provenance, coins []Coin, at time.Time) cw.Batch {
 	s := append([]Coin(nil), coins...)
 	sort.SliceStable(s, func(i, j int) bool { return rankLess(s[i].MarketCapRank, s[j].MarketCapRank) })
 	b := cw.Batch{Source: prov}
-	used := map[string]bool{}
+	// Claim, not Assign: a LunarCrush id listed twice gets a second ID (as it always has)
+	// rather than being merged; collisions get "asset:<symbol>-lc-<id>".
+	ids := assetid.New()
 	for _, c := range s {
-		key := cw.NormKey(string(c.Symbol))
-		id := cw.EntityID(cw.KindAsset, key)
-		if used[id] {
-			id = cw.EntityID(cw.KindAsset, key+"-lc-"+string(c.ID))
-			for n := 2; used[id]; n++ {
-				id = cw.EntityID(cw.KindAsset, key+"-lc-"+string(c.ID)+"-"+strconv.Itoa(n))
-			}
-		}
-		used[id] = true
+		id := ids.Claim(cw.NormKey(string(c.Symbol)), "lc-"+string(c.ID))
 		var tags []string
 		for _, cat := range c.Categories {
 			tags = append(tags, "lc:"+cat)
