@@ -1,7 +1,6 @@
 package coingecko
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -298,21 +297,4 @@ func UnknownCategories(configured map[string]string, list []Category) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func note(parts ...string) string {
-	var kept []string
-	for _, p := range parts {
-		if p != "" {
-			kept = append(kept, p)
-		}
-	}
-	return strings.Join(kept, " ")
-}
-
-func skippedNote(n int) string {
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d malformed rows skipped.", n)
 }

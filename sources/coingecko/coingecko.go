@@ -36,6 +36,7 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/sources/fetch"
+	"cryptoweekly/sources/provnote"
 )
 
 // Hosts.
@@ -183,7 +184,7 @@ func (s *Source) get(ctx context.Context, endpoint, u string) (*fetch.Response, 
 }
 
 func (s *Source) prov(id, location string, at time.Time, notes ...string) cw.Provenance {
-	return cw.Provenance{ID: id, Provider: "CoinGecko", Location: location, FetchedAt: at.UTC(), Licence: Licence, Note: note(notes...)}
+	return cw.Provenance{ID: id, Provider: "CoinGecko", Location: location, FetchedAt: at.UTC(), Licence: Licence, Note: provnote.Join(notes...)}
 }
 
 func marketsQuery(page, perPage int) url.Values {
@@ -259,7 +260,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		prov := s.prov(ProvMarkets, loc, listingResp.FetchedAt,
 			fmt.Sprintf("Top %d coins by market cap (USD) from %d page(s) of /coins/markets, snapshot on the fetch day.", len(listing), s.o.Pages),
 			"pct_change_24h/7d are CoinGecko rolling windows ending at last_updated; null fields give no observation; market_cap 0 is treated as unknown.",
-			skippedNote(listingSkipped))
+			provnote.Skipped(listingSkipped))
 		out = append([]cw.Batch{MarketsBatch(prov, listing, ids, listingResp.FetchedAt, tags)}, out...)
 	}
 
@@ -366,7 +367,7 @@ func (s *Source) fetchCategories(ctx context.Context, ids *IDs, tags map[string]
 	prov := s.prov(ProvCategories, s.url("/coins/markets", url.Values{"category": {"<id>"}, "vs_currency": {"usd"}}), resp.FetchedAt,
 		fmt.Sprintf("Category membership from /coins/markets?category=<id> (first %d coins by market cap per category) for: %s.", s.o.CategoryPages*s.o.PerPage, strings.Join(used, ", ")),
 		"Tags: cg:<category id> plus our sector:* tag where mapped. Market metrics are as in coingecko-markets.",
-		unknownNote, skippedNote(skipped))
+		unknownNote, provnote.Skipped(skipped))
 	return MarketsBatch(prov, members, ids, resp.FetchedAt, tags), nil
 }
 

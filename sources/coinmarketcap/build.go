@@ -1,7 +1,6 @@
 package coinmarketcap
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,21 +100,4 @@ func FearGreedBatch(prov cw.Provenance, hist []FearGreedPoint, latest FearGreedP
 	}
 	sort.Slice(b.Observations, func(i, j int) bool { return b.Observations[i].Day.Before(b.Observations[j].Day) })
 	return b
-}
-
-func joinNotes(parts ...string) string {
-	var kept []string
-	for _, p := range parts {
-		if p != "" {
-			kept = append(kept, p)
-		}
-	}
-	return strings.Join(kept, " ")
-}
-
-func skippedNote(n int) string {
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d malformed rows skipped.", n)
 }

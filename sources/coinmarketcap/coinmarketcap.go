@@ -29,6 +29,7 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/sources/fetch"
+	"cryptoweekly/sources/provnote"
 )
 
 // Base is the production host.
@@ -183,10 +184,10 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		}
 		s.logf("coinmarketcap: listings: %d rows, credit_count %v", len(rows), st.CreditCount.Value)
 		prov := cw.Provenance{ID: ProvListings, Provider: "CoinMarketCap", Location: resp.URL, FetchedAt: resp.FetchedAt, Licence: Licence,
-			Note: joinNotes(
+			Note: provnote.Join(
 				fmt.Sprintf("Top %d coins by CMC rank from /v1/cryptocurrency/listings/latest (USD), snapshot on the fetch day.", len(rows)),
 				"pct_change_24h/7d are CMC rolling windows to last_updated; null fields give no observation; tags as cmc:<tag> (cmc:memes marks meme coins).",
-				credits(st), skippedNote(skipped))}
+				credits(st), provnote.Skipped(skipped))}
 		out = append(out, ListingsBatch(prov, SortListings(rows), resp.FetchedAt))
 	}
 	if !s.o.SkipFearGreed {
@@ -231,9 +232,9 @@ func (s *Source) fetchFearGreed(ctx context.Context, since time.Time) (cw.Batch,
 		cr = fmt.Sprintf("Credits charged: %s.", strconv.FormatFloat(st1.CreditCount.Value+st2.CreditCount.Value, 'f', -1, 64))
 	}
 	prov := cw.Provenance{ID: ProvFearGreed, Provider: "CoinMarketCap", Location: resp.URL, FetchedAt: lresp.FetchedAt, Licence: Licence,
-		Note: joinNotes(
+		Note: provnote.Join(
 			"CMC Crypto Fear & Greed Index (0-100, market-wide, CMC's own bands; differs from alternative.me and CoinGecko indices).",
 			"One value per UTC day from /v3/fear-and-greed/historical (earliest timestamp of a day wins); /latest fills the fetch day if history lacks it (intraday, may be revised).",
-			cr, skippedNote(skipped))}
+			cr, provnote.Skipped(skipped))}
 	return FearGreedBatch(prov, hist, latest, since), nil
 }

@@ -31,6 +31,7 @@ import (
 	"cryptoweekly/sources/assetid"
 	"cryptoweekly/sources/fetch"
 	"cryptoweekly/sources/flexjson"
+	"cryptoweekly/sources/provnote"
 )
 
 // Base is the production host.
@@ -132,7 +133,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			return nil, s.wrap(err, resp)
 		}
 		prov := cw.Provenance{ID: ProvTopics, Provider: "LunarCrush", Location: resp.URL, FetchedAt: resp.FetchedAt, Licence: Licence,
-			Note: joinNotes("Crypto-category social topics (not the all-of-social global topic list); topic_rank 1 = most active; interactions_24h and num_contributors are rolling 24h at fetch time.", skippedNote(skipped))}
+			Note: provnote.Join("Crypto-category social topics (not the all-of-social global topic list); topic_rank 1 = most active; interactions_24h and num_contributors are rolling 24h at fetch time.", provnote.Skipped(skipped))}
 		out = append(out, TopicsBatch(prov, topics, resp.FetchedAt))
 	}
 	if !s.o.SkipCoins {
@@ -146,7 +147,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			return nil, s.wrap(err, resp)
 		}
 		prov := cw.Provenance{ID: ProvCoins, Provider: "LunarCrush", Location: resp.URL, FetchedAt: resp.FetchedAt, Licence: Licence,
-			Note: joinNotes(fmt.Sprintf("Social metrics of the top %d coins by market cap rank from /coins/list/v2 on the fetch day: galaxy_score (0-100, LunarCrush composite), alt_rank (1 = best), social_dominance (percent of crypto social volume), interactions_24h. Tags lc:<category> from LunarCrush categories.", len(coins)), skippedNote(skipped))}
+			Note: provnote.Join(fmt.Sprintf("Social metrics of the top %d coins by market cap rank from /coins/list/v2 on the fetch day: galaxy_score (0-100, LunarCrush composite), alt_rank (1 = best), social_dominance (percent of crypto social volume), interactions_24h. Tags lc:<category> from LunarCrush categories.", len(coins)), provnote.Skipped(skipped))}
 		out = append(out, CoinsBatch(prov, coins, resp.FetchedAt))
 	}
 	for i := range out {
@@ -349,21 +350,4 @@ func rankLess(a, b flexjson.Num) bool {
 		return av
 	}
 	return av && a.Value < b.Value
-}
-
-func joinNotes(parts ...string) string {
-	var kept []string
-	for _, p := range parts {
-		if p != "" {
-			kept = append(kept, p)
-		}
-	}
-	return strings.Join(kept, " ")
-}
-
-func skippedNote(n int) string {
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d malformed rows skipped.", n)
 }
