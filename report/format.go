@@ -27,7 +27,8 @@ func USD(v float64) string {
 	case a == 0:
 		return "$0"
 	}
-	return fmt.Sprintf("%s$%.4g", sign, a)
+	// Sub-dollar prices keep four significant digits in plain notation: $0.03139, $0.00002042.
+	return fmt.Sprintf("%s$%.*f", sign, int(math.Ceil(-math.Log10(a)))+3, a)
 }
 
 // SignedUSD is USD with an explicit + for gains.

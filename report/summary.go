@@ -28,7 +28,7 @@ func Summarize(r *Report) {
 		b = append(b, "Stablecoins: "+strings.Join(coins, "; ")+".")
 	}
 	if c := r.DeFi.TotalTVL; c.Available() && c.Pct != nil {
-		s := fmt.Sprintf("DeFi: total TVL %s %s to %s", verb(c), Pct(*c.Pct), USD(*c.End))
+		s := fmt.Sprintf("DeFi: total TVL %s to %s", moved(*c.Pct), USD(*c.End))
 		if strings.HasPrefix(c.Definition, "tvl.legacy") {
 			s += " (DefiLlama legacy all-chains definition)"
 		}
@@ -36,10 +36,14 @@ func Summarize(r *Report) {
 	}
 	if len(r.Chains.TopGrowth) > 0 {
 		c := r.Chains.TopGrowth[0]
-		b = append(b, fmt.Sprintf("Chains: %s led TVL growth among chains above %s, %s to %s.", c.Label, USD(r.Chains.MinTVL), Pct(*c.Pct), USD(*c.End)))
+		if *c.Pct > 0 {
+			b = append(b, fmt.Sprintf("Chains: %s led TVL growth among chains above %s, up %s to %s.", c.Label, USD(r.Chains.MinTVL), Pct(*c.Pct), USD(*c.End)))
+		} else {
+			b = append(b, fmt.Sprintf("Chains: no chain above %s grew its TVL; %s fell least (%s, to %s).", USD(r.Chains.MinTVL), c.Label, Pct(*c.Pct), USD(*c.End)))
+		}
 	}
 	if t := r.Tokens; t.BTC != nil && t.BTC.Pct != nil {
-		s := fmt.Sprintf("Tokens: BTC %s %s (%s → %s)", verb(t.BTC.Change), Pct(*t.BTC.Pct), t.From, t.To)
+		s := fmt.Sprintf("Tokens: BTC %s (%s → %s)", moved(*t.BTC.Pct), t.From, t.To)
 		if t.AltMedian != nil {
 			rel := "outperforming"
 			if *t.AltMedian > *t.BTC.Pct {
@@ -59,7 +63,7 @@ func Summarize(r *Report) {
 	}
 	if len(b) < 4 && len(r.Protocols.TopGrowth) > 0 {
 		p := r.Protocols.TopGrowth[0]
-		b = append(b, fmt.Sprintf("Protocols: %s grew TVL %s to %s.", p.Label, Pct(*p.Pct), USD(*p.End)))
+		b = append(b, fmt.Sprintf("Protocols: %s led TVL growth among protocols above %s, %s to %s.", p.Label, USD(r.Protocols.MinTVL), moved(*p.Pct), USD(*p.End)))
 	}
 	if len(b) > 6 {
 		b = b[:6]
@@ -68,6 +72,18 @@ func Summarize(r *Report) {
 	if r.Outlook.Markdown == "" {
 		r.Outlook.Items = movers(r)
 	}
+}
+
+// moved phrases a percent change without a doubled sign: "rose 2.76%", "fell 5.46%".
+func moved(pct float64) string {
+	m := Movement(pct)
+	if m == "was flat" {
+		return m + " (" + Pct(pct) + ")"
+	}
+	if pct < 0 {
+		pct = -pct
+	}
+	return fmt.Sprintf("%s %.2f%%", m, pct)
 }
 
 func verb(c Change) string {
