@@ -350,3 +350,24 @@ func TestReportICS(t *testing.T) {
 		t.Errorf("missing ics: exit %d, %s", code, errs)
 	}
 }
+
+// TestReportNotes: analyst notes for the week become the outlook, as written.
+func TestReportNotes(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.md")
+	os.WriteFile(notes, []byte("- Watch the FOMC dot plot on **Dec 18**.\n- ETH/BTC at a 3-year low.\n"), 0o644)
+	_, errs, code := runCLI(t, "report", "--db", filepath.Join(dir, "cw.duckdb"), "--week-end", "2024-12-13", "--out", dir, "--notes", notes)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.md"))
+	if !bytes.Contains(md, []byte("- Watch the FOMC dot plot on **Dec 18**.")) || !bytes.Contains(md, []byte("From analyst notes")) {
+		t.Errorf("outlook lacks the notes:\n%s", md[bytes.Index(md, []byte("## 12.")):])
+	}
+	var r report.Report
+	b, _ := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.json"))
+	json.Unmarshal(b, &r)
+	if r.Outlook.FromNotes != notes || len(r.Outlook.Items) != 0 {
+		t.Errorf("outlook = %+v", r.Outlook)
+	}
+}
