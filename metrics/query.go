@@ -32,8 +32,17 @@ func placeholders(start, n int) string {
 
 // pairs reads the values of entities matching like (SQL LIKE) for the given metrics at d0 and d1.
 // Only the rows of those two days are touched.
+//
+// The redundant BETWEEN is what keeps this cheap on a big store: DuckDB pushes an IN list into
+// the scan only as an optional zone-map hint and filters it above the scan, so with IN alone every
+// row matching the LIKE is read and materialised (all of 110M asset rows for "asset:%"), while a
+// range is applied inside the scan itself.
 func (x q) pairs(like string, metrics []string, d0, d1 time.Time) ([]pair, error) {
-	args := []any{cw.DayString(d0), cw.DayString(d1), like}
+	lo, hi := d0, d1
+	if hi.Before(lo) {
+		lo, hi = hi, lo
+	}
+	args := []any{cw.DayString(d0), cw.DayString(d1), like, cw.DayString(lo), cw.DayString(hi)}
 	for _, m := range metrics {
 		args = append(args, m)
 	}
@@ -42,7 +51,8 @@ func (x q) pairs(like string, metrics []string, d0, d1 time.Time) ([]pair, error
 			max(value) FILTER (WHERE day = CAST($2 AS DATE))
 		FROM observations
 		WHERE day IN (CAST($1 AS DATE), CAST($2 AS DATE)) AND entity_id LIKE $3
-			AND metric IN (` + placeholders(4, len(metrics)) + `)
+			AND day BETWEEN CAST($4 AS DATE) AND CAST($5 AS DATE)
+			AND metric IN (` + placeholders(6, len(metrics)) + `)
 		GROUP BY entity_id, metric, source_id
 		ORDER BY entity_id, metric, source_id`
 	rows, err := x.db.QueryContext(x.ctx, query, args...)
@@ -158,7 +168,11 @@ func (x q) entities(ids []string) (map[string]*entityInfo, error) {
 			out[id] = &entityInfo{tags: map[string]bool{}, attrs: map[string]string{}}
 		}
 		in := placeholders(1, len(chunk))
-		rows, err := x.db.QueryContext(x.ctx, `SELECT id, name, symbol, category FROM entities WHERE id IN (`+in+`)`, args...)
+		// A join against the IDs rather than id IN (…): DuckDB answers an IN list on the primary
+		// key with an index scan that fetches the rows one by one, about ten times slower than
+		// hashing the list against a scan of the table (1.1 s for 7,000 protocols at full scale).
+		rows, err := x.db.QueryContext(x.ctx, `SELECT e.id, e.name, e.symbol, e.category FROM entities e
+			JOIN (VALUES (`+strings.ReplaceAll(in, ", ", "), (")+`)) v(id) ON e.id = v.id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("metrics: entities: %w", err)
 		}

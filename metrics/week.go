@@ -542,6 +542,8 @@ func (w *week) priceWindow() (src string, d0, d1 time.Time, err error) {
 }
 
 func (w *week) tokenRows(src string, d0, d1 time.Time) ([]*tokenRow, error) {
+	// d0 < d1 (priceWindow); the BETWEEN repeats the IN as a range so DuckDB filters inside the
+	// scan rather than reading every price row of the source (see pairs).
 	rows, err := w.db.QueryContext(w.ctx, `SELECT o.entity_id,
 			max(value) FILTER (WHERE metric = 'price' AND day = CAST($2 AS DATE)),
 			max(value) FILTER (WHERE metric = 'price' AND day = CAST($3 AS DATE)),
@@ -550,6 +552,7 @@ func (w *week) tokenRows(src string, d0, d1 time.Time) ([]*tokenRow, error) {
 			max(value) FILTER (WHERE metric = 'volume_24h' AND day = CAST($3 AS DATE))
 		FROM observations o
 		WHERE o.source_id = $1 AND o.day IN (CAST($2 AS DATE), CAST($3 AS DATE))
+			AND o.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
 			AND o.metric IN ('price', 'market_cap', 'volume_24h') AND o.entity_id LIKE 'asset:%'
 		GROUP BY o.entity_id`, src, cw.DayString(d0), cw.DayString(d1))
 	if err != nil {
@@ -830,6 +833,7 @@ func (w *week) derivatives() error {
 				max(o.value) FILTER (WHERE o.day = CAST($2 AS DATE)) AS v1
 			FROM observations o JOIN entities e ON e.id = o.entity_id
 			WHERE o.metric = 'open_interest_usd' AND o.day IN (CAST($1 AS DATE), CAST($2 AS DATE)) AND o.entity_id LIKE 'contract:%'
+				AND o.day BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) -- a range DuckDB applies in the scan (see pairs)
 			GROUP BY o.entity_id, e.parent, o.source_id)
 		SELECT parent, min(source_id), sum(v0), sum(v1), count(*), count(v0), count(v1)
 		FROM c GROUP BY parent ORDER BY sum(v1) DESC NULLS LAST`, cw.DayString(w.start), cw.DayString(w.end))
