@@ -81,6 +81,7 @@ type week struct {
 	r          *report.Report
 	cited      map[string]bool
 	defs       map[string]bool
+	protos     *protocolSet
 }
 
 func f64(v float64) *float64 { return &v }
@@ -325,8 +326,25 @@ func (w *week) spotlight(chain report.Change) error {
 	return nil
 }
 
-// protocolChanges returns every protocol with TVL at both ends, with metadata.
+// protocolChanges returns every protocol with TVL at both ends, with metadata, and how many miss
+// an end. The chain spotlight, the protocol ranking and DEX TVL all use it, so it is read once.
 func (w *week) protocolChanges() ([]report.Protocol, int, error) {
+	if w.protos != nil {
+		return w.protos.list, w.protos.partial, nil
+	}
+	list, partial, err := w.readProtocolChanges()
+	if err == nil {
+		w.protos = &protocolSet{list, partial}
+	}
+	return list, partial, err
+}
+
+type protocolSet struct {
+	list    []report.Protocol
+	partial int
+}
+
+func (w *week) readProtocolChanges() ([]report.Protocol, int, error) {
 	ps, err := w.pairs("protocol:%", []string{"tvl"}, w.start, w.end)
 	if err != nil {
 		return nil, 0, err
@@ -469,24 +487,19 @@ func (w *week) dex() error {
 		s.WeeklyVolume = missing("DEX volume (7 days)", "USD", fmt.Sprintf("%d of 14 daily DEX volume values present; %s", nCur+nPrev, why))
 	}
 	// DEX TVL: protocols DefiLlama files under category Dexs.
-	ps, err := w.pairs("protocol:%", []string{"tvl"}, w.start, w.end)
-	if err != nil {
-		return err
-	}
-	bs := best(ps, []string{"tvl"}, []string{"defillama-protocol-tvl", "defillama-protocols"})
-	info, err := w.entities(sortedKeys(bs))
+	prots, _, err := w.protocolChanges()
 	if err != nil {
 		return err
 	}
 	var t0, t1 float64
 	n := 0
 	src := ""
-	for id, p := range bs {
-		if info[id].category == "Dexs" && p.v0 != nil && p.v1 != nil {
-			t0 += *p.v0
-			t1 += *p.v1
+	for _, p := range prots {
+		if p.Category == "Dexs" {
+			t0 += *p.Start
+			t1 += *p.End
 			n++
-			src = p.source
+			src = p.Source
 		}
 	}
 	if n > 0 {
