@@ -16,6 +16,12 @@ type Config struct {
 	ChainMinTVL    float64 `json:"chain_min_tvl_usd"`
 	ProtocolMinTVL float64 `json:"protocol_min_tvl_usd"`
 	TokenMinVolume float64 `json:"token_min_volume_24h_usd"`
+	// Categories never ranked among protocols: DefiLlama lists exchanges' and chains' own
+	// balances as protocols but leaves them out of its DeFi rankings.
+	ProtocolExcludeCategories []string `json:"protocol_exclude_categories"`
+	// SectorWeightCap caps one constituent's weight in a sector index (percent; 0 = uncapped),
+	// redistributing the excess pro rata, as capped indices such as the DeFi Pulse Index do.
+	SectorWeightCap float64 `json:"sector_weight_cap_pct"`
 	// Sectors are the "tracks": a token is a constituent if it carries any of the tags.
 	Sectors []SectorDef `json:"sectors"`
 	// Tag sets that exclude a token from the gainers list.
@@ -40,10 +46,11 @@ type SectorDef struct {
 // infrastructure flags of the bundled flag file are NOT used: they mark AAVE and 1INCH as layer 1.
 func DefaultConfig() Config {
 	return Config{
-		TopN:           5,
-		ChainMinTVL:    1e9,
-		ProtocolMinTVL: 30e6,
-		TokenMinVolume: 10e6,
+		TopN:                      5,
+		ChainMinTVL:               1e9,
+		ProtocolMinTVL:            30e6,
+		TokenMinVolume:            10e6,
+		ProtocolExcludeCategories: []string{"CEX", "Chain"},
 		Sectors: []SectorDef{
 			{"Layer 1", []string{"cmc:layer-1", "curated:l1-smart-contract", "curated-secondary:l1-smart-contract", "curated:move-vms", "curated:dino-coins", "cg:layer-1"}},
 			{"Layer 2", []string{"cmc:layer-2", "curated:l2-scaling", "curated-secondary:l2-scaling", "cg:layer-2", "sector:layer-2-cg"}},
@@ -69,6 +76,9 @@ func (c Config) Validate() error {
 	}
 	if c.ChainMinTVL < 0 || c.ProtocolMinTVL < 0 || c.TokenMinVolume < 0 {
 		return fmt.Errorf("config: floors must not be negative")
+	}
+	if c.SectorWeightCap < 0 || c.SectorWeightCap > 100 {
+		return fmt.Errorf("config: sector weight cap %g%% out of range 0..100", c.SectorWeightCap)
 	}
 	return nil
 }

@@ -82,6 +82,8 @@ func (w *week) methodology() {
 		{Name: "stablecoin tags (excluded from gainers)", Value: joinTags(c.StableTags)},
 		{Name: "wrapped/staked tags (excluded from gainers)", Value: joinTags(c.WrappedTags) + "; plus names with wrapped/staked/bridged and symbols like WBTC, stETH"},
 		{Name: "meme tags (listed as meme gainers)", Value: joinTags(c.MemeTags)},
+		{Name: "protocol categories not ranked", Value: joinTags(c.ProtocolExcludeCategories)},
+		{Name: "sector constituent weight cap", Value: capText(c.SectorWeightCap)},
 	}
 	for _, s := range c.Sectors {
 		m.Settings = append(m.Settings, report.Setting{Name: "sector " + s.Name, Value: joinTags(s.Tags)})
@@ -101,4 +103,11 @@ func (w *week) methodology() {
 		"Overview and outlook sentences are built only from figures printed in the sections.",
 		"cryptoweekly is an analysis tool: nothing here is investment advice or a trading service.",
 	}
+}
+
+func capText(c float64) string {
+	if c <= 0 {
+		return "none (pure market-cap weights)"
+	}
+	return fmt.Sprintf("%g%%, excess redistributed pro rata", c)
 }

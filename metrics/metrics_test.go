@@ -1133,3 +1133,76 @@ func TestCoverageWeek(t *testing.T) {
 		t.Errorf("stablecoins on 03-20: %+v", st)
 	}
 }
+
+func TestCappedWeights(t *testing.T) {
+	cases := []struct {
+		name  string
+		mcaps []float64
+		cap   float64
+		want  []float64
+	}{
+		{"uncapped", []float64{60, 30, 10}, 0, []float64{0.6, 0.3, 0.1}},
+		// 60 → 40; excess 20 split 30:10 over the others → 45 and 15; 45 > 40 → 40, excess 5 → 20.
+		{"cap cascades", []float64{60, 30, 10}, 40, []float64{0.4, 0.4, 0.2}},
+		{"cap not binding", []float64{30, 30, 40}, 50, []float64{0.3, 0.3, 0.4}},
+		{"cap impossible: equal weights", []float64{90, 10}, 25, []float64{0.5, 0.5}},
+		{"empty", nil, 25, []float64{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := CappedWeights(c.mcaps, c.cap)
+			if len(got) != len(c.want) {
+				t.Fatalf("got %v", got)
+			}
+			for i := range got {
+				if math.Abs(got[i]-c.want[i]) > 1e-12 {
+					t.Fatalf("got %v, want %v", got, c.want)
+				}
+			}
+		})
+	}
+}
+
+func TestProtocolExcludedCategories(t *testing.T) {
+	ents := []cw.Entity{
+		{ID: "protocol:binance-cex", Kind: cw.KindProtocol, Name: "Binance CEX", Category: "CEX"},
+		{ID: "protocol:aave", Kind: cw.KindProtocol, Name: "Aave", Category: "Lending"},
+	}
+	db := newStore(t, bt("defillama-protocol-tvl", ents,
+		ob("protocol:binance-cex", "tvl", weekStart, 100e9), ob("protocol:binance-cex", "tvl", weekEnd, 150e9),
+		ob("protocol:aave", "tvl", weekStart, 20e9), ob("protocol:aave", "tvl", weekEnd, 21e9)))
+	s := runWeek(t, db, testConfig(), weekEnd).Protocols
+	eqList(t, "top growth", labels(s.TopGrowth, protocolLabel), []string{"Aave"})
+	if !hasNote(s.Notes, "1 protocols of categories CEX, Chain are not ranked") {
+		t.Errorf("notes = %v", s.Notes)
+	}
+	cfg := testConfig()
+	cfg.ProtocolExcludeCategories = nil
+	eqList(t, "unfiltered", labels(runWeek(t, db, cfg, weekEnd).Protocols.TopGrowth, protocolLabel), []string{"Binance CEX", "Aave"})
+}
+
+func TestStaleCalendarSaysSo(t *testing.T) {
+	cal := []report.Event{
+		{Date: "2025-03-12", Kind: "cpi", Title: "last CPI in the file"},
+		{Date: "2025-04-30", Kind: "fomc", Title: "FOMC after next week"},
+	}
+	s := runWeek(t, newStore(t), testConfig(), weekEnd, cal...).Events
+	if !hasNote(s.Notes, "the calendar has no cpi dates after 2025-03-12") {
+		t.Errorf("notes = %v", s.Notes)
+	}
+	if hasNote(s.Notes, "no fomc dates") {
+		t.Errorf("fomc is covered beyond next week: %v", s.Notes)
+	}
+}
+
+func TestSectorCap(t *testing.T) {
+	cfg := testConfig()
+	cfg.SectorWeightCap = 40
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cfg.SectorWeightCap = 101
+	if err := cfg.Validate(); err == nil {
+		t.Fatal("cap 101% accepted")
+	}
+}

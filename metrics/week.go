@@ -387,7 +387,12 @@ func (w *week) protocols() error {
 		return nil
 	}
 	var above []report.Protocol
+	excluded := 0
 	for _, p := range prots {
+		if contains(w.cfg.ProtocolExcludeCategories, p.Category) {
+			excluded++
+			continue
+		}
 		if *p.End >= w.cfg.ProtocolMinTVL && p.Pct != nil {
 			above = append(above, p)
 		}
@@ -395,6 +400,9 @@ func (w *week) protocols() error {
 	sort.SliceStable(above, func(i, j int) bool { return *above[i].Pct > *above[j].Pct })
 	s.TopGrowth = above[:min(w.cfg.TopN, len(above))]
 	s.Notes = append(s.Notes, fmt.Sprintf("%d protocols have TVL history at both ends of the week (%d above the %s floor)", len(prots), len(above), usd(w.cfg.ProtocolMinTVL)))
+	if excluded > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("%d protocols of categories %s are not ranked (not DeFi protocols in DefiLlama's own rankings)", excluded, joinTags(w.cfg.ProtocolExcludeCategories)))
+	}
 	if partial > 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d protocols have history but miss one end of the week", partial))
 	}
@@ -790,6 +798,10 @@ func (w *week) btcDominance(rows []*tokenRow, src string, d0, d1 time.Time) {
 func (w *week) sectors(rows []*tokenRow, src string, d0, d1 time.Time) error {
 	s := &w.r.Sectors
 	s.Source, s.From, s.To = src, cw.DayString(d0), cw.DayString(d1)
+	s.Weighting = "market-cap-weighted at the start snapshot"
+	if w.cfg.SectorWeightCap > 0 {
+		s.Weighting += fmt.Sprintf(", no constituent above %g%%", w.cfg.SectorWeightCap)
+	}
 	tagged := 0
 	for _, t := range rows {
 		if len(t.tags) > 0 {
@@ -811,14 +823,19 @@ func (w *week) sectors(rows []*tokenRow, src string, d0, d1 time.Time) error {
 		}
 		sec.Constituents = len(members)
 		if len(members) > 0 {
+			sort.Slice(members, func(i, j int) bool { return members[i].mcap0 > members[j].mcap0 })
+			caps := make([]float64, len(members))
+			for i, t := range members {
+				caps[i] = t.mcap0
+			}
+			weights := CappedWeights(caps, w.cfg.SectorWeightCap)
 			var ret float64
-			for _, t := range members {
-				ret += t.mcap0 / sec.MarketCap * t.pct
+			for i, t := range members {
+				ret += weights[i] * t.pct
 			}
 			sec.Return = f64(ret)
-			sort.Slice(members, func(i, j int) bool { return members[i].mcap0 > members[j].mcap0 })
-			for _, t := range members[:min(5, len(members))] {
-				sec.Top = append(sec.Top, report.Constituent{Symbol: t.symbol, Name: t.name, Weight: t.mcap0 / sec.MarketCap * 100, Return: t.pct})
+			for i, t := range members[:min(5, len(members))] {
+				sec.Top = append(sec.Top, report.Constituent{Symbol: t.symbol, Name: t.name, Weight: weights[i] * 100, Return: t.pct})
 			}
 		}
 		s.Sectors = append(s.Sectors, sec)
@@ -937,6 +954,18 @@ func (w *week) events(cal []report.Event) error {
 	if len(s.Upcoming) == 0 {
 		s.Notes = append(s.Notes, "no scheduled FOMC, CPI, PCE or payrolls release in the calendar for this period")
 	}
+	// A calendar that stops before next week cannot say "nothing scheduled": say it is stale.
+	last := map[string]string{}
+	for _, e := range cal {
+		if e.Date > last[e.Kind] {
+			last[e.Kind] = e.Date
+		}
+	}
+	for _, k := range sortedKeys(last) {
+		if last[k] < s.To && k != "ics" {
+			s.Notes = append(s.Notes, fmt.Sprintf("the calendar has no %s dates after %s, so next week's list may be incomplete: update events/calendar.csv from the agency's schedule", k, last[k]))
+		}
+	}
 	// Regulatory and news items stored by the news watch during the week.
 	rows, err := w.db.QueryContext(w.ctx, `SELECT o.entity_id, o.day, e.name, o.source_id,
 			coalesce((SELECT value FROM entity_attrs a WHERE a.entity_id = o.entity_id AND a.key = 'link'), ''),
@@ -985,4 +1014,66 @@ func anys(s []string) []any {
 		out[i] = v
 	}
 	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// CappedWeights turns market caps into index weights (fractions summing to 1). With capPct > 0 no
+// weight exceeds capPct percent: the excess of capped constituents is redistributed pro rata over
+// the others until none is above the cap. If the cap cannot hold (fewer than 100/cap
+// constituents), the weights are equal.
+func CappedWeights(mcaps []float64, capPct float64) []float64 {
+	n := len(mcaps)
+	w := make([]float64, n)
+	var total float64
+	for _, m := range mcaps {
+		total += m
+	}
+	if n == 0 || total <= 0 {
+		return w
+	}
+	for i, m := range mcaps {
+		w[i] = m / total
+	}
+	if capPct <= 0 {
+		return w
+	}
+	c := capPct / 100
+	if c*float64(n) <= 1 {
+		for i := range w {
+			w[i] = 1 / float64(n)
+		}
+		return w
+	}
+	capped := make([]bool, n)
+	for {
+		var excess, free float64
+		for i := range w {
+			if !capped[i] && w[i] > c {
+				excess += w[i] - c
+				w[i] = c
+				capped[i] = true
+			}
+		}
+		if excess == 0 {
+			return w
+		}
+		for i := range w {
+			if !capped[i] {
+				free += w[i]
+			}
+		}
+		for i := range w {
+			if !capped[i] {
+				w[i] += excess * w[i] / free
+			}
+		}
+	}
 }

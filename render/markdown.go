@@ -130,7 +130,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 	p("## 8. Sectors (tracks)\n\n")
 	if !unavailable(p, r.Sectors.Section) {
 		s := r.Sectors
-		p("Market-cap-weighted weekly return per sector, `%s` %s → %s. Best: **%s**; worst: **%s**.\n\n", s.Source, s.From, s.To, esc(s.Best), esc(s.Worst))
+		p("Weekly return per sector (%s), `%s` %s → %s. Best: **%s**; worst: **%s**.\n\n", s.Weighting, s.Source, s.From, s.To, esc(s.Best), esc(s.Worst))
 		p("| sector | return | constituents | market cap (start) | top constituents (weight, return) |\n|---|---:|---:|---:|---|\n")
 		for _, sec := range s.Sectors {
 			var top []string

@@ -187,13 +187,14 @@ type Constituent struct {
 // SectorSection: sector indices.
 type SectorSection struct {
 	Section
-	Source  string   `json:"source"`
-	From    string   `json:"from"`
-	To      string   `json:"to"`
-	TagNote string   `json:"tag_note"`
-	Sectors []Sector `json:"sectors"`
-	Best    string   `json:"best,omitempty"`
-	Worst   string   `json:"worst,omitempty"`
+	Source    string   `json:"source"`
+	From      string   `json:"from"`
+	To        string   `json:"to"`
+	Weighting string   `json:"weighting"` // "market-cap-weighted", or with the cap applied
+	TagNote   string   `json:"tag_note"`
+	Sectors   []Sector `json:"sectors"`
+	Best      string   `json:"best,omitempty"`
+	Worst     string   `json:"worst,omitempty"`
 }
 
 // DerivativesSection: open interest.

@@ -33,6 +33,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Float64Var(&cfg.ChainMinTVL, "chain-min-tvl", cfg.ChainMinTVL, "minimum chain TVL (USD) for the chain growth ranking")
 	fs.Float64Var(&cfg.ProtocolMinTVL, "protocol-min-tvl", cfg.ProtocolMinTVL, "minimum protocol TVL (USD) at week end for the protocol ranking")
 	fs.Float64Var(&cfg.TokenMinVolume, "min-volume", cfg.TokenMinVolume, "minimum 24h volume (USD) for the gainers lists")
+	fs.Float64Var(&cfg.SectorWeightCap, "sector-cap", cfg.SectorWeightCap, "cap on one constituent's weight in a sector index, percent (0 = pure market-cap weights)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
