@@ -53,7 +53,7 @@ func DefaultConfig() Config {
 		ProtocolExcludeCategories: []string{"CEX", "Chain"},
 		Sectors: []SectorDef{
 			{"Layer 1", []string{"cmc:layer-1", "curated:l1-smart-contract", "curated-secondary:l1-smart-contract", "curated:move-vms", "curated:dino-coins", "cg:layer-1"}},
-			{"Layer 2", []string{"cmc:layer-2", "curated:l2-scaling", "curated-secondary:l2-scaling", "cg:layer-2", "sector:layer-2-cg"}},
+			{"Layer 2", []string{"cmc:layer-2", "curated:l2-scaling", "curated-secondary:l2-scaling", "cg:layer-2"}},
 			{"DeFi", []string{"cmc:defi", "curated:defi-blue-chips", "curated-secondary:defi-blue-chips", "curated:dex-tokens", "curated-secondary:dex-tokens", "curated:legacy-defi", "curated-secondary:legacy-defi", "curated:yield-aggregators", "curated-secondary:yield-aggregators", "cg:decentralized-finance-defi"}},
 			{"Meme", []string{"cmc:memes", "sector:meme", "curated:meme-coins", "curated-secondary:meme-coins", "cg:meme-token"}},
 			{"AI", []string{"cmc:ai-big-data", "sector:ai", "curated:ai/compute", "curated-secondary:ai/compute", "cg:artificial-intelligence"}},
