@@ -457,7 +457,7 @@ func TestChains(t *testing.T) {
 	if !hasNote(s.Notes, "7 chains in the store have TVL at both ends of the week; 5 are above the $1B floor") {
 		t.Errorf("notes %v lack the count", s.Notes)
 	}
-	if !hasNote(s.Notes, "left out for missing days: Gap (no tvl value on 2025-03-07)") {
+	if !hasNote(s.Notes, "left out for missing days: Gap (no `tvl` observation on 2025-03-07)") {
 		t.Errorf("notes %v lack the chain left out", s.Notes)
 	}
 	for _, c := range s.All {

@@ -95,11 +95,11 @@ func (w *week) change(label, unit string, p pair, from, to time.Time) report.Cha
 	w.defs[c.Definition] = true
 	switch {
 	case p.v0 == nil && p.v1 == nil:
-		c.Unavailable = fmt.Sprintf("no %s value on %s or %s", p.metric, c.From, c.To)
+		c.Unavailable = fmt.Sprintf("no `%s` observation on %s or %s", p.metric, c.From, c.To)
 	case p.v0 == nil:
-		c.Unavailable = fmt.Sprintf("no %s value on %s", p.metric, c.From)
+		c.Unavailable = fmt.Sprintf("no `%s` observation on %s", p.metric, c.From)
 	case p.v1 == nil:
-		c.Unavailable = fmt.Sprintf("no %s value on %s", p.metric, c.To)
+		c.Unavailable = fmt.Sprintf("no `%s` observation on %s", p.metric, c.To)
 	default:
 		c.Abs = f64(*p.v1 - *p.v0)
 		if *p.v0 != 0 {

@@ -30,7 +30,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 	if !unavailable(p, r.Sentiment.Section) {
 		s := r.Sentiment
 		changeTable(p, []report.Change{s.Index})
-		p("Zone: %s → %s.", s.StartZone, s.EndZone)
+		p("Zone: %s → %s.", orNA(s.StartZone), orNA(s.EndZone))
 		if s.Min != nil && s.Max != nil {
 			p(" Week low %.0f (%s), high %.0f (%s).", s.Min.Value, s.Min.Day, s.Max.Value, s.Max.Day)
 		}
@@ -246,7 +246,11 @@ func changeTable(p func(string, ...any), cs []report.Change) {
 	var foot []string
 	for _, c := range cs {
 		if c.Unavailable != "" && !c.Available() {
-			p("| %s | | | n/a | n/a | | | %s |\n", esc(c.Label), esc(c.Unavailable))
+			src := esc(c.Unavailable)
+			if c.Source != "" {
+				src = "`" + c.Source + "`: " + src
+			}
+			p("| %s | %s | %s | %s | %s | | | %s |\n", esc(c.Label), c.From, c.To, report.Value(c.Start, c.Unit), report.Value(c.End, c.Unit), src)
 			continue
 		}
 		abs := ""
@@ -310,3 +314,10 @@ var mdEscaper = strings.NewReplacer(
 )
 
 func esc(s string) string { return mdEscaper.Replace(s) }
+
+func orNA(s string) string {
+	if s == "" {
+		return "n/a"
+	}
+	return s
+}
