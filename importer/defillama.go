@@ -695,7 +695,8 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 		Note: dlProtocolsOrigin + "protocols/*.json: trimmed DefiLlama /protocol/{slug} responses for 38 Solana/Sui/Aptos-ecosystem protocols. " +
 			"Metric tvl is the protocol's default TVL (totalLiquidityUSD; excludes borrowed, staking and pool2). Daily 00:00 UTC points; the final " +
 			"intraday 'current' point is dropped. Some series have missing days that DefiLlama did not fill; they are left missing. " +
-			"Five series (Aptin Finance, Carrot, Drift, Suilend Protocol, Thala) have names not in the protocol list; they appear to be parent protocols, not the list's children (e.g. Suilend, Drift Trade).",
+			"Five series (Aptin Finance, Carrot, Drift, Suilend Protocol, Thala) have names not in the protocol list; they appear to be parent protocols, not the list's children (e.g. Suilend, Drift Trade). " +
+			"A file whose slug extends another's by a dash (drift-trade under drift) is recorded as that protocol's child, so a parent and its child are never ranked or summed together.",
 	}
 	s := newSeries(prov.ID)
 	var ents []cw.Entity
@@ -748,7 +749,27 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 			}
 		}
 	}
+	dlLinkParents(files, ents)
 	return cw.Batch{Source: prov, Entities: ents, Observations: s.obs}, nil
+}
+
+// dlLinkParents sets Parent on protocols whose file slug extends another file's slug by a dash
+// ("drift-trade" under "drift", "aptin-finance-v1" under "aptin-finance"): DefiLlama names child
+// protocols that way, and a parent's TVL includes its children's, so the metrics must not rank or
+// sum both. ents[i] belongs to files[i].
+func dlLinkParents(files []string, ents []cw.Entity) {
+	slug := func(fn string) string { return strings.ToLower(strings.TrimSuffix(fn, ".json")) }
+	for i, child := range files {
+		best := -1
+		for j, parent := range files {
+			if i != j && strings.HasPrefix(slug(child), slug(parent)+"-") && (best < 0 || len(parent) > len(files[best])) {
+				best = j
+			}
+		}
+		if best >= 0 {
+			ents[i].Parent = ents[best].ID
+		}
+	}
 }
 
 // dlReadProtocolFile decodes one /protocol/{slug} file, keeping each tvl point's line.

@@ -610,3 +610,18 @@ func TestDefiLlamaProtocolsReal(t *testing.T) {
 		t.Errorf("echelon chains = %v", e.Chains)
 	}
 }
+
+func TestProtocolParentsFromSlugs(t *testing.T) {
+	files := []string{"aptin-finance-v1.json", "aptin-finance.json", "carrot.json", "drift-trade.json", "drift.json", "kamino-lend.json", "Rain.fi.json"}
+	ents := make([]cw.Entity, len(files))
+	for i, f := range files {
+		ents[i] = cw.Entity{ID: "protocol:" + strings.TrimSuffix(f, ".json")}
+	}
+	dlLinkParents(files, ents)
+	want := map[string]string{"protocol:aptin-finance-v1": "protocol:aptin-finance", "protocol:drift-trade": "protocol:drift"}
+	for _, e := range ents {
+		if e.Parent != want[e.ID] {
+			t.Errorf("%s parent = %q, want %q", e.ID, e.Parent, want[e.ID])
+		}
+	}
+}

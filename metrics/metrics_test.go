@@ -1206,3 +1206,26 @@ func TestSectorCap(t *testing.T) {
 		t.Fatal("cap 101% accepted")
 	}
 }
+
+func TestParentProtocolsNotDoubleCounted(t *testing.T) {
+	ents := []cw.Entity{
+		{ID: "protocol:drift", Kind: cw.KindProtocol, Name: "Drift"},
+		{ID: "protocol:drift-trade", Kind: cw.KindProtocol, Name: "Drift Trade", Category: "Derivatives", Parent: "protocol:drift"},
+		{ID: "protocol:solo", Kind: cw.KindProtocol, Name: "Solo", Category: "Derivatives", Parent: "protocol:absent-parent"},
+	}
+	db := newStore(t, bt("defillama-protocol-tvl", ents,
+		ob("protocol:drift", "tvl", weekStart, 900e6), ob("protocol:drift", "tvl", weekEnd, 990e6),
+		ob("protocol:drift-trade", "tvl", weekStart, 800e6), ob("protocol:drift-trade", "tvl", weekEnd, 840e6),
+		ob("protocol:solo", "tvl", weekStart, 100e6), ob("protocol:solo", "tvl", weekEnd, 110e6)))
+	cfg := testConfig()
+	cfg.TopN = 5
+	s := runWeek(t, db, cfg, weekEnd).Protocols
+	eqList(t, "ranked", labels(s.TopGrowth, protocolLabel), []string{"Solo", "Drift Trade"})
+	if len(s.ByCategory) != 1 {
+		t.Fatalf("categories = %+v", s.ByCategory)
+	}
+	eqChange(t, "Derivatives", s.ByCategory[0].Change, 900e6, 950e6) // children only: 800+100 → 840+110
+	if !hasNote(s.Notes, "parent protocols counted through their children, not on their own: Drift") {
+		t.Errorf("notes = %v", s.Notes)
+	}
+}

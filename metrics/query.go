@@ -152,6 +152,7 @@ func (x q) snapshotDay(source, metric string, notBefore, at time.Time) (time.Tim
 // entityInfo is the metadata the sections print.
 type entityInfo struct {
 	name, symbol, category string
+	parent                 string
 	chains                 []string
 	tags                   map[string]bool
 	attrs                  map[string]string
@@ -171,19 +172,19 @@ func (x q) entities(ids []string) (map[string]*entityInfo, error) {
 		// A join against the IDs rather than id IN (…): DuckDB answers an IN list on the primary
 		// key with an index scan that fetches the rows one by one, about ten times slower than
 		// hashing the list against a scan of the table (1.1 s for 7,000 protocols at full scale).
-		rows, err := x.db.QueryContext(x.ctx, `SELECT e.id, e.name, e.symbol, e.category FROM entities e
+		rows, err := x.db.QueryContext(x.ctx, `SELECT e.id, e.name, e.symbol, e.category, e.parent FROM entities e
 			JOIN (VALUES (`+strings.ReplaceAll(in, ", ", "), (")+`)) v(id) ON e.id = v.id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("metrics: entities: %w", err)
 		}
 		for rows.Next() {
-			var id, n, s, c string
-			if err := rows.Scan(&id, &n, &s, &c); err != nil {
+			var id, n, s, c, par string
+			if err := rows.Scan(&id, &n, &s, &c, &par); err != nil {
 				rows.Close()
 				return nil, err
 			}
 			e := out[id]
-			e.name, e.symbol, e.category = n, s, c
+			e.name, e.symbol, e.category, e.parent = n, s, c, par
 		}
 		rows.Close()
 		for _, t := range []struct{ q, kind string }{

@@ -82,6 +82,8 @@ type week struct {
 	cited      map[string]bool
 	defs       map[string]bool
 	protos     *protocolSet
+	// parents left out of the protocol figures because their children are in them
+	parentsSkipped []string
 }
 
 func f64(v float64) *float64 { return &v }
@@ -371,7 +373,24 @@ func (w *week) readProtocolChanges() ([]report.Protocol, int, error) {
 		}
 		out = append(out, report.Protocol{Change: c, Category: e.category, Chains: e.chains})
 	}
-	return out, partial, nil
+	// A parent protocol's TVL includes its children's: when a child has figures, rank and sum the
+	// children, never the parent on top of them.
+	hasChild := map[string]bool{}
+	for _, p := range out {
+		if par := info[p.Entity].parent; par != "" {
+			hasChild[par] = true
+		}
+	}
+	kept := out[:0]
+	w.parentsSkipped = nil
+	for _, p := range out {
+		if hasChild[p.Entity] {
+			w.parentsSkipped = append(w.parentsSkipped, p.Label)
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept, partial, nil
 }
 
 func (w *week) protocols() error {
@@ -402,6 +421,9 @@ func (w *week) protocols() error {
 	s.Notes = append(s.Notes, fmt.Sprintf("%d protocols have TVL history at both ends of the week (%d above the %s floor)", len(prots), len(above), usd(w.cfg.ProtocolMinTVL)))
 	if excluded > 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d protocols of categories %s are not ranked (not DeFi protocols in DefiLlama's own rankings)", excluded, joinTags(w.cfg.ProtocolExcludeCategories)))
+	}
+	if len(w.parentsSkipped) > 0 {
+		s.Notes = append(s.Notes, "parent protocols counted through their children, not on their own: "+strings.Join(w.parentsSkipped, ", "))
 	}
 	if partial > 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d protocols have history but miss one end of the week", partial))
