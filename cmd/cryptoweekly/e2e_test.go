@@ -371,3 +371,26 @@ func TestReportNotes(t *testing.T) {
 		t.Errorf("outlook = %+v", r.Outlook)
 	}
 }
+
+// TestWeeks lists coverage per section and names the default week.
+func TestWeeks(t *testing.T) {
+	needRaw(t)
+	db := filepath.Join(t.TempDir(), "cw.duckdb")
+	out, errs, code := runCLI(t, "weeks", "--db", db, "--to", "2024-12-20", "-n", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if !strings.HasPrefix(lines[0], "week end") || !strings.HasPrefix(lines[1], "2024-12-20") || !strings.HasPrefix(lines[2], "2024-12-13") {
+		t.Fatalf("weeks output:\n%s", out)
+	}
+	for _, want := range []string{"full (2/2 coins)", "cmc-weekly-top100 2024-12-02→2024-12-09", "default week end (latest day every core series covers): 2025-08-02"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("weeks output lacks %q:\n%s", want, out)
+		}
+	}
+	// DEX and social are not in the bundled data: shown as absent, not guessed.
+	if f := strings.Fields(lines[2]); f[len(f)-1] != "-" {
+		t.Errorf("social should be '-' for 2024-12-13: %s", lines[2])
+	}
+}
