@@ -124,25 +124,36 @@ func dbFlag(fs *flag.FlagSet) *string {
 const lockWait = 60 * time.Second
 
 // openForRead opens the store read-only, first loading the embedded dataset if the store does not
-// exist yet or holds nothing, so `cryptoweekly report` works on a fresh machine.
+// exist yet or holds nothing, so `cryptoweekly report` works on a fresh machine. A store written
+// by an older binary is migrated first (one short read-write open).
 func openForRead(ctx context.Context, path string, stderr io.Writer) (*duckdb.Store, error) {
-	empty := true
 	if _, err := os.Stat(path); err == nil {
 		s, err := duckdb.Open(path, duckdb.Options{ReadOnly: true, LockWait: lockWait})
-		if err == nil {
-			var n int
-			err = s.DB().QueryRowContext(ctx, `SELECT count(*) FROM ingest_log`).Scan(&n)
-			if err == nil && n > 0 {
-				return s, nil
+		if errors.Is(err, duckdb.ErrSchemaOutdated) {
+			fmt.Fprintf(stderr, "migrating %s to schema version %d…\n", path, duckdb.SchemaVersion())
+			w, werr := duckdb.Open(path, duckdb.Options{LockWait: lockWait})
+			if werr != nil {
+				return nil, werr
 			}
-			s.Close()
+			w.Close()
+			s, err = duckdb.Open(path, duckdb.Options{ReadOnly: true, LockWait: lockWait})
 		}
-	}
-	if empty {
-		fmt.Fprintf(stderr, "store %s is empty: loading the bundled dataset…\n", path)
-		if err := loadBundle(ctx, path, stderr); err != nil {
+		if err != nil {
 			return nil, err
 		}
+		var n int
+		if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM ingest_log`).Scan(&n); err != nil {
+			s.Close()
+			return nil, err
+		}
+		if n > 0 {
+			return s, nil
+		}
+		s.Close()
+	}
+	fmt.Fprintf(stderr, "store %s is empty: loading the bundled dataset…\n", path)
+	if err := loadBundle(ctx, path, stderr); err != nil {
+		return nil, err
 	}
 	return duckdb.Open(path, duckdb.Options{ReadOnly: true, LockWait: lockWait})
 }

@@ -99,6 +99,10 @@ func isLockConflict(err error) bool {
 	return err != nil && (strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock"))
 }
 
+// ErrSchemaOutdated is returned by a read-only Open of a store written by an older binary: one
+// read-write Open migrates it.
+var ErrSchemaOutdated = errors.New("open it once read-write to migrate")
+
 // SchemaVersion is the newest migration this binary knows.
 func SchemaVersion() int { return len(migrations) }
 
@@ -110,8 +114,11 @@ func (s *Store) migrate() error {
 		if err != nil {
 			return fmt.Errorf("store: %s has no cryptoweekly schema: %w", s.path, err)
 		}
-		if have != len(migrations) {
-			return fmt.Errorf("store: %s has schema version %d, this binary expects %d: open it once read-write (e.g. `cryptoweekly import`) to migrate", s.path, have, len(migrations))
+		if have < len(migrations) {
+			return fmt.Errorf("store: %s has schema version %d, this binary expects %d: %w", s.path, have, len(migrations), ErrSchemaOutdated)
+		}
+		if have > len(migrations) {
+			return fmt.Errorf("store: %s has schema version %d, newer than this binary (%d)", s.path, have, len(migrations))
 		}
 		return nil
 	}

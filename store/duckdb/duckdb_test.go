@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"errors"
 	"math"
 	"path/filepath"
 	"strings"
@@ -148,4 +149,39 @@ func TestReadOnlyAndLocking(t *testing.T) {
 	if SchemaVersion() != 2 {
 		t.Fatalf("schema version %d", SchemaVersion())
 	}
+}
+
+// TestOlderSchemaMigrates: a store left at an older schema version refuses a read-only open with
+// ErrSchemaOutdated, and a read-write open migrates it without losing rows.
+func TestOlderSchemaMigrates(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, batch("a", cw.Observation{Entity: "index:x", Metric: "v", Day: day("2024-01-01"), Value: 1})); err != nil {
+		t.Fatal(err)
+	}
+	// Roll back to version 1 as an older binary left it.
+	for _, q := range []string{`DROP TABLE ingest_runs`, `DELETE FROM schema_migrations WHERE version > 1`} {
+		if _, err := s.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	if _, err := Open(path, Options{ReadOnly: true}); !errors.Is(err, ErrSchemaOutdated) {
+		t.Fatalf("read-only open of an old store: %v", err)
+	}
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM observations`); n != 1 {
+		t.Fatalf("rows after migration = %d", n)
+	}
+	if n := count(t, s, `SELECT max(version) FROM schema_migrations`); n != SchemaVersion() {
+		t.Fatalf("version after migration = %d", n)
+	}
+	s.Close()
 }
