@@ -1229,3 +1229,11 @@ func TestParentProtocolsNotDoubleCounted(t *testing.T) {
 		t.Errorf("notes = %v", s.Notes)
 	}
 }
+
+func TestTokensOneSnapshotSaysWhy(t *testing.T) {
+	db := newStore(t, snapshots("coingecko-markets", weekEnd))
+	s := runWeek(t, db, testConfig(), weekEnd).Tokens
+	if !strings.Contains(s.Unavailable, "only one coingecko-markets price snapshot (2025-03-14)") {
+		t.Errorf("unavailable = %q", s.Unavailable)
+	}
+}

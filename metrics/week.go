@@ -677,6 +677,14 @@ func (w *week) tokens() error {
 	}
 	if src == "" {
 		s.Unavailable = "no token price snapshots a week apart near this week; CoinGecko /coins/markets (ingest) fills it"
+		// Say so when only the end snapshot exists: live snapshots accrue one per ingest, so a
+		// first ingest cannot give weekly returns until the next week's run.
+		for _, ps := range w.cfg.PriceSources {
+			if d, err := w.snapshotDay(ps, "price", w.end.AddDate(0, 0, -7), w.end); err == nil && !d.IsZero() {
+				s.Unavailable = fmt.Sprintf("only one %s price snapshot (%s) near this week and none 7–10 days before it: weekly returns need the snapshot of the week before (run ingest weekly; the first run cannot give returns)", ps, cw.DayString(d))
+				break
+			}
+		}
 		s.BTCDominance = missing("BTC dominance", "%", s.Unavailable)
 		w.r.Sectors.Unavailable = s.Unavailable
 		return nil
