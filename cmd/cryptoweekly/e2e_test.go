@@ -394,3 +394,46 @@ func TestWeeks(t *testing.T) {
 		t.Errorf("social should be '-' for 2024-12-13: %s", lines[2])
 	}
 }
+
+// TestReportConfigFile: floors from the config file apply, unnamed ones keep their defaults, and
+// flags win over the file.
+func TestReportConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.json")
+	os.WriteFile(cfg, []byte(`{"report": {"top_n": 3, "token_min_volume_24h_usd": 500000000}}`), 0o644)
+	db := filepath.Join(dir, "cw.duckdb")
+	read := func(args ...string) report.Report {
+		t.Helper()
+		args = append([]string{"report", "--db", db, "--week-end", "2024-12-13", "--out", dir, "--format", "json", "--config", cfg}, args...)
+		if _, errs, code := runCLI(t, args...); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var r report.Report
+		b, _ := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.json"))
+		json.Unmarshal(b, &r)
+		return r
+	}
+	r := read()
+	if len(r.Tokens.TopGainers) != 3 || len(r.Chains.TopGrowth) != 3 {
+		t.Errorf("top_n from the file: %d gainers, %d chains", len(r.Tokens.TopGainers), len(r.Chains.TopGrowth))
+	}
+	for _, g := range r.Tokens.TopGainers {
+		if g.Volume24h < 500e6 {
+			t.Errorf("%s below the file's volume floor: %v", g.Symbol, g.Volume24h)
+		}
+	}
+	settings := map[string]string{}
+	for _, s := range r.Methodology.Settings {
+		settings[s.Name] = s.Value
+	}
+	if settings["token 24h-volume floor (at the end snapshot)"] != "$500.00M" || settings["chain TVL floor"] != "$1.00B" {
+		t.Errorf("methodology settings = %v", settings)
+	}
+	if r := read("--top-n", "2"); len(r.Tokens.TopGainers) != 2 {
+		t.Errorf("--top-n 2 over the file: %d gainers", len(r.Tokens.TopGainers))
+	}
+	os.WriteFile(cfg, []byte(`{"report": {"top_n": "five"}}`), 0o644)
+	if _, errs, code := runCLI(t, "report", "--db", db, "--config", cfg); code != 2 || !strings.Contains(errs, "report") {
+		t.Errorf("bad config: exit %d, %s", code, errs)
+	}
+}

@@ -42,6 +42,8 @@ type Config struct {
 	Feeds     []string `json:"feeds"`     // RSS/Atom feeds for the regulatory/news watch
 	Protocols []string `json:"protocols"` // DefiLlama slugs whose TVL history to fetch
 	Chains    []string `json:"chains"`    // chains whose TVL/DEX history to fetch (default: top by TVL)
+	// Report holds the report's floors, filters and sectors; fields left out keep their defaults.
+	Report *metrics.Config `json:"report"`
 }
 
 func defaultConfigPath() string {
@@ -61,8 +63,19 @@ func loadConfig(path string, explicit bool) (Config, error) {
 	case err != nil:
 		return c, fmt.Errorf("config: %w", err)
 	default:
+		var raw struct {
+			Report json.RawMessage `json:"report"`
+		}
 		if err := json.Unmarshal(b, &c); err != nil {
 			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+		if err := json.Unmarshal(b, &raw); err == nil && len(raw.Report) > 0 {
+			// Unmarshal onto the defaults, so a file naming one floor keeps every other default.
+			rc := metrics.DefaultConfig()
+			if err := json.Unmarshal(raw.Report, &rc); err != nil {
+				return c, fmt.Errorf("config %s: report: %w", path, err)
+			}
+			c.Report = &rc
 		}
 	}
 	env := func(dst *string, name string) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -28,18 +29,43 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	notes := fs.String("notes", "", "analyst notes (Markdown) for the outlook (default: notes/<week-end>.md if it exists)")
 	var ics stringList
 	fs.Var(&ics, "ics", "extra events calendar to merge with the built-in one: an iCalendar file or http(s) URL (repeatable)")
-	cfg := metrics.DefaultConfig()
-	fs.IntVar(&cfg.TopN, "top-n", cfg.TopN, "length of the top lists")
-	fs.Float64Var(&cfg.ChainMinTVL, "chain-min-tvl", cfg.ChainMinTVL, "minimum chain TVL (USD) for the chain growth ranking")
-	fs.Float64Var(&cfg.ProtocolMinTVL, "protocol-min-tvl", cfg.ProtocolMinTVL, "minimum protocol TVL (USD) at week end for the protocol ranking")
-	fs.Float64Var(&cfg.TokenMinVolume, "min-volume", cfg.TokenMinVolume, "minimum 24h volume (USD) for the gainers lists")
-	fs.Float64Var(&cfg.SectorWeightCap, "sector-cap", cfg.SectorWeightCap, "cap on one constituent's weight in a sector index, percent (0 = pure market-cap weights)")
+	cfgPath := fs.String("config", "", "config file whose \"report\" object sets floors, filters and sectors (default "+defaultConfigPath()+")")
+	// Flags override the config file, which overrides the defaults: read them into their own
+	// variables and apply only the ones given.
+	def := metrics.DefaultConfig()
+	topN := fs.Int("top-n", def.TopN, "length of the top lists")
+	chainMin := fs.Float64("chain-min-tvl", def.ChainMinTVL, "minimum chain TVL (USD) for the chain growth ranking")
+	protoMin := fs.Float64("protocol-min-tvl", def.ProtocolMinTVL, "minimum protocol TVL (USD) at week end for the protocol ranking")
+	minVol := fs.Float64("min-volume", def.TokenMinVolume, "minimum 24h volume (USD) for the gainers lists")
+	sectorCap := fs.Float64("sector-cap", def.SectorWeightCap, "cap on one constituent's weight in a sector index, percent (0 = pure market-cap weights)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
+	file, err := loadConfig(firstNonEmpty(*cfgPath, defaultConfigPath()), *cfgPath != "")
+	if err != nil {
+		return usageError{err}
+	}
+	cfg := def
+	if file.Report != nil {
+		cfg = *file.Report
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "top-n":
+			cfg.TopN = *topN
+		case "chain-min-tvl":
+			cfg.ChainMinTVL = *chainMin
+		case "protocol-min-tvl":
+			cfg.ProtocolMinTVL = *protoMin
+		case "min-volume":
+			cfg.TokenMinVolume = *minVol
+		case "sector-cap":
+			cfg.SectorWeightCap = *sectorCap
+		}
+	})
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
