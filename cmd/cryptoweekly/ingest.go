@@ -282,32 +282,11 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 	}
 	for i := range results {
 		r := &results[i]
-		if r.Status == "skipped" || (r.Status == "failed" && r.StartedAt.IsZero()) {
+		if r.Status == "skipped" {
 			continue
 		}
 		r.Requests = counter.count(r.Source)
-		if len(batches[i]) > 0 {
-			st, err := commit(ctx, o.db, batches[i])
-			if err != nil {
-				r.Error = strings.TrimSpace(r.Error + "; " + err.Error())
-				r.Status = "failed"
-			} else {
-				r.Batches, r.Rows = st.Batches, st.Observations
-			}
-		}
-		switch {
-		case r.Status == "failed":
-		case r.Error == "" && len(batches[i]) > 0:
-			r.Status = "ok"
-		case r.Error == "":
-			r.Status, r.Error = "failed", "no data returned"
-		case r.Batches > 0:
-			r.Status = "partial"
-		default:
-			r.Status = "failed"
-		}
-		r.FinishedAt = time.Now().UTC()
-		if err := recordRun(ctx, o.db, r.IngestRun); err != nil {
+		if err := commitRun(ctx, o.db, r, batches[i]); err != nil {
 			return results, err
 		}
 		logf("%s: %s, %d rows", r.Source, r.Status, r.Rows)
@@ -315,22 +294,40 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 	return results, nil
 }
 
-func commit(ctx context.Context, db string, bs []cw.Batch) (cw.ApplyStats, error) {
-	s, err := duckdb.Open(db, duckdb.Options{LockWait: lockWait})
-	if err != nil {
-		return cw.ApplyStats{}, err
-	}
-	defer s.Close()
-	return s.Apply(ctx, bs...)
-}
-
-func recordRun(ctx context.Context, db string, r cw.IngestRun) error {
+// commitRun writes one source's batches in one transaction, then records the run with its
+// outcome, in one short read-write session. A run killed between the two is simply not recorded:
+// the next run fetches the same days again, which changes nothing already stored.
+func commitRun(ctx context.Context, db string, r *result, batches []cw.Batch) error {
 	s, err := duckdb.Open(db, duckdb.Options{LockWait: lockWait})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return s.RecordRun(ctx, r)
+	if len(batches) > 0 && r.Status != "failed" {
+		st, err := s.Apply(ctx, batches...)
+		if err != nil {
+			r.Error = strings.TrimPrefix(r.Error+"; "+err.Error(), "; ")
+			r.Status = "failed"
+		} else {
+			r.Batches, r.Rows = st.Batches, st.Observations
+		}
+	}
+	switch {
+	case r.Status == "failed":
+	case r.Error == "" && r.Batches > 0:
+		r.Status = "ok"
+	case r.Error == "":
+		r.Status, r.Error = "failed", "no data returned"
+	case r.Batches > 0:
+		r.Status = "partial"
+	default:
+		r.Status = "failed"
+	}
+	if r.StartedAt.IsZero() {
+		r.StartedAt = time.Now().UTC()
+	}
+	r.FinishedAt = time.Now().UTC()
+	return s.RecordRun(ctx, r.IngestRun)
 }
 
 // buildSource makes a connector, or nil with a note when a keyed source has no key.
