@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"syscall"
 	"time"
 
@@ -175,13 +174,4 @@ func loadBundle(ctx context.Context, path string, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "loaded %d series families, %d entities, %d observations in %s\n", st.Batches, st.Entities, st.Observations, time.Since(t0).Round(time.Millisecond))
 	return nil
-}
-
-func sortedStrings(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
