@@ -289,9 +289,27 @@ func (d *mktDaily) checkGaps(file string) error {
 }
 
 func mktParseCoinbase(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	cols := []string{"open", "high", "low", "close", "volume"}
-	metrics := []string{"open", "high", "low", "close", "volume_base"}
-	f, err := ReadCSV(fsys, name, ',', append([]string{"date", "symbol", "base"}, cols...)...)
+	// The pair must be the base's own market ("BTC/USD"), not another coin's.
+	pairOK := func(f *CSVFile, i int, base string) error {
+		if pair := f.Get(i, "symbol"); !strings.HasPrefix(pair, base+"/") || len(pair) == len(base)+1 {
+			return f.Err(i, "symbol", fmt.Errorf("pair %q is not %s/<quote>", pair, base))
+		}
+		return nil
+	}
+	return mktParseDaily(fsys, name, prov, []string{"symbol"},
+		[]string{"open", "high", "low", "close", "volume"},
+		[]string{"open", "high", "low", "close", "volume_base"}, pairOK)
+}
+
+func mktParseDerived(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
+	return mktParseDaily(fsys, name, prov, nil, []string{"market_cap"}, []string{"market_cap_derived"}, nil)
+}
+
+// mktParseDaily reads a long daily file of (date, base, value columns…): one asset per base, one
+// metric per value column, no negative values, no duplicate days and no gaps per base. check, if
+// set, vets each row's other columns.
+func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols, metrics []string, check func(f *CSVFile, i int, base string) error) (cw.Batch, error) {
+	f, err := ReadCSV(fsys, name, ',', append(append([]string{"date", "base"}, extra...), cols...)...)
 	if err != nil {
 		return cw.Batch{}, err
 	}
@@ -309,8 +327,10 @@ func mktParseCoinbase(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batc
 		if err != nil {
 			return cw.Batch{}, err
 		}
-		if pair := f.Get(i, "symbol"); !strings.HasPrefix(pair, base+"/") || len(pair) == len(base)+1 {
-			return cw.Batch{}, f.Err(i, "symbol", fmt.Errorf("pair %q is not %s/<quote>", pair, base))
+		if check != nil {
+			if err := check(f, i, base); err != nil {
+				return cw.Batch{}, err
+			}
 		}
 		v, err := mktFloats(f, i, cols, true)
 		if err != nil {
@@ -321,44 +341,6 @@ func mktParseCoinbase(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batc
 			if err := s.add(id, m, day, v[j], where); err != nil {
 				return cw.Batch{}, err
 			}
-		}
-		if !seen[id] {
-			seen[id] = true
-			ents = append(ents, cw.Entity{ID: id, Kind: cw.KindAsset, Symbol: base})
-		}
-		daily.add(id, day, f.Lines[i])
-	}
-	if err := daily.checkGaps(f.Name); err != nil {
-		return cw.Batch{}, err
-	}
-	return cw.Batch{Source: prov, Entities: ents, Observations: s.obs}, nil
-}
-
-func mktParseDerived(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	f, err := ReadCSV(fsys, name, ',', "date", "base", "market_cap")
-	if err != nil {
-		return cw.Batch{}, err
-	}
-	s := newSeries(prov.ID)
-	var ents []cw.Entity
-	seen := map[string]bool{}
-	daily := newMktDaily()
-	for i := range f.Rows {
-		day, err := cw.ParseDay(f.Get(i, "date"))
-		if err != nil {
-			return cw.Batch{}, f.Err(i, "date", err)
-		}
-		base, err := mktSymbol(f, i, "base")
-		if err != nil {
-			return cw.Batch{}, err
-		}
-		v, err := mktFloats(f, i, []string{"market_cap"}, true)
-		if err != nil {
-			return cw.Batch{}, err
-		}
-		id := cw.EntityID(cw.KindAsset, base)
-		if err := s.add(id, "market_cap_derived", day, v[0], at(f.Name, f.Lines[i])); err != nil {
-			return cw.Batch{}, err
 		}
 		if !seen[id] {
 			seen[id] = true
