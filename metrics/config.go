@@ -62,10 +62,12 @@ func DefaultConfig() Config {
 			{"Infrastructure", []string{"cmc:oracles", "cmc:depin", "cmc:storage", "curated:storage/infra", "curated-secondary:storage/infra", "curated:oracle-networks", "curated-secondary:oracle-networks", "cg:infrastructure"}},
 			{"Exchange", []string{"cmc:centralized-exchange-token-cex", "sector:exchange", "curated:exchange-tokens", "curated-secondary:exchange-tokens", "cg:exchange-based-tokens"}},
 		},
-		StableTags:   []string{"sector:stablecoin", "cmc:stablecoin", "cmc:fiat-stablecoin", "curated:stablecoins", "curated-secondary:stablecoins", "cg:stablecoins"},
-		WrappedTags:  []string{"cmc:wrapped-tokens", "cmc:liquid-staking-derivatives", "cmc:liquid-staking-tokens", "curated:lst/lrt", "curated-secondary:lst/lrt", "cg:wrapped-tokens", "cg:liquid-staking-tokens"},
-		MemeTags:     []string{"cmc:memes", "sector:meme", "curated:meme-coins", "curated-secondary:meme-coins", "cg:meme-token"},
-		PriceSources: []string{"coingecko-markets", "cmc-listings", "cmc-weekly-top100", "cmc-monthly-top200"},
+		StableTags:  []string{"sector:stablecoin", "cmc:stablecoin", "cmc:fiat-stablecoin", "curated:stablecoins", "curated-secondary:stablecoins", "cg:stablecoins"},
+		WrappedTags: []string{"cmc:wrapped-tokens", "cmc:liquid-staking-derivatives", "cmc:liquid-staking-tokens", "curated:lst/lrt", "curated-secondary:lst/lrt", "cg:wrapped-tokens", "cg:liquid-staking-tokens"},
+		MemeTags:    []string{"cmc:memes", "sector:meme", "curated:meme-coins", "curated-secondary:meme-coins", "cg:meme-token"},
+		// Weekly snapshots of the whole listing first; daily charts of the largest coins fill the
+		// first live week, before a second snapshot exists.
+		PriceSources: []string{"coingecko-markets", "cmc-listings", "coingecko-market-chart", "cmc-weekly-top100", "cmc-monthly-top200"},
 	}
 }
 

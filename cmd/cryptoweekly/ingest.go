@@ -349,7 +349,13 @@ func buildSource(name string, c *fetch.Client, o ingestOptions) (cw.Source, stri
 		}
 		return defillama.New(c, d), "", nil
 	case "coingecko":
-		s, err := coingecko.New(c, coingecko.Options{BaseURL: base, DemoKey: o.cfg.Keys.CoinGeckoDemo, ProKey: o.cfg.Keys.CoinGeckoPro})
+		// Daily charts for the largest coins give a first ingest a week of prices; keyless
+		// access is throttled to a few calls a minute, so it charts fewer.
+		top := 100
+		if o.cfg.Keys.CoinGeckoDemo == "" && o.cfg.Keys.CoinGeckoPro == "" {
+			top = 20
+		}
+		s, err := coingecko.New(c, coingecko.Options{BaseURL: base, DemoKey: o.cfg.Keys.CoinGeckoDemo, ProKey: o.cfg.Keys.CoinGeckoPro, ChartTop: top})
 		if err != nil {
 			return nil, "", err
 		}

@@ -61,11 +61,15 @@ type Options struct {
 	Categories    map[string]string // CoinGecko category id -> sector tag; nil = DefaultCategories, empty = none
 	CategoryPages int               // pages per category; default 1
 	ChartCoins    []string          // CoinGecko ids for market_chart; nil = bitcoin, ethereum; empty = none
-	MaxChartDays  int               // default 365 (Demo/public history limit, error 10012 beyond)
-	SkipTrending  bool
-	SkipGlobal    bool
-	Now           func() time.Time     // default time.Now
-	Logf          func(string, ...any) // warnings (unknown categories, skipped rows); may be nil
+	// ChartTop adds the ChartTop largest coins of the markets listing to ChartCoins, so a first
+	// ingest already has a week of daily prices, market caps and volumes for the report's largest
+	// tokens (weekly markets snapshots cover the full universe from the second week on).
+	ChartTop     int
+	MaxChartDays int // default 365 (Demo/public history limit, error 10012 beyond)
+	SkipTrending bool
+	SkipGlobal   bool
+	Now          func() time.Time     // default time.Now
+	Logf         func(string, ...any) // warnings (unknown categories, skipped rows); may be nil
 }
 
 type getter interface {
@@ -230,6 +234,7 @@ func (s *Source) fetchMarkets(ctx context.Context, endpoint string, pages int, e
 func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error) {
 	ids := NewIDs()
 	var out []cw.Batch
+	var chartErr error
 
 	// 1. Top-N listing. IDs are assigned here first, in market-cap order.
 	var listing []Market
@@ -297,7 +302,21 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 	}
 
 	// 5. Daily charts (entities described exactly as in the markets/categories batches).
-	if len(s.o.ChartCoins) > 0 {
+	coins := s.o.ChartCoins
+	if s.o.ChartTop > 0 {
+		have := map[string]bool{}
+		for _, c := range coins {
+			have[c] = true
+		}
+		coins = append([]string(nil), coins...)
+		for i := 0; i < len(listing) && i < s.o.ChartTop; i++ {
+			if id := string(listing[i].ID); id != "" && !have[id] {
+				have[id] = true
+				coins = append(coins, id)
+			}
+		}
+	}
+	if len(coins) > 0 {
 		ents := map[string]cw.Entity{}
 		for _, b := range out {
 			if b.Source.ID == ProvMarkets || b.Source.ID == ProvCategories {
@@ -308,10 +327,13 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 				}
 			}
 		}
-		b, err := s.fetchCharts(ctx, ents, since)
-		if err != nil {
+		b, err := s.fetchCharts(ctx, coins, ents, since)
+		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
+		// Coins whose chart failed are left out of the batch; the rest is returned with the
+		// error, so ingest stores it and reports the source as partial.
+		chartErr = err
 		out = append(out, b)
 	}
 	for i := range out {
@@ -319,7 +341,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			return nil, fmt.Errorf("coingecko: %w", err)
 		}
 	}
-	return out, nil
+	return out, chartErr
 }
 
 func (s *Source) fetchCategories(ctx context.Context, ids *IDs, tags map[string][]string) (cw.Batch, error) {
@@ -371,7 +393,7 @@ func (s *Source) fetchCategories(ctx context.Context, ids *IDs, tags map[string]
 	return MarketsBatch(prov, members, ids, resp.FetchedAt, tags), nil
 }
 
-func (s *Source) fetchCharts(ctx context.Context, ents map[string]cw.Entity, since time.Time) (cw.Batch, error) {
+func (s *Source) fetchCharts(ctx context.Context, coins []string, ents map[string]cw.Entity, since time.Time) (cw.Batch, error) {
 	now := s.o.Now().UTC()
 	days := s.o.MaxChartDays
 	if !since.IsZero() {
@@ -383,12 +405,21 @@ func (s *Source) fetchCharts(ctx context.Context, ents map[string]cw.Entity, sin
 	q := url.Values{"vs_currency": {"usd"}, "days": {strconv.Itoa(days)}, "interval": {"daily"}}
 	var b cw.Batch
 	var first time.Time
-	var missing []string
-	for _, coin := range s.o.ChartCoins {
+	var missing, failed []string
+	var failures []error
+	for _, coin := range coins {
 		endpoint := "/coins/{id}/market_chart"
 		resp, err := s.get(ctx, endpoint, s.url("/coins/"+url.PathEscape(coin)+"/market_chart", q))
 		if err != nil {
-			return cw.Batch{}, err
+			if ctx.Err() != nil {
+				return cw.Batch{}, err
+			}
+			// One coin's chart failing (delisted id, a 404) must not cost the whole source its
+			// markets, categories and other charts: skip it and say so in the provenance.
+			failed = append(failed, coin)
+			failures = append(failures, err)
+			s.logf("coingecko: market_chart %s: %v", coin, err)
+			continue
 		}
 		if first.IsZero() {
 			first = resp.FetchedAt
@@ -411,12 +442,15 @@ func (s *Source) fetchCharts(ctx context.Context, ents map[string]cw.Entity, sin
 	if len(missing) > 0 {
 		missingNote = "Skipped (not in the markets listing, symbol unknown): " + strings.Join(missing, ", ") + "."
 	}
+	if len(failed) > 0 {
+		missingNote += " Failed to fetch (skipped): " + strings.Join(failed, ", ") + "."
+	}
 	b.Source = s.prov(ProvMarketChart, s.url("/coins/{id}/market_chart", q), first,
 		fmt.Sprintf("Daily series from /coins/{id}/market_chart?interval=daily&days=%d (Demo/public history is limited to 365 days).", days),
 		"Value of day D is CoinGecko's 00:00 UTC point of D (price at the start of D; volume_24h is the rolling 24h volume to that instant, i.e. mostly day D-1).",
 		"The intraday 'now' point of the fetch day is dropped; when a day has several points the 00:00 one wins (first in the response if duplicated), else the earliest.",
 		missingNote)
-	return b, nil
+	return b, errors.Join(failures...)
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -344,3 +344,35 @@ func TestKeyOptions(t *testing.T) {
 		t.Error("nil client accepted")
 	}
 }
+
+// TestChartTop: the largest coins of the listing get daily charts too, each once.
+func TestChartTop(t *testing.T) {
+	e := newEnv(t)
+	s := e.source(t, Options{ChartCoins: []string{"bitcoin"}, ChartTop: 2})
+	bs, err := s.Fetch(context.Background(), time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
+	// The fixture server has no chart for the second coin: that coin alone fails, and the rest
+	// of the source comes back with the error (ingest stores it as a partial run).
+	if err == nil || !strings.Contains(err.Error(), "some-meme") {
+		t.Fatalf("err = %v, want the failed coin named", err)
+	}
+	got := byProv(bs)
+	if _, ok := got[ProvMarkets]; !ok {
+		t.Fatal("markets lost because one chart failed")
+	}
+	if co := sourcetest.ObsMap(got[ProvMarketChart]); co["asset:btc price 2026-01-11"] != 14.92 {
+		t.Errorf("bitcoin chart lost: %v", co)
+	}
+	if !strings.Contains(got[ProvMarketChart].Source.Note, "Failed to fetch (skipped): some-meme") {
+		t.Errorf("chart note %q", got[ProvMarketChart].Source.Note)
+	}
+	var charted []string
+	for _, r := range e.Srv.Seen {
+		if strings.HasSuffix(r.URL.Path, "/market_chart") {
+			charted = append(charted, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/v3/coins/"), "/market_chart"))
+		}
+	}
+	// bitcoin is both configured and the largest: charted once; the second largest is added.
+	if len(charted) != 2 || charted[0] != "bitcoin" || charted[1] == "bitcoin" {
+		t.Errorf("charted %v", charted)
+	}
+}
