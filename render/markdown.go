@@ -45,6 +45,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 		notes(p, s.Notes)
 	}
 
+	cite(p, r, changeSources(r.Sentiment.Index)...)
 	p("## 2. Stablecoins\n\n")
 	if !unavailable(p, r.Stablecoins.Section) {
 		changeTable(p, append(append([]report.Change{}, r.Stablecoins.Coins...), r.Stablecoins.Total))
@@ -52,12 +53,14 @@ func Markdown(out io.Writer, r *report.Report) error {
 		notes(p, r.Stablecoins.Notes)
 	}
 
+	cite(p, r, changeSources(append(append([]report.Change{}, r.Stablecoins.Coins...), r.Stablecoins.Total)...)...)
 	p("## 3. DeFi TVL\n\n")
 	if !unavailable(p, r.DeFi.Section) {
 		changeTable(p, []report.Change{r.DeFi.TotalTVL})
 		notes(p, r.DeFi.Notes)
 	}
 
+	cite(p, r, changeSources(r.DeFi.TotalTVL)...)
 	p("## 4. Chains\n\n")
 	if !unavailable(p, r.Chains.Section) {
 		p("### Top %d chains by TVL growth (TVL ≥ %s)\n\n", len(r.Chains.TopGrowth), report.USD(r.Chains.MinTVL))
@@ -77,6 +80,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 		notes(p, r.Chains.Notes)
 	}
 
+	cite(p, r, changeSources(r.Chains.All...)...)
 	p("## 5. Protocols\n\n")
 	if !unavailable(p, r.Protocols.Section) {
 		p("### Top %d protocols by TVL growth (TVL ≥ %s at week end)\n\n", len(r.Protocols.TopGrowth), report.USD(r.Protocols.MinTVL))
@@ -91,6 +95,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 		notes(p, r.Protocols.Notes)
 	}
 
+	cite(p, r, protocolSources(r.Protocols.TopGrowth)...)
 	p("## 6. DEX\n\n")
 	if !unavailable(p, r.DEX.Section) {
 		changeTable(p, []report.Change{r.DEX.TVL, r.DEX.WeeklyVolume})
@@ -106,6 +111,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 		notes(p, r.DEX.Notes)
 	}
 
+	cite(p, r, changeSources(r.DEX.TVL, r.DEX.WeeklyVolume)...)
 	p("## 7. Tokens\n\n")
 	if !unavailable(p, r.Tokens.Section) {
 		t := r.Tokens
@@ -127,6 +133,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 		notes(p, t.Notes)
 	}
 
+	cite(p, r, append(changeSources(r.Tokens.BTCDominance), r.Tokens.Source)...)
 	p("## 8. Sectors (tracks)\n\n")
 	if !unavailable(p, r.Sectors.Section) {
 		s := r.Sectors
@@ -143,6 +150,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 		notes(p, s.Notes)
 	}
 
+	cite(p, r, r.Sectors.Source)
 	p("## 9. Derivatives\n\n")
 	if !unavailable(p, r.Derivatives.Section) {
 		p("Open interest:\n\n")
@@ -150,6 +158,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 		notes(p, r.Derivatives.Notes)
 	}
 
+	cite(p, r, changeSources(r.Derivatives.OpenInterest...)...)
 	p("## 10. Social hot topics\n\n")
 	if !unavailable(p, r.Social.Section) {
 		p("| rank | topic | measure | source |\n|---:|---|---|---|\n")
@@ -159,6 +168,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 		p("\n")
 	}
 
+	cite(p, r, topicSources(r.Social.Topics)...)
 	p("## 11. Next week's events (%s, %s]\n\n", r.Events.From, r.Events.To)
 	if len(r.Events.Upcoming) > 0 {
 		p("| date | time (ET) | event | source |\n|---|---|---|---|\n")
@@ -176,6 +186,7 @@ func Markdown(out io.Writer, r *report.Report) error {
 	}
 	notes(p, r.Events.Notes)
 
+	cite(p, r, eventSources(r.Events.Regulatory)...)
 	p("## 12. Outlook\n\n")
 	if r.Outlook.Markdown != "" {
 		p("%s\n\n_From analyst notes: %s._\n\n", strings.TrimSpace(r.Outlook.Markdown), esc(r.Outlook.FromNotes))
@@ -320,4 +331,61 @@ func orNA(s string) string {
 		return "n/a"
 	}
 	return s
+}
+
+// cite prints one line naming the sources of the section just printed, with their licence notes,
+// from the provenance records the figures point to.
+func cite(p func(string, ...any), r *report.Report, ids ...string) {
+	seen := map[string]bool{}
+	var parts []string
+	for _, id := range ids {
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		for _, s := range r.Sources {
+			if s.ID == id {
+				as := ""
+				if !s.FetchedAt.IsZero() {
+					as = ", captured " + s.FetchedAt.Format("2006-01-02")
+				}
+				parts = append(parts, fmt.Sprintf("%s `%s`%s (licence: %s)", esc(s.Provider), s.ID, as, esc(s.Licence)))
+			}
+		}
+	}
+	if len(parts) > 0 {
+		p("<sub>Source: %s.</sub>\n\n", strings.Join(parts, "; "))
+	}
+}
+
+func changeSources(cs ...report.Change) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.Source)
+	}
+	return out
+}
+
+func protocolSources(ps []report.Protocol) []string {
+	out := make([]string, 0, len(ps))
+	for _, x := range ps {
+		out = append(out, x.Source)
+	}
+	return out
+}
+
+func topicSources(ts []report.Topic) []string {
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, t.Source)
+	}
+	return out
+}
+
+func eventSources(es []report.Event) []string {
+	out := make([]string, 0, len(es))
+	for _, e := range es {
+		out = append(out, e.Source)
+	}
+	return out
 }

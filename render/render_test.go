@@ -6,7 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	cw "cryptoweekly"
 	"cryptoweekly/report"
 )
 
@@ -69,5 +71,21 @@ func TestJSONIsTheModel(t *testing.T) {
 	}
 	if back.Tokens.TopGainers[0].Name != r.Tokens.TopGainers[0].Name || *back.Tokens.TopGainers[0].Pct != 100 {
 		t.Errorf("round trip lost data: %+v", back.Tokens.TopGainers[0])
+	}
+}
+
+func TestSectionCitesItsSources(t *testing.T) {
+	r := &report.Report{
+		Sentiment: report.SentimentSection{Index: report.Change{Label: "F&G", Unit: "index", Start: f(72), End: f(76), Pct: f(5.56), Source: "alternativeme-fng"}},
+		Sources: []cw.Provenance{{ID: "alternativeme-fng", Provider: "alternative.me", Licence: "attribution <required>",
+			FetchedAt: time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC)}},
+	}
+	var b bytes.Buffer
+	if err := Markdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	want := "<sub>Source: alternative.me `alternativeme-fng`, captured 2026-03-12 (licence: attribution &lt;required&gt;).</sub>"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("markdown lacks %q", want)
 	}
 }
