@@ -165,7 +165,7 @@ func TestFearGreedZoneBoundaries(t *testing.T) {
 		{0, "Extreme Fear"}, {24, "Extreme Fear"}, {25, "Extreme Fear"}, {26, "Fear"}, {46, "Fear"}, {47, "Neutral"},
 		{54, "Neutral"}, {55, "Greed"}, {75, "Greed"}, {76, "Extreme Greed"}, {100, "Extreme Greed"},
 	} {
-		if got := FearGreedZone(c.v); got != c.want {
+		if got := cw.FearGreedZone(c.v); got != c.want {
 			t.Errorf("FearGreedZone(%v) = %q, want %q", c.v, got, c.want)
 		}
 	}

@@ -115,9 +115,6 @@ func missing(label, unit, reason string) report.Change {
 	return report.Change{Label: label, Unit: unit, Unavailable: reason}
 }
 
-// FearGreedZone is alternative.me's classification of an index value.
-func FearGreedZone(v float64) string { return cw.FearGreedZone(v) }
-
 func (w *week) sentiment() error {
 	s := &w.r.Sentiment
 	ps, err := w.pairs("index:fear-greed", []string{"value"}, w.start, w.end)
@@ -132,17 +129,17 @@ func (w *week) sentiment() error {
 	}
 	s.Index = w.change("Crypto Fear & Greed Index", "index", p, w.start, w.end)
 	if p.v0 != nil {
-		s.StartZone = FearGreedZone(*p.v0)
+		s.StartZone = cw.FearGreedZone(*p.v0)
 	}
 	if p.v1 != nil {
-		s.EndZone = FearGreedZone(*p.v1)
+		s.EndZone = cw.FearGreedZone(*p.v1)
 	}
 	vs, ds, err := w.daily(p.entity, p.metric, p.source, w.start.AddDate(0, 0, -1), w.end)
 	if err != nil {
 		return err
 	}
 	for i, v := range vs {
-		pt := report.Point{Day: cw.DayString(ds[i]), Value: v, Zone: FearGreedZone(v)}
+		pt := report.Point{Day: cw.DayString(ds[i]), Value: v, Zone: cw.FearGreedZone(v)}
 		s.Daily = append(s.Daily, pt)
 		if ds[i].After(w.start) { // min/max over the week's own days (start, end]
 			if s.Min == nil || v < s.Min.Value {
