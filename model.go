@@ -59,15 +59,15 @@ func NormKey(s string) string {
 // (Entity, Metric, Day, Source) is unique in the store.
 type Observation struct {
 	Entity string    `json:"entity"`
-	Metric string    `json:"metric"`
+	Metric Metric    `json:"metric"`
 	Day    time.Time `json:"day"` // UTC midnight
 	Value  float64   `json:"value"`
-	Source string    `json:"source"` // Provenance.ID
+	Source SourceID  `json:"source"` // Provenance.ID
 }
 
 // Provenance says where one series family came from. Every report figure cites one.
 type Provenance struct {
-	ID        string    `json:"id"`       // short stable id, e.g. "defillama-chain-tvl"
+	ID        SourceID  `json:"id"`       // short stable id, e.g. "defillama-chain-tvl"
 	Provider  string    `json:"provider"` // DefiLlama, alternative.me, CoinMarketCap, …
 	Location  string    `json:"location"` // file path in the bundle, or the endpoint URL (keys stripped)
 	FetchedAt time.Time `json:"fetched_at"`
@@ -114,8 +114,9 @@ func (b *Batch) Validate() error {
 		ents[e.ID] = true
 	}
 	type key struct {
-		e, m string
-		d    time.Time
+		e string
+		m Metric
+		d time.Time
 	}
 	seen := make(map[key]bool, len(b.Observations))
 	for i, o := range b.Observations {

@@ -108,7 +108,7 @@ func decode(r io.Reader, name string) (cw.Batch, error) {
 			if err != nil {
 				return b, fmt.Errorf("bundle: %s:%d: value: %w", name, line, err)
 			}
-			b.Observations = append(b.Observations, cw.Observation{Entity: f[0], Metric: f[1], Day: d, Value: v, Source: b.Source.ID})
+			b.Observations = append(b.Observations, cw.Observation{Entity: f[0], Metric: cw.Metric(f[1]), Day: d, Value: v, Source: b.Source.ID})
 		default:
 			return b, fmt.Errorf("bundle: %s:%d: unknown record %q", name, line, t[:2])
 		}
@@ -129,8 +129,8 @@ func Write(dir string, batches []cw.Batch) error {
 		return err
 	}
 	old, _ := filepath.Glob(filepath.Join(dir, "*.tsv.gz"))
-	bySrc := map[string]*cw.Batch{}
-	var order []string
+	bySrc := map[cw.SourceID]*cw.Batch{}
+	var order []cw.SourceID
 	for _, b := range batches {
 		m, ok := bySrc[b.Source.ID]
 		if !ok {
@@ -144,7 +144,7 @@ func Write(dir string, batches []cw.Batch) error {
 	}
 	written := map[string]bool{}
 	for _, id := range order {
-		name := filepath.Join(dir, id+".tsv.gz")
+		name := filepath.Join(dir, string(id)+".tsv.gz")
 		if err := writeFile(name, bySrc[id]); err != nil {
 			return err
 		}
@@ -186,7 +186,7 @@ func writeFile(name string, b *cw.Batch) error {
 		return a.Day.Before(c.Day)
 	})
 	for _, o := range obs {
-		if strings.ContainsAny(o.Entity+o.Metric, "\t\n") {
+		if strings.ContainsAny(o.Entity+string(o.Metric), "\t\n") {
 			f.Close()
 			os.Remove(tmp)
 			return fmt.Errorf("bundle: %s %s: tab or newline in key", o.Entity, o.Metric)

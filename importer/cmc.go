@@ -458,7 +458,7 @@ func cmcWeeklyBatch(f *CSVFile, names []cmcNameObs, ids *assetIDs) (cw.Batch, er
 			return cw.Batch{}, f.Err(i, "circulating", fmt.Errorf("negative value %v", names[i].supply))
 		}
 		vals[3] = names[i].supply
-		for j, m := range [4]string{"price", "market_cap", "volume_24h", "circulating_supply"} {
+		for j, m := range [4]cw.Metric{"price", "market_cap", "volume_24h", "circulating_supply"} {
 			if err := s.add(id, m, day, vals[j], where); err != nil {
 				return cw.Batch{}, err
 			}
@@ -538,7 +538,10 @@ type cmcStableRow struct {
 	vals        [4]float64
 }
 
-var cmcStableMetrics = [4]struct{ col, metric string }{
+var cmcStableMetrics = [4]struct {
+	col    string
+	metric cw.Metric
+}{
 	{"marketCap", "market_cap"},
 	{"close", "price"},
 	{"volume", "volume_24h"},

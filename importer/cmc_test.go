@@ -49,7 +49,7 @@ func cmcTestObs(t *testing.T, bs []cw.Batch, entity, metric, day string) (float6
 	found, v := 0, 0.0
 	for _, b := range bs {
 		for _, o := range b.Observations {
-			if o.Entity == entity && o.Metric == metric && o.Day.Equal(d) {
+			if o.Entity == entity && string(o.Metric) == metric && o.Day.Equal(d) {
 				found++
 				v = o.Value
 			}

@@ -256,7 +256,7 @@ func parseDefiLlamaTotals(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	return []cw.Batch{tvl, st}, nil
 }
 
-func dlParseAsOfFile(fsys fs.FS, name string, prov cw.Provenance, ent cw.Entity, metric string) (cw.Batch, error) {
+func dlParseAsOfFile(fsys fs.FS, name string, prov cw.Provenance, ent cw.Entity, metric cw.Metric) (cw.Batch, error) {
 	f, err := ReadCSV(fsys, name, ',', "as_of", "value", "status")
 	if err != nil {
 		return cw.Batch{}, fmt.Errorf("defillama totals: %w", err)

@@ -40,7 +40,7 @@ func dlValue(bs []cw.Batch, entity, metric, day string) (float64, bool) {
 	}
 	for _, b := range bs {
 		for _, o := range b.Observations {
-			if o.Entity == entity && o.Metric == metric && o.Day.Equal(d) {
+			if o.Entity == entity && string(o.Metric) == metric && o.Day.Equal(d) {
 				return o.Value, true
 			}
 		}
@@ -50,7 +50,7 @@ func dlValue(bs []cw.Batch, entity, metric, day string) (float64, bool) {
 
 func dlEntity(bs []cw.Batch, src, id string) (cw.Entity, bool) {
 	for _, b := range bs {
-		if b.Source.ID != src {
+		if string(b.Source.ID) != src {
 			continue
 		}
 		for _, e := range b.Entities {
@@ -65,7 +65,7 @@ func dlEntity(bs []cw.Batch, src, id string) (cw.Entity, bool) {
 func dlCount(bs []cw.Batch, src, entity string) int {
 	n := 0
 	for _, b := range bs {
-		if src != "" && b.Source.ID != src {
+		if src != "" && string(b.Source.ID) != src {
 			continue
 		}
 		for _, o := range b.Observations {

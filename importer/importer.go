@@ -258,7 +258,7 @@ func ParseUnixDay(v float64) (time.Time, error) {
 // series collects observations of one batch and rejects a second value for the same
 // entity/metric/day, reporting both places.
 type series struct {
-	src  string
+	src  cw.SourceID
 	obs  []cw.Observation
 	seen map[obsKey]string
 }
@@ -268,14 +268,14 @@ type obsKey struct {
 	d    time.Time
 }
 
-func newSeries(src string) *series { return &series{src: src, seen: map[obsKey]string{}} }
+func newSeries(src cw.SourceID) *series { return &series{src: src, seen: map[obsKey]string{}} }
 
 // add records a value; where says where it came from ("file:line") for duplicate messages.
-func (s *series) add(entity, metric string, day time.Time, v float64, where string) error {
+func (s *series) add(entity string, metric cw.Metric, day time.Time, v float64, where string) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return fmt.Errorf("%s: %s %s: value %v is not finite", where, entity, metric, v)
 	}
-	k := obsKey{entity, metric, day}
+	k := obsKey{entity, string(metric), day}
 	if prev, dup := s.seen[k]; dup {
 		return fmt.Errorf("%s: duplicate day %s for %s %s (first at %s)", where, cw.DayString(day), entity, metric, prev)
 	}

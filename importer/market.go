@@ -42,9 +42,9 @@ func init() { register(Family{Dir: mktDir, Parse: parseMarket}) }
 
 // mktKind is one file kind of the family.
 type mktKind struct {
-	prefix   string // file name prefix
-	commit   string // last commit touching the file (SOURCES.md)
-	src      string // provenance ID
+	prefix   string      // file name prefix
+	commit   string      // last commit touching the file (SOURCES.md)
+	src      cw.SourceID // provenance ID
 	provider string
 	licence  string
 	note     string
@@ -219,9 +219,9 @@ func mktParseMonthly(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch
 	s := newSeries(prov.ID)
 	ents := newAssetEntities()
 	money := []string{"Price", "Market Cap", "Volume (24h)", "Circulating Supply"}
-	moneyMetric := []string{"price", "market_cap", "volume_24h", "circulating_supply"}
+	moneyMetric := []cw.Metric{"price", "market_cap", "volume_24h", "circulating_supply"}
 	pct := []string{"% 24h", "% 7d"}
-	pctMetric := []string{"pct_change_24h", "pct_change_7d"}
+	pctMetric := []cw.Metric{"pct_change_24h", "pct_change_7d"}
 	for i := range f.Rows {
 		where := at(f.Name, f.Lines[i])
 		day := names[i].day
@@ -298,17 +298,17 @@ func mktParseCoinbase(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batc
 	}
 	return mktParseDaily(fsys, name, prov, []string{"symbol"},
 		[]string{"open", "high", "low", "close", "volume"},
-		[]string{"open", "high", "low", "close", "volume_base"}, pairOK)
+		[]cw.Metric{"open", "high", "low", "close", "volume_base"}, pairOK)
 }
 
 func mktParseDerived(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	return mktParseDaily(fsys, name, prov, nil, []string{"market_cap"}, []string{"market_cap_derived"}, nil)
+	return mktParseDaily(fsys, name, prov, nil, []string{"market_cap"}, []cw.Metric{"market_cap_derived"}, nil)
 }
 
 // mktParseDaily reads a long daily file of (date, base, value columns…): one asset per base, one
 // metric per value column, no negative values, no duplicate days and no gaps per base. check, if
 // set, vets each row's other columns.
-func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols, metrics []string, check func(f *CSVFile, i int, base string) error) (cw.Batch, error) {
+func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols []string, metrics []cw.Metric, check func(f *CSVFile, i int, base string) error) (cw.Batch, error) {
 	f, err := ReadCSV(fsys, name, ',', append(append([]string{"date", "base"}, extra...), cols...)...)
 	if err != nil {
 		return cw.Batch{}, err
@@ -621,7 +621,7 @@ func mktParseCategories(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Ba
 			return cw.Batch{}, err
 		}
 		for _, o := range []struct {
-			m string
+			m cw.Metric
 			v float64
 		}{{"market_cap", mv[0]}, {"volume_24h", mv[1]}, {"avg_price_change_pct", pv[0]}, {"market_cap_change_pct", pv[1]}, {"num_tokens", n}} {
 			if err := s.add(id, o.m, day, o.v, where); err != nil {

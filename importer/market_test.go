@@ -156,7 +156,7 @@ func TestMarketGood(t *testing.T) {
 		mktCatsFile:     {"cmc-categories", "CoinMarketCap", "2025-10-26", "30a93231"},
 	} {
 		got := mktBatch(t, bs, file).Source
-		if got.ID != p.id || (p.provider != "" && got.Provider != p.provider) || got.Provider == "" ||
+		if string(got.ID) != p.id || (p.provider != "" && got.Provider != p.provider) || got.Provider == "" ||
 			!got.FetchedAt.Equal(cmcTestDay(p.fetched)) || !strings.Contains(got.Note, p.commit) || got.Licence == "" {
 			t.Errorf("%s: provenance %+v, want id %s provider %q fetched %s commit %s", file, got, p.id, p.provider, p.fetched, p.commit)
 		}

@@ -31,14 +31,14 @@ func day(s string) time.Time {
 }
 
 func ob(entity, metric, d string, v float64) cw.Observation {
-	return cw.Observation{Entity: entity, Metric: metric, Day: day(d), Value: v}
+	return cw.Observation{Entity: entity, Metric: cw.Metric(metric), Day: day(d), Value: v}
 }
 
 // series gives one observation per day from first to last (inclusive), the value computed by f.
 func series(entity, metric, first, last string, f func(d time.Time) float64) []cw.Observation {
 	var out []cw.Observation
 	for d := day(first); !d.After(day(last)); d = d.AddDate(0, 0, 1) {
-		out = append(out, cw.Observation{Entity: entity, Metric: metric, Day: d, Value: f(d)})
+		out = append(out, cw.Observation{Entity: entity, Metric: cw.Metric(metric), Day: d, Value: f(d)})
 	}
 	return out
 }
@@ -46,7 +46,7 @@ func series(entity, metric, first, last string, f func(d time.Time) float64) []c
 func flat(v float64) func(time.Time) float64 { return func(time.Time) float64 { return v } }
 
 // bt is one batch of source src; observations take the batch's source.
-func bt(src string, ents []cw.Entity, obs ...cw.Observation) cw.Batch {
+func bt(src cw.SourceID, ents []cw.Entity, obs ...cw.Observation) cw.Batch {
 	for i := range obs {
 		obs[i].Source = src
 	}
@@ -395,7 +395,7 @@ func tvlBatch(src string, k cw.Kind, metric string, l []tvl) cw.Batch {
 			obs = append(obs, ob(id, metric, weekEnd, x.v1))
 		}
 	}
-	return bt(src, ents, obs...)
+	return bt(cw.SourceID(src), ents, obs...)
 }
 
 var fixtureChains = []tvl{
@@ -697,7 +697,7 @@ func tokBatch(src, d0, d1 string, l []tok) cw.Batch {
 		add(id, "market_cap", d1, x.m1)
 		add(id, "volume_24h", d1, x.vol)
 	}
-	return bt(src, ents, obs...)
+	return bt(cw.SourceID(src), ents, obs...)
 }
 
 func snapshots(src string, days ...string) cw.Batch {
@@ -705,7 +705,7 @@ func snapshots(src string, days ...string) cw.Batch {
 	for _, d := range days {
 		obs = append(obs, ob("asset:btc", "price", d, 100), ob("asset:eth", "price", d, 10))
 	}
-	return bt(src, nil, obs...)
+	return bt(cw.SourceID(src), nil, obs...)
 }
 
 func TestPriceSnapshotSelection(t *testing.T) {

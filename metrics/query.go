@@ -243,7 +243,7 @@ func (x q) sources(ids map[string]bool) ([]cw.Provenance, error) {
 		if t.Valid {
 			p.FetchedAt = t.Time.UTC()
 		}
-		if ids[p.ID] {
+		if ids[string(p.ID)] {
 			out = append(out, p)
 		}
 	}

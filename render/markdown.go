@@ -344,7 +344,7 @@ func cite(p func(string, ...any), r *report.Report, ids ...string) {
 		}
 		seen[id] = true
 		for _, s := range r.Sources {
-			if s.ID == id {
+			if string(s.ID) == id {
 				as := ""
 				if !s.FetchedAt.IsZero() {
 					as = ", captured " + s.FetchedAt.Format("2006-01-02")

@@ -221,7 +221,7 @@ func TestReportWeek20241213(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, s := range r.Sources {
-		ids[s.ID] = true
+		ids[string(s.ID)] = true
 		if s.Licence == "" {
 			t.Errorf("source %s has no licence note", s.ID)
 		}

@@ -29,14 +29,14 @@ const (
 	// DefaultBaseURL is the API root; tests point it at an httptest server.
 	DefaultBaseURL = "https://api.alternative.me"
 	// ProvenanceID names the series in the store.
-	ProvenanceID = "alternativeme-fng"
+	ProvenanceID cw.SourceID = "alternativeme-fng"
 	// EntityID is the index entity.
 	EntityID = "index:fear-greed"
 	// Metric is the observation metric.
-	Metric   = "value"
-	Provider = "alternative.me"
-	Licence  = "alternative.me API terms: free, attribution required"
-	Note     = "alternative.me Crypto Fear & Greed Index: 0 (extreme fear) .. 100 (extreme greed), daily at 00:00 UTC; " +
+	Metric   cw.Metric = "value"
+	Provider           = "alternative.me"
+	Licence            = "alternative.me API terms: free, attribution required"
+	Note               = "alternative.me Crypto Fear & Greed Index: 0 (extreme fear) .. 100 (extreme greed), daily at 00:00 UTC; " +
 		"BTC-centric (volatility 25%, momentum/volume 25%, social 15%, surveys 15% (paused), dominance 10%, Google Trends 10%); " +
 		"attribution required. Not the CoinMarketCap or CoinGecko index."
 	endpoint = "/fng/"

@@ -13,11 +13,11 @@ import (
 
 // Provenance ids of the series families this source writes.
 const (
-	ProvMarkets     = "coingecko-markets"
-	ProvCategories  = "coingecko-categories"
-	ProvMarketChart = "coingecko-market-chart"
-	ProvTrending    = "coingecko-trending"
-	ProvGlobal      = "coingecko-global"
+	ProvMarkets     = cw.SourceID("coingecko-markets")
+	ProvCategories  = cw.SourceID("coingecko-categories")
+	ProvMarketChart = cw.SourceID("coingecko-market-chart")
+	ProvTrending    = cw.SourceID("coingecko-trending")
+	ProvGlobal      = cw.SourceID("coingecko-global")
 )
 
 // Licence is the attribution line every CoinGecko provenance carries.
@@ -83,7 +83,7 @@ func SortByMarketCap(rows []Market) []Market {
 // marketMetrics lists the metrics of a /coins/markets row with the sanity range each must pass
 // (a value outside it is treated like null: no observation).
 func marketMetrics(m Market) []struct {
-	name string
+	name cw.Metric
 	v    flexjson.Num
 } {
 	pct24 := m.Pct24h
@@ -101,7 +101,7 @@ func marketMetrics(m Market) []struct {
 	pct := func(v float64) bool { return v >= -100 }
 	rank := func(v float64) bool { return v >= 1 }
 	return []struct {
-		name string
+		name cw.Metric
 		v    flexjson.Num
 	}{
 		{"price", ok(m.Price, nonNeg)},
@@ -151,10 +151,10 @@ func MarketsBatch(prov cw.Provenance, rows []Market, ids *IDs, day time.Time, ta
 
 // ChartObservations converts a market chart to daily observations of entity, keeping days
 // on or after since (zero: all) and before/at today per DailyPoints.
-func ChartObservations(prov string, entity string, c MarketChart, today, since time.Time) []cw.Observation {
+func ChartObservations(prov cw.SourceID, entity string, c MarketChart, today, since time.Time) []cw.Observation {
 	var out []cw.Observation
 	for _, s := range []struct {
-		metric string
+		metric cw.Metric
 		pts    []Point
 	}{{"price", c.Prices}, {"market_cap", c.MarketCaps}, {"volume_24h", c.Volumes}} {
 		for _, p := range DailyPoints(s.pts, today) {
@@ -200,7 +200,7 @@ func TrendingBatch(prov cw.Provenance, coins []TrendingCoin, day time.Time) cw.B
 			ID: id, Kind: cw.KindTopic, Name: string(c.Name), Symbol: strings.ToUpper(string(c.Symbol)),
 			Tags: []string{"cg:trending"}, Attrs: attrs,
 		})
-		add := func(metric string, n flexjson.Num) {
+		add := func(metric cw.Metric, n flexjson.Num) {
 			if n.Valid && n.Value >= 0 {
 				b.Observations = append(b.Observations, cw.Observation{Entity: id, Metric: metric, Day: day, Value: n.Value, Source: prov.ID})
 			}
@@ -223,7 +223,7 @@ func GlobalBatch(prov cw.Provenance, g Global, day time.Time) cw.Batch {
 		ID: GlobalEntityID, Kind: cw.KindIndex, Name: "Crypto market (CoinGecko global)",
 	}}}
 	for _, m := range []struct {
-		name string
+		name cw.Metric
 		v    flexjson.Num
 		max  float64
 	}{

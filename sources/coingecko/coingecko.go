@@ -187,7 +187,7 @@ func (s *Source) get(ctx context.Context, endpoint, u string) (*fetch.Response, 
 	return resp, nil
 }
 
-func (s *Source) prov(id, location string, at time.Time, notes ...string) cw.Provenance {
+func (s *Source) prov(id cw.SourceID, location string, at time.Time, notes ...string) cw.Provenance {
 	return cw.Provenance{ID: id, Provider: "CoinGecko", Location: location, FetchedAt: at.UTC(), Licence: Licence, Note: provnote.Join(notes...)}
 }
 

@@ -152,7 +152,7 @@ func TestMarketChartFixture(t *testing.T) {
 	}
 	got := map[string]float64{}
 	for _, o := range obs {
-		got[o.Metric+" "+cw.DayString(o.Day)] = o.Value
+		got[string(o.Metric)+" "+cw.DayString(o.Day)] = o.Value
 	}
 	want := map[string]float64{
 		"price 2026-01-04": 13.41, "price 2026-01-05": 13.88, "price 2026-01-11": 14.92,
@@ -241,7 +241,7 @@ func TestTrendingFixture(t *testing.T) {
 	}
 	vals := map[string]float64{}
 	for _, o := range b.Observations {
-		vals[o.Metric] = o.Value
+		vals[string(o.Metric)] = o.Value
 	}
 	if vals["trend_rank"] != 1 || vals["market_cap"] != 521967819 || vals["volume_24h"] != 31701707 {
 		t.Errorf("%v", vals)

@@ -85,8 +85,8 @@ func (e *env) source(t *testing.T, o Options) *Source {
 	return s
 }
 
-func byProv(bs []cw.Batch) map[string]cw.Batch {
-	m := map[string]cw.Batch{}
+func byProv(bs []cw.Batch) map[cw.SourceID]cw.Batch {
+	m := map[cw.SourceID]cw.Batch{}
 	for _, b := range bs {
 		m[b.Source.ID] = b
 	}
@@ -106,7 +106,7 @@ func TestFetchReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := byProv(bs)
-	for _, id := range []string{ProvMarkets, ProvCategories, ProvTrending, ProvGlobal, ProvMarketChart} {
+	for _, id := range []cw.SourceID{ProvMarkets, ProvCategories, ProvTrending, ProvGlobal, ProvMarketChart} {
 		b, ok := got[id]
 		if !ok {
 			t.Fatalf("no %s batch", id)

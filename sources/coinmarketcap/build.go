@@ -52,7 +52,7 @@ func ListingsBatch(prov cw.Provenance, rows []Listing, at time.Time) cw.Batch {
 		b.Entities = append(b.Entities, cw.Entity{ID: id, Kind: cw.KindAsset, Name: string(l.Name), Symbol: strings.ToUpper(string(l.Symbol)), Tags: tags, Attrs: attrs})
 		q := l.USD
 		for _, m := range []struct {
-			name string
+			name cw.Metric
 			v    flexjson.Num
 			ok   func(float64) bool
 		}{

@@ -40,8 +40,8 @@ const KeyHeader = "X-CMC_PRO_API_KEY"
 
 // Provenance ids.
 const (
-	ProvListings  = "cmc-listings"
-	ProvFearGreed = "cmc-fear-greed"
+	ProvListings  = cw.SourceID("cmc-listings")
+	ProvFearGreed = cw.SourceID("cmc-fear-greed")
 )
 
 // FearGreedEntity is the entity of the CMC Fear & Greed index.

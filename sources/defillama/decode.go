@@ -15,13 +15,13 @@ import (
 
 // Provenance IDs, one per endpoint family.
 const (
-	ProvProtocols   = "defillama-protocols"
-	ProvProtocolTVL = "defillama-protocol-tvl"
-	ProvDefiTVL     = "defillama-defi-tvl"
-	ProvChainTVL    = "defillama-chain-tvl"
-	ProvDexVolume   = "defillama-dex-volume"
-	ProvStablecoins = "defillama-stablecoins"
-	ProvCoins       = "defillama-coins"
+	ProvProtocols   = cw.SourceID("defillama-protocols")
+	ProvProtocolTVL = cw.SourceID("defillama-protocol-tvl")
+	ProvDefiTVL     = cw.SourceID("defillama-defi-tvl")
+	ProvChainTVL    = cw.SourceID("defillama-chain-tvl")
+	ProvDexVolume   = cw.SourceID("defillama-dex-volume")
+	ProvStablecoins = cw.SourceID("defillama-stablecoins")
+	ProvCoins       = cw.SourceID("defillama-coins")
 )
 
 // Entity IDs of the aggregate series.
@@ -44,7 +44,7 @@ const (
 // by category when ranking "DeFi".
 var ExcludedSnapshotCategories = map[string]bool{"CEX": true, "Chain": true}
 
-var notes = map[string]string{
+var notes = map[cw.SourceID]string{
 	ProvProtocols: "Snapshot of api.llama.fi/protocols on the fetch day: tvl = the protocol's latest hourly TVL (USD), " +
 		"excluding staking, pool2 and borrowed, INCLUDING assets double counted across protocols; " +
 		"rows of category CEX and Chain have no tvl observation. Chains are DefiLlama's OLD labels mapped to chain ids.",
@@ -69,11 +69,11 @@ var notes = map[string]string{
 }
 
 // NewProvenance returns the provenance record of a family; the caller sets Location and FetchedAt.
-func NewProvenance(id string) cw.Provenance {
+func NewProvenance(id cw.SourceID) cw.Provenance {
 	return cw.Provenance{ID: id, Provider: Provider, Licence: Licence, Note: notes[id]}
 }
 
-func newBatch(id string) cw.Batch { return cw.Batch{Source: NewProvenance(id)} }
+func newBatch(id cw.SourceID) cw.Batch { return cw.Batch{Source: NewProvenance(id)} }
 
 // ---------------------------------------------------------------------------------------------
 // /protocols

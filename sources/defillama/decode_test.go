@@ -52,7 +52,7 @@ func day(s string) time.Time {
 func obsMap(b cw.Batch) map[string]float64 {
 	m := map[string]float64{}
 	for _, o := range b.Observations {
-		m[o.Entity+" "+o.Metric+" "+cw.DayString(o.Day)] = o.Value
+		m[o.Entity+" "+string(o.Metric)+" "+cw.DayString(o.Day)] = o.Value
 	}
 	return m
 }

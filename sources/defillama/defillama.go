@@ -97,7 +97,7 @@ func (s *Source) get(ctx context.Context, endpoint, u string) (*fetch.Response, 
 
 // family accumulates the responses and batches of one endpoint family.
 type family struct {
-	id        string
+	id        cw.SourceID
 	locations []string
 	fetchedAt time.Time
 	batches   []cw.Batch
@@ -185,7 +185,7 @@ func mergeEntity(a, b cw.Entity) cw.Entity {
 func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error) {
 	var out []cw.Batch
 	var errs []error
-	run := func(name string, fn func() (*family, error)) {
+	run := func(name cw.SourceID, fn func() (*family, error)) {
 		if ctx.Err() != nil {
 			errs = append(errs, fmt.Errorf("defillama: %s: %w", name, ctx.Err()))
 			return

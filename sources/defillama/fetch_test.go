@@ -102,8 +102,8 @@ func testOptions(base string) Options {
 	return Options{APIURL: base, StablecoinsURL: base, CoinsURL: base, Protocols: []string{"aave-v3", "kamino-lend"}}
 }
 
-func byID(bs []cw.Batch) map[string]cw.Batch {
-	m := map[string]cw.Batch{}
+func byID(bs []cw.Batch) map[cw.SourceID]cw.Batch {
+	m := map[cw.SourceID]cw.Batch{}
 	for _, b := range bs {
 		m[b.Source.ID] = b
 	}
@@ -122,7 +122,7 @@ func TestFetchAllFamilies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
+	var ids []cw.SourceID
 	for _, b := range bs {
 		ids = append(ids, b.Source.ID)
 		mustValid(t, b)
@@ -131,7 +131,7 @@ func TestFetchAllFamilies(t *testing.T) {
 			t.Errorf("provenance %+v", b.Source)
 		}
 	}
-	want := []string{ProvProtocols, ProvProtocolTVL, ProvDefiTVL, ProvChainTVL, ProvDexVolume, ProvStablecoins}
+	want := []cw.SourceID{ProvProtocols, ProvProtocolTVL, ProvDefiTVL, ProvChainTVL, ProvDexVolume, ProvStablecoins}
 	if !reflect.DeepEqual(ids, want) {
 		t.Fatalf("families %v, want %v", ids, want)
 	}
@@ -160,7 +160,7 @@ func TestFetchAllFamilies(t *testing.T) {
 	dx := m[ProvDexVolume]
 	perEntity = map[string]int{}
 	for _, o := range dx.Observations {
-		perEntity[o.Entity+" "+o.Metric]++
+		perEntity[o.Entity+" "+string(o.Metric)]++
 	}
 	if !reflect.DeepEqual(perEntity, map[string]int{"chain:ethereum dex_volume": 7, "chain:solana dex_volume": 7, "chain:bsc dex_volume": 7, "protocol:uniswap-v3 dex_volume_24h": 1}) {
 		t.Errorf("dex per entity %v", perEntity)

@@ -231,7 +231,7 @@ func reduceDays(endpoint string, pts []point, pol dayPolicy, dropFrom time.Time)
 	return out, nil
 }
 
-func observations(entity, metric, source string, days map[time.Time]float64) []cw.Observation {
+func observations(entity string, metric cw.Metric, source cw.SourceID, days map[time.Time]float64) []cw.Observation {
 	obs := make([]cw.Observation, 0, len(days))
 	for d, v := range days {
 		obs = append(obs, cw.Observation{Entity: entity, Metric: metric, Day: d, Value: v, Source: source})

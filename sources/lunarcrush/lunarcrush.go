@@ -39,8 +39,8 @@ const Base = "https://lunarcrush.com"
 
 // Provenance ids.
 const (
-	ProvTopics = "lunarcrush-topics"
-	ProvCoins  = "lunarcrush-coins"
+	ProvTopics = cw.SourceID("lunarcrush-topics")
+	ProvCoins  = cw.SourceID("lunarcrush-coins")
 )
 
 // Licence is carried by every LunarCrush provenance.
@@ -336,7 +336,7 @@ func CoinsBatch(prov cw.Provenance, coins []Coin, at time.Time) cw.Batch {
 }
 
 // add appends an observation when n is valid and within [lo, hi] (hi < 0: no upper bound).
-func add(b *cw.Batch, entity string, day time.Time, metric string, n flexjson.Num, lo, hi float64) {
+func add(b *cw.Batch, entity string, day time.Time, metric cw.Metric, n flexjson.Num, lo, hi float64) {
 	if !n.Valid || n.Value < lo || (hi >= 0 && n.Value > hi) {
 		return
 	}

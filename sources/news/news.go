@@ -117,12 +117,12 @@ func redactURL(raw string) string {
 }
 
 // ProvenanceID is "news-<host>" for a feed URL.
-func ProvenanceID(feedURL string) string {
+func ProvenanceID(feedURL string) cw.SourceID {
 	host := feedURL
 	if u, err := url.Parse(feedURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	return "news-" + cw.NormKey(host)
+	return cw.SourceID("news-" + cw.NormKey(host))
 }
 
 // FeedErrors lists the feeds that failed in one Fetch.
@@ -142,8 +142,8 @@ func (fe FeedErrors) Unwrap() []error { return fe }
 // Fetch implements cryptoweekly.Source; see the package doc for partial failures.
 func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error) {
 	seen := map[string]bool{}
-	byProv := map[string]*cw.Batch{}
-	var order []string
+	byProv := map[cw.SourceID]*cw.Batch{}
+	var order []cw.SourceID
 	var errs FeedErrors
 	for _, feed := range s.o.Feeds {
 		if err := ctx.Err(); err != nil {
@@ -151,7 +151,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			continue
 		}
 		resp, err := s.c.Get(ctx, fetch.Request{
-			Source: "news", Endpoint: ProvenanceID(feed), URL: feed,
+			Source: "news", Endpoint: string(ProvenanceID(feed)), URL: feed,
 			Header:       http.Header{"Accept": {"application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"}},
 			SecretParams: secretParams,
 		})
@@ -253,7 +253,7 @@ func (s *Source) addItems(b *cw.Batch, f Feed, feedURL string, fetchedAt, since 
 
 // ItemEvent turns a feed item into its event entity and "published" observation. ok is false
 // when the item has neither link, guid nor title (nothing to identify it by).
-func ItemEvent(it Item, feedURL string, fetchedAt time.Time, rules []Rule, prov string) (cw.Entity, cw.Observation, bool) {
+func ItemEvent(it Item, feedURL string, fetchedAt time.Time, rules []Rule, prov cw.SourceID) (cw.Entity, cw.Observation, bool) {
 	ident := it.Link
 	if ident == "" {
 		ident = it.GUID

@@ -169,7 +169,7 @@ func (e *Env) Client(timeout time.Duration, retries int) *fetch.Client {
 func ObsMap(b cw.Batch) map[string]float64 {
 	m := map[string]float64{}
 	for _, o := range b.Observations {
-		m[o.Entity+" "+o.Metric+" "+cw.DayString(o.Day)] = o.Value
+		m[o.Entity+" "+string(o.Metric)+" "+cw.DayString(o.Day)] = o.Value
 	}
 	return m
 }

@@ -258,7 +258,7 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
 			st.Entities++
 		}
 		for _, o := range b.Observations {
-			keep(obs.AppendRow(o.Entity, o.Metric, o.Day, o.Value, o.Source))
+			keep(obs.AppendRow(o.Entity, string(o.Metric), o.Day, o.Value, string(o.Source)))
 		}
 		st.Observations += len(b.Observations)
 		if firstErr != nil {
@@ -285,7 +285,7 @@ func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, location = excluded.location,
 			fetched_at = excluded.fetched_at, licence = excluded.licence, note = excluded.note, updated_at = excluded.updated_at`,
-			p.ID, p.Provider, p.Location, fetched, p.Licence, p.Note, now)
+			string(p.ID), p.Provider, p.Location, fetched, p.Licence, p.Note, now)
 		if err != nil {
 			return fmt.Errorf("source %s: %w", p.ID, err)
 		}
@@ -329,7 +329,7 @@ func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
 	for _, b := range batches {
 		seq++
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ingest_log VALUES ($1, $2, $3, $4, $5)`,
-			seq, b.Source.ID, len(b.Observations), len(b.Entities), now); err != nil {
+			seq, string(b.Source.ID), len(b.Observations), len(b.Entities), now); err != nil {
 			return fmt.Errorf("ingest log: %w", err)
 		}
 	}

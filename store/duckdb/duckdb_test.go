@@ -14,7 +14,7 @@ import (
 
 func day(s string) time.Time { d, _ := cw.ParseDay(s); return d }
 
-func batch(src string, obs ...cw.Observation) cw.Batch {
+func batch(src cw.SourceID, obs ...cw.Observation) cw.Batch {
 	for i := range obs {
 		obs[i].Source = src
 	}
