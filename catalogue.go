@@ -84,16 +84,22 @@ func RegisterDefinition(d Definition) {
 
 // DefinitionOf is the definition id of a stored (metric, source) series: the source's own entry,
 // else the metric's entry for any source, else "<metric>.<source>" (a series nobody described).
+// A family entry, whose id ends in ".", gives "<id><source>".
 func DefinitionOf(m Metric, s SourceID) DefinitionID {
 	catalogue.RLock()
 	defer catalogue.RUnlock()
-	if d, ok := catalogue.bySeries[[2]string{string(s), string(m)}]; ok {
-		return d.ID
+	d, ok := catalogue.bySeries[[2]string{string(s), string(m)}]
+	if !ok {
+		d, ok = catalogue.bySeries[[2]string{"", string(m)}]
 	}
-	if d, ok := catalogue.bySeries[[2]string{"", string(m)}]; ok {
-		return d.ID
+	switch {
+	case !ok:
+		return DefinitionID(string(m) + "." + string(s))
+	case strings.HasSuffix(string(d.ID), "."):
+		// A family entry ("price.") names one definition per source.
+		return d.ID + DefinitionID(s)
 	}
-	return DefinitionID(string(m) + "." + string(s))
+	return d.ID
 }
 
 // DefinitionText explains a definition id ("as stored" for one nobody described). Ids ending in

@@ -640,3 +640,8 @@ func parseCMCStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	}
 	return out, nil
 }
+
+func init() {
+	cw.RegisterDefinition(cw.Definition{ID: "stablecoin.marketcap.cmc", Source: cmcStableSrc, Metric: cw.MetricMarketCap,
+		Text: "CoinMarketCap market cap of the stablecoin (historical data download)."})
+}

@@ -871,3 +871,8 @@ func dlReadProtocolFile(fsys fs.FS, name string) (*dlProtocolFile, error) {
 	}
 	return pf, nil
 }
+
+func init() {
+	cw.RegisterDefinition(cw.Definition{ID: "tvl.legacy.charts-chain", Source: "defillama-chain-tvl-solana-charts", Metric: cw.MetricTVLLegacy,
+		Text: "DefiLlama legacy per-chain total (api.llama.fi/charts/{chain}); not the v2 definition used for the other chains."})
+}

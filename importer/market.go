@@ -636,3 +636,8 @@ func mktParseCategories(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Ba
 	}
 	return cw.Batch{Source: prov, Entities: ents, Observations: s.obs}, nil
 }
+
+func init() {
+	cw.RegisterDefinition(cw.Definition{ID: "oi.binance-perp.coinalyze", Metric: cw.MetricOpenInterestUSD,
+		Text: "Open interest in USD at the daily close of Binance perpetual contracts, via Coinalyze."})
+}

@@ -91,7 +91,7 @@ func f64(v float64) *float64 { return &v }
 // change builds a Change from a pair, citing its source and definition.
 func (w *week) change(label, unit string, p pair, from, to time.Time) report.Change {
 	c := report.Change{Label: label, Entity: p.entity, Unit: unit, Source: p.source,
-		Definition: definitionID(p.metric, p.source), From: cw.DayString(from), To: cw.DayString(to),
+		Definition: definitionID(cw.Metric(p.metric), cw.SourceID(p.source)), From: cw.DayString(from), To: cw.DayString(to),
 		Start: p.v0, End: p.v1}
 	w.cited[p.source] = true
 	w.defs[c.Definition] = true
@@ -480,9 +480,9 @@ func (w *week) dex() error {
 	}
 	if nCur == 7 && nPrev == 7 {
 		w.cited["defillama-dex-volume"] = true
-		w.defs[definitionID("dex_volume", "defillama-dex-volume")] = true
+		w.defs[definitionID(cw.MetricDEXVolume, "defillama-dex-volume")] = true
 		c := report.Change{Label: "DEX volume (7 days)", Entity: "index:dex-total", Unit: "USD", Source: "defillama-dex-volume",
-			Definition: definitionID("dex_volume", "defillama-dex-volume"),
+			Definition: definitionID(cw.MetricDEXVolume, "defillama-dex-volume"),
 			From:       cw.DayString(w.start.AddDate(0, 0, -7)) + ".." + cw.DayString(w.start), To: cw.DayString(w.start.AddDate(0, 0, 1)) + ".." + cw.DayString(w.end),
 			Start: f64(prev), End: f64(cur), Abs: f64(cur - prev)}
 		if prev != 0 {
@@ -531,10 +531,10 @@ func (w *week) dex() error {
 	}
 	if n > 0 {
 		w.cited[src] = true
-		s.TVL = report.Change{Label: "DEX TVL", Unit: "USD", Source: src, Definition: "tvl.protocols.category-sum",
+		s.TVL = report.Change{Label: "DEX TVL", Unit: "USD", Source: src, Definition: string(defCategorySum),
 			From: cw.DayString(w.start), To: cw.DayString(w.end), Start: f64(t0), End: f64(t1), Abs: f64(t1 - t0),
 			Note: fmt.Sprintf("sum over %d protocols of category Dexs with history in the store", n)}
-		w.defs["tvl.protocols.category-sum"] = true
+		w.defs[string(defCategorySum)] = true
 		if t0 != 0 {
 			s.TVL.Pct = f64((t1/t0 - 1) * 100)
 		}
@@ -661,7 +661,7 @@ func (w *week) stablecoinSymbols() (map[string]bool, error) {
 }
 
 func (w *week) token(t *tokenRow, src string, d0, d1 time.Time) report.Token {
-	c := report.Change{Label: t.symbol, Entity: t.id, Unit: "USD", Source: src, Definition: definitionID("price", src),
+	c := report.Change{Label: t.symbol, Entity: t.id, Unit: "USD", Source: src, Definition: definitionID(cw.MetricPrice, cw.SourceID(src)),
 		From: cw.DayString(d0), To: cw.DayString(d1), Start: f64(t.p0), End: f64(t.p1), Abs: f64(t.p1 - t.p0), Pct: f64(t.pct)}
 	return report.Token{Change: c, Symbol: t.symbol, Name: t.name, MarketCap: t.mcap1, Volume24h: t.vol1}
 }
@@ -687,7 +687,7 @@ func (w *week) tokens() error {
 		return nil
 	}
 	w.cited[src] = true
-	w.defs[definitionID("price", src)] = true
+	w.defs[definitionID(cw.MetricPrice, cw.SourceID(src))] = true
 	s.Source, s.From, s.To = src, cw.DayString(d0), cw.DayString(d1)
 	if !d0.Equal(w.start) || !d1.Equal(w.end) {
 		s.Notes = append(s.Notes, fmt.Sprintf("prices come from %s snapshots, so returns compare %s → %s (the latest snapshot on or before each end of the week), not %s → %s",
@@ -814,7 +814,7 @@ func (w *week) btcDominance(rows []*tokenRow, src string, d0, d1 time.Time) {
 		s.BTCDominance = missing("BTC dominance", "%", "no BTC market cap in the snapshots; CoinGecko /global (ingest) fills it")
 		return
 	}
-	d := definitionID("btc_dominance_universe", src)
+	d := definitionID(metricBTCDominanceUniverse, cw.SourceID(src))
 	w.defs[d] = true
 	v0, v1 := btc0/all0*100, btc1/all1*100
 	s.BTCDominance = report.Change{Label: "BTC dominance", Entity: "asset:btc", Unit: "%", Source: src, Definition: d,

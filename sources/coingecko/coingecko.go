@@ -461,3 +461,8 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+func init() {
+	cw.RegisterDefinition(cw.Definition{ID: "dominance.coingecko-global", Source: ProvGlobal, Metric: cw.MetricBTCDominancePct,
+		Text: "BTC share of total crypto market cap, CoinGecko /global."})
+}

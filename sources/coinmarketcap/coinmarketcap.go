@@ -238,3 +238,8 @@ func (s *Source) fetchFearGreed(ctx context.Context, since time.Time) (cw.Batch,
 			cr, provnote.Skipped(skipped))}
 	return FearGreedBatch(prov, hist, latest, since), nil
 }
+
+func init() {
+	cw.RegisterDefinition(cw.Definition{ID: "fng.cmc-fear-greed", Source: ProvFearGreed, Metric: cw.MetricValue,
+		Text: "CoinMarketCap Fear & Greed Index, 0–100, daily."})
+}

@@ -523,3 +523,22 @@ func (s *Source) PriceHistory(ctx context.Context, ids []string, since time.Time
 	}
 	return fam.merge(since)
 }
+
+// The series catalogue of DefiLlama's figures: live and bundled families share these ids.
+func init() {
+	for _, d := range []cw.Definition{
+		{ID: "tvl.legacy.all-chains", Metric: cw.MetricTVLLegacy,
+			Text: "DefiLlama legacy all-chains total (api.llama.fi/charts, totalLiquidityUSD). Appears to include liquid staking and double-counted TVL; well above DefiLlama's default headline."},
+		{ID: "tvl.v2", Metric: cw.MetricTVL,
+			Text: "DefiLlama default TVL (api.llama.fi/v2/historicalChainTvl): excludes liquid staking and double-counted TVL."},
+		{ID: "tvl.protocol", Source: ProvProtocolTVL, Metric: cw.MetricTVL,
+			Text: "DefiLlama protocol TVL (api.llama.fi/protocol/{slug}, tvl[].totalLiquidityUSD), summed over the protocol's chains."},
+		{ID: "tvl.protocol", Source: ProvProtocols, Metric: cw.MetricTVL},
+		{ID: "stablecoin.circulating.defillama", Metric: cw.MetricCirculatingUSD,
+			Text: "Circulating supply in USD as DefiLlama's stablecoin dashboard reports it."},
+		{ID: "dex.volume.defillama", Metric: cw.MetricDEXVolume,
+			Text: "DefiLlama DEX volume (api.llama.fi/overview/dexs), daily totals summed over 7 UTC days."},
+	} {
+		cw.RegisterDefinition(d)
+	}
+}
