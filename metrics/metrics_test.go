@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"context"
-	"database/sql"
 	"math"
 	"strings"
 	"testing"
@@ -54,7 +53,7 @@ func bt(src cw.SourceID, ents []cw.Entity, obs ...cw.Observation) cw.Batch {
 }
 
 // newStore builds an in-memory store holding the batches.
-func newStore(t testing.TB, batches ...cw.Batch) *sql.DB {
+func newStore(t testing.TB, batches ...cw.Batch) cw.Store {
 	t.Helper()
 	s, err := duckdb.Open("", duckdb.Options{})
 	if err != nil {
@@ -66,7 +65,7 @@ func newStore(t testing.TB, batches ...cw.Batch) *sql.DB {
 			t.Fatal(err)
 		}
 	}
-	return s.DB()
+	return s
 }
 
 func testConfig() Config {
@@ -75,7 +74,7 @@ func testConfig() Config {
 	return c
 }
 
-func runWeek(t testing.TB, db *sql.DB, cfg Config, end string, cal ...report.Event) *report.Report {
+func runWeek(t testing.TB, db cw.Reader, cfg Config, end string, cal ...report.Event) *report.Report {
 	t.Helper()
 	r, err := Week(context.Background(), db, cfg, day(end), Inputs{Calendar: cal, Now: day("2025-04-01")})
 	if err != nil {

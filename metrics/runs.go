@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	cw "cryptoweekly"
 	"cryptoweekly/report"
 )
 
@@ -22,18 +21,11 @@ var sectionsOf = map[string][]string{
 // ingestHealth reads the last run of every live source and notes failures in the sections they
 // feed: an unavailable section then says which source failed, when, and why.
 func (w *week) ingestHealth() error {
-	rows, err := w.db.QueryContext(w.ctx, `SELECT source, finished_at, status, rows, error FROM (
-			SELECT *, row_number() OVER (PARTITION BY source ORDER BY finished_at DESC) AS rn FROM ingest_runs) t
-		WHERE rn = 1 ORDER BY source`)
+	runs, err := w.rd.LastRuns(w.ctx)
 	if err != nil {
 		return fmt.Errorf("ingest runs: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r cw.IngestRun
-		if err := rows.Scan(&r.Source, &r.FinishedAt, &r.Status, &r.Rows, &r.Error); err != nil {
-			return err
-		}
+	for _, r := range runs {
 		w.r.Ingest = append(w.r.Ingest, r)
 		if r.Status == "ok" {
 			continue
@@ -48,7 +40,7 @@ func (w *week) ingestHealth() error {
 			}
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 func (w *week) section(name string) *report.Section {

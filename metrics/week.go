@@ -23,7 +23,7 @@ type Inputs struct {
 }
 
 // Week computes the report for the week (end-7d, end].
-func Week(ctx context.Context, db *sql.DB, cfg Config, end time.Time, in Inputs) (*report.Report, error) {
+func Week(ctx context.Context, rd cw.Reader, cfg Config, end time.Time, in Inputs) (*report.Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func Week(ctx context.Context, db *sql.DB, cfg Config, end time.Time, in Inputs)
 		GeneratedAt: now.UTC().Format(time.RFC3339),
 		Store:       in.StoreName,
 	}
-	w := &week{q: q{ctx, db}, cfg: cfg, start: start, end: end, r: r, cited: map[string]bool{}, defs: map[string]bool{}}
+	w := &week{q: q{ctx, rd}, cfg: cfg, start: start, end: end, r: r, cited: map[string]bool{}, defs: map[string]bool{}}
 	steps := []struct {
 		name string
 		f    func() error
@@ -286,21 +286,14 @@ func (w *week) spotlight(chain report.Change) error {
 	if n := info[chain.Entity].attrs["defillama_name"]; n != "" {
 		names = append(names, strings.ToLower(n))
 	}
-	rows, err := w.db.QueryContext(w.ctx, `SELECT DISTINCT entity_id FROM entity_chains
-		WHERE entity_id LIKE 'protocol:%' AND lower(chain) IN (`+placeholders(1, len(names))+`)`, anys(names)...)
+	ids, err := w.rd.EntitiesOnChains(w.ctx, cw.KindProtocol, names)
 	if err != nil {
 		return fmt.Errorf("spotlight: %w", err)
 	}
 	onChain := map[string]bool{}
-	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
-			rows.Close()
-			return err
-		}
+	for _, e := range ids {
 		onChain[e] = true
 	}
-	rows.Close()
 	prots, _, err := w.protocolChanges()
 	if err != nil {
 		return err
@@ -449,8 +442,8 @@ func (w *week) protocols() error {
 		s.ByCategory = append(s.ByCategory, *c)
 	}
 	sort.Slice(s.ByCategory, func(i, j int) bool { return *s.ByCategory[i].End > *s.ByCategory[j].End })
-	var n int
-	if err := w.db.QueryRowContext(w.ctx, `SELECT count(*) FROM entities WHERE kind = 'protocol'`).Scan(&n); err != nil {
+	n, err := w.rd.CountEntities(w.ctx, cw.KindProtocol)
+	if err != nil {
 		return err
 	}
 	if n > len(prots)*2 {
@@ -490,18 +483,28 @@ func (w *week) dex() error {
 		}
 		s.WeeklyVolume = c
 		// Year high: this week's sum against every trailing 7-day sum ending earlier in the year.
-		var hi sql.NullFloat64
-		var windows int
-		err := w.db.QueryRowContext(w.ctx, `WITH d AS (
-				SELECT day, sum(value) OVER (ORDER BY day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS wk,
-					count(*) OVER (ORDER BY day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS n
-				FROM observations WHERE entity_id = 'index:dex-total' AND metric = 'dex_volume' AND source_id = 'defillama-dex-volume'
-					AND day > CAST($1 AS DATE) AND day < CAST($2 AS DATE))
-			SELECT max(wk), count(*) FROM d WHERE n = 7 AND day >= CAST($3 AS DATE)`,
-			cw.DayString(time.Date(w.end.Year(), 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -8)), cw.DayString(w.end),
-			cw.DayString(time.Date(w.end.Year(), 1, 7, 0, 0, 0, 0, time.UTC))).Scan(&hi, &windows)
+		// The windows are 7 consecutive stored days (a missing day widens one), ending on or after
+		// 7 January of the week's year and before the week's end.
+		yearStart := time.Date(w.end.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+		jan7 := yearStart.AddDate(0, 0, 6)
+		yv, yd, err := w.daily("index:dex-total", "dex_volume", "defillama-dex-volume", yearStart.AddDate(0, 0, -8), w.end.AddDate(0, 0, -1))
 		if err != nil {
 			return fmt.Errorf("dex year high: %w", err)
+		}
+		var hi sql.NullFloat64
+		var windows int
+		for i := 6; i < len(yv); i++ {
+			if yd[i].Before(jan7) {
+				continue
+			}
+			var sum float64
+			for _, v := range yv[i-6 : i+1] {
+				sum += v
+			}
+			windows++
+			if !hi.Valid || sum > hi.Float64 {
+				hi = sql.NullFloat64{Float64: sum, Valid: true}
+			}
 		}
 		if hi.Valid {
 			yh := cur > hi.Float64
@@ -558,6 +561,7 @@ type tokenRow struct {
 	mcap1, vol1      float64
 	hasVol           bool
 	pct              float64
+	price0, price1   *float64 // as read; p0, p1 once both are known
 	tags             map[string]bool
 }
 
@@ -582,38 +586,45 @@ func (w *week) priceWindow() (src string, d0, d1 time.Time, err error) {
 }
 
 func (w *week) tokenRows(src string, d0, d1 time.Time) ([]*tokenRow, error) {
-	// d0 < d1 (priceWindow); the BETWEEN repeats the IN as a range so DuckDB filters inside the
-	// scan rather than reading every price row of the source (see pairs).
-	rows, err := w.db.QueryContext(w.ctx, `SELECT o.entity_id,
-			max(value) FILTER (WHERE metric = 'price' AND day = CAST($2 AS DATE)),
-			max(value) FILTER (WHERE metric = 'price' AND day = CAST($3 AS DATE)),
-			max(value) FILTER (WHERE metric = 'market_cap' AND day = CAST($2 AS DATE)),
-			max(value) FILTER (WHERE metric = 'market_cap' AND day = CAST($3 AS DATE)),
-			max(value) FILTER (WHERE metric = 'volume_24h' AND day = CAST($3 AS DATE))
-		FROM observations o
-		WHERE o.source_id = $1 AND o.day IN (CAST($2 AS DATE), CAST($3 AS DATE))
-			AND o.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
-			AND o.metric IN ('price', 'market_cap', 'volume_24h') AND o.entity_id LIKE 'asset:%'
-		GROUP BY o.entity_id`, src, cw.DayString(d0), cw.DayString(d1))
+	ps, err := w.rd.Pairs(w.ctx, cw.PairQuery{Prefix: "asset:", Sources: []cw.SourceID{cw.SourceID(src)}, D0: d0, D1: d1,
+		Metrics: []cw.Metric{cw.MetricPrice, cw.MetricMarketCap, cw.MetricVolume24h}})
 	if err != nil {
-		return nil, fmt.Errorf("tokens: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*tokenRow
-	for rows.Next() {
-		var id string
-		var p0, p1, m0, m1, v1 sql.NullFloat64
-		if err := rows.Scan(&id, &p0, &p1, &m0, &m1, &v1); err != nil {
-			return nil, err
+	byID := map[string]*tokenRow{}
+	var order []string
+	for _, p := range ps {
+		t := byID[p.Entity]
+		if t == nil {
+			t = &tokenRow{id: p.Entity}
+			byID[p.Entity] = t
+			order = append(order, p.Entity)
 		}
-		if !p0.Valid || !p1.Valid || p0.Float64 <= 0 {
+		switch p.Metric {
+		case cw.MetricPrice:
+			t.price0, t.price1 = p.V0, p.V1
+		case cw.MetricMarketCap:
+			if p.V0 != nil {
+				t.mcap0 = *p.V0
+			}
+			if p.V1 != nil {
+				t.mcap1 = *p.V1
+			}
+		case cw.MetricVolume24h:
+			if p.V1 != nil {
+				t.vol1, t.hasVol = *p.V1, true
+			}
+		}
+	}
+	var out []*tokenRow
+	for _, id := range order {
+		t := byID[id]
+		if t.price0 == nil || t.price1 == nil || *t.price0 <= 0 {
 			continue
 		}
-		out = append(out, &tokenRow{id: id, p0: p0.Float64, p1: p1.Float64, mcap0: m0.Float64, mcap1: m1.Float64,
-			vol1: v1.Float64, hasVol: v1.Valid, pct: (p1.Float64/p0.Float64 - 1) * 100})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		t.p0, t.p1 = *t.price0, *t.price1
+		t.pct = (t.p1/t.p0 - 1) * 100
+		out = append(out, t)
 	}
 	ids := make([]string, len(out))
 	for i, t := range out {
@@ -644,20 +655,15 @@ func (w *week) tokenRows(src string, d0, d1 time.Time) ([]*tokenRow, error) {
 // stablecoinSymbols lists symbols DefiLlama tracks as stablecoins, a guard for tokens whose
 // tags are missing.
 func (w *week) stablecoinSymbols() (map[string]bool, error) {
-	rows, err := w.db.QueryContext(w.ctx, `SELECT lower(symbol) FROM entities WHERE kind = 'stablecoin' AND symbol <> ''`)
+	syms, err := w.rd.Symbols(w.ctx, cw.KindStablecoin)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out[s] = true
+	for _, s := range syms {
+		out[strings.ToLower(s)] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (w *week) token(t *tokenRow, src string, d0, d1 time.Time) report.Token {
@@ -884,42 +890,70 @@ func (w *week) sectors(rows []*tokenRow, src string, d0, d1 time.Time) error {
 
 func (w *week) derivatives() error {
 	s := &w.r.Derivatives
-	rows, err := w.db.QueryContext(w.ctx, `WITH c AS (
-			SELECT o.entity_id, e.parent, o.source_id,
-				max(o.value) FILTER (WHERE o.day = CAST($1 AS DATE)) AS v0,
-				max(o.value) FILTER (WHERE o.day = CAST($2 AS DATE)) AS v1
-			FROM observations o JOIN entities e ON e.id = o.entity_id
-			WHERE o.metric = 'open_interest_usd' AND o.day IN (CAST($1 AS DATE), CAST($2 AS DATE)) AND o.entity_id LIKE 'contract:%'
-				AND o.day BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) -- a range DuckDB applies in the scan (see pairs)
-			GROUP BY o.entity_id, e.parent, o.source_id)
-		SELECT parent, min(source_id), sum(v0), sum(v1), count(*), count(v0), count(v1)
-		FROM c GROUP BY parent ORDER BY sum(v1) DESC NULLS LAST`, cw.DayString(w.start), cw.DayString(w.end))
+	ps, err := w.rd.Pairs(w.ctx, cw.PairQuery{Prefix: "contract:", Metrics: []cw.Metric{cw.MetricOpenInterestUSD}, D0: w.start, D1: w.end})
 	if err != nil {
 		return fmt.Errorf("open interest: %w", err)
 	}
-	defer rows.Close()
-	var partial []string
-	for rows.Next() {
-		var parent, src string
-		var v0, v1 sql.NullFloat64
-		var n, n0, n1 int
-		if err := rows.Scan(&parent, &src, &v0, &v1, &n, &n0, &n1); err != nil {
-			return err
+	ids := make([]string, 0, len(ps))
+	for _, p := range ps {
+		ids = append(ids, p.Entity)
+	}
+	info, err := w.entities(ids)
+	if err != nil {
+		return fmt.Errorf("open interest: %w", err)
+	}
+	// One figure per coin: its contracts (each series of each) summed, and only when every
+	// series has both ends.
+	type coin struct {
+		parent, src string
+		v0, v1      float64
+		n, n0, n1   int
+	}
+	coins := map[string]*coin{}
+	var parents []string
+	for _, p := range ps {
+		par := info[p.Entity].parent
+		c := coins[par]
+		if c == nil {
+			c = &coin{parent: par, src: string(p.Source)}
+			coins[par] = c
+			parents = append(parents, par)
 		}
-		sym := strings.ToUpper(strings.TrimPrefix(parent, "asset:"))
-		if n0 != n || n1 != n {
+		c.src = min(c.src, string(p.Source))
+		c.n++
+		if p.V0 != nil {
+			c.v0 += *p.V0
+			c.n0++
+		}
+		if p.V1 != nil {
+			c.v1 += *p.V1
+			c.n1++
+		}
+	}
+	sort.SliceStable(parents, func(i, j int) bool {
+		a, b := coins[parents[i]], coins[parents[j]]
+		if (a.n1 > 0) != (b.n1 > 0) {
+			return a.n1 > 0
+		}
+		if a.v1 != b.v1 {
+			return a.v1 > b.v1
+		}
+		return a.parent < b.parent
+	})
+	var partial []string
+	for _, par := range parents {
+		c := coins[par]
+		sym := strings.ToUpper(strings.TrimPrefix(par, "asset:"))
+		if c.n0 != c.n || c.n1 != c.n {
 			partial = append(partial, sym)
 			continue
 		}
-		p := pair{entity: parent, metric: "open_interest_usd", source: src, v0: f64(v0.Float64), v1: f64(v1.Float64)}
-		c := w.change(sym, "USD", p, w.start, w.end)
-		if n > 1 {
-			c.Note = fmt.Sprintf("%d contracts summed", n)
+		p := pair{entity: par, metric: "open_interest_usd", source: c.src, v0: f64(c.v0), v1: f64(c.v1)}
+		ch := w.change(sym, "USD", p, w.start, w.end)
+		if c.n > 1 {
+			ch.Note = fmt.Sprintf("%d contracts summed", c.n)
 		}
-		s.OpenInterest = append(s.OpenInterest, c)
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		s.OpenInterest = append(s.OpenInterest, ch)
 	}
 	if len(s.OpenInterest) == 0 {
 		s.Unavailable = "no open-interest data at both ends of this week (the bundled Binance perpetuals series ends 2025-10-26)"
@@ -934,35 +968,42 @@ func (w *week) derivatives() error {
 
 func (w *week) social() error {
 	s := &w.r.Social
-	rows, err := w.db.QueryContext(w.ctx, `WITH latest AS (
-			SELECT source_id, metric, max(day) AS day FROM observations
-			WHERE entity_id LIKE 'topic:%' AND metric IN ('topic_rank', 'trend_rank') AND day > CAST($1 AS DATE) AND day <= CAST($2 AS DATE)
-			GROUP BY source_id, metric)
-		SELECT o.entity_id, coalesce(e.name, ''), o.metric, o.value, o.source_id
-		FROM observations o JOIN latest l ON l.source_id = o.source_id AND l.metric = o.metric AND l.day = o.day
-		LEFT JOIN entities e ON e.id = o.entity_id
-		WHERE o.entity_id LIKE 'topic:%'
-		ORDER BY CASE o.metric WHEN 'topic_rank' THEN 0 ELSE 1 END, o.value LIMIT 10`, cw.DayString(w.start), cw.DayString(w.end))
+	obs, err := w.rd.Latest(w.ctx, "topic:", []cw.Metric{cw.MetricTopicRank, cw.MetricTrendRank}, w.start, w.end)
 	if err != nil {
 		return fmt.Errorf("social: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, name, metric, src string
-		var v float64
-		if err := rows.Scan(&id, &name, &metric, &v, &src); err != nil {
-			return err
+	// Social topics rank before search interest; then by rank.
+	sort.SliceStable(obs, func(i, j int) bool {
+		ri, rj := obs[i].Metric != cw.MetricTopicRank, obs[j].Metric != cw.MetricTopicRank
+		if ri != rj {
+			return !ri
 		}
+		if obs[i].Value != obs[j].Value {
+			return obs[i].Value < obs[j].Value
+		}
+		return obs[i].Entity < obs[j].Entity
+	})
+	obs = obs[:min(10, len(obs))]
+	ids := make([]string, len(obs))
+	for i, o := range obs {
+		ids[i] = o.Entity
+	}
+	info, err := w.entities(ids)
+	if err != nil {
+		return fmt.Errorf("social: %w", err)
+	}
+	for _, o := range obs {
+		name := info[o.Entity].name
 		if name == "" {
-			name = strings.TrimPrefix(id, "topic:")
+			name = strings.TrimPrefix(o.Entity, "topic:")
 		}
-		w.cited[src] = true
-		s.Topics = append(s.Topics, report.Topic{Rank: len(s.Topics) + 1, Name: name, Metric: metric, Value: v, Source: src})
+		w.cited[string(o.Source)] = true
+		s.Topics = append(s.Topics, report.Topic{Rank: len(s.Topics) + 1, Name: name, Metric: string(o.Metric), Value: o.Value, Source: string(o.Source)})
 	}
 	if len(s.Topics) == 0 {
 		s.Unavailable = "no social or search-interest data for this week (none is bundled); LunarCrush topics (with a key) or CoinGecko /search/trending (keyless, search interest) via ingest fill it"
 	}
-	return rows.Err()
+	return nil
 }
 
 func (w *week) events(cal []report.Event) error {
@@ -994,36 +1035,42 @@ func (w *week) events(cal []report.Event) error {
 		}
 	}
 	// Regulatory and news items stored by the news watch during the week.
-	rows, err := w.db.QueryContext(w.ctx, `SELECT o.entity_id, o.day, e.name, o.source_id,
-			coalesce((SELECT value FROM entity_attrs a WHERE a.entity_id = o.entity_id AND a.key = 'link'), ''),
-			coalesce((SELECT string_agg(tag, ',' ORDER BY tag) FROM entity_tags t WHERE t.entity_id = o.entity_id AND t.tag LIKE 'news:%'), '')
-		FROM observations o JOIN entities e ON e.id = o.entity_id
-		WHERE o.entity_id LIKE 'event:%' AND o.metric = 'published' AND o.day > CAST($1 AS DATE) AND o.day <= CAST($2 AS DATE)
-		ORDER BY o.day, e.name`, cw.DayString(w.start), cw.DayString(w.end))
+	obs, err := w.rd.Observations(w.ctx, "event:", cw.MetricPublished, w.start, w.end)
 	if err != nil {
 		return fmt.Errorf("news: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, name, src, link, tags string
-		var d time.Time
-		if err := rows.Scan(&id, &d, &name, &src, &link, &tags); err != nil {
-			return err
+	ids := make([]string, len(obs))
+	for i, o := range obs {
+		ids[i] = o.Entity
+	}
+	info, err := w.entities(ids)
+	if err != nil {
+		return fmt.Errorf("news: %w", err)
+	}
+	sort.SliceStable(obs, func(i, j int) bool {
+		if !obs[i].Day.Equal(obs[j].Day) {
+			return obs[i].Day.Before(obs[j].Day)
 		}
-		if !strings.Contains(tags, "news:regulation") {
+		return info[obs[i].Entity].name < info[obs[j].Entity].name
+	})
+	for _, o := range obs {
+		e := info[o.Entity]
+		var tl []string
+		for _, t := range sortedKeys(e.tags) {
+			if t, ok := strings.CutPrefix(t, "news:"); ok {
+				tl = append(tl, t)
+			}
+		}
+		if !contains(tl, "regulation") {
 			continue
 		}
-		w.cited[src] = true
-		var tl []string
-		for _, t := range strings.Split(tags, ",") {
-			tl = append(tl, strings.TrimPrefix(t, "news:"))
-		}
-		s.Regulatory = append(s.Regulatory, report.Event{Date: cw.DayString(d), Kind: "news", Title: name, Link: link, Tags: tl, Source: src})
+		w.cited[string(o.Source)] = true
+		s.Regulatory = append(s.Regulatory, report.Event{Date: cw.DayString(o.Day), Kind: "news", Title: e.name, Link: e.attrs["link"], Tags: tl, Source: string(o.Source)})
 	}
 	if len(s.Regulatory) == 0 {
 		s.Notes = append(s.Notes, "no regulatory news items stored for this week; configure RSS/Atom feeds for `cryptoweekly ingest` to track them")
 	}
-	return rows.Err()
+	return nil
 }
 
 func sortedKeys[T any](m map[string]T) []string {

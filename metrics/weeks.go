@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -25,44 +24,38 @@ type Coverage struct {
 }
 
 // LoadCoverage reads the per-day entity counts of every section in one pass over the store.
-func LoadCoverage(ctx context.Context, db *sql.DB, cfg Config) (*Coverage, error) {
-	args := []any{}
-	for _, s := range cfg.PriceSources {
-		args = append(args, s)
+func LoadCoverage(ctx context.Context, rd cw.Reader, cfg Config) (*Coverage, error) {
+	type sel struct {
+		name string
+		cw.Selector
 	}
-	rows, err := db.QueryContext(ctx, `SELECT sec, day, count(DISTINCT entity_id) FROM (
-			SELECT CASE
-				WHEN entity_id = 'index:fear-greed' AND metric = 'value' THEN 'sentiment'
-				WHEN entity_id IN ('stablecoin:usdt', 'stablecoin:usdc') AND metric IN ('circulating_usd', 'market_cap') THEN 'stablecoins'
-				WHEN entity_id = 'index:defi-tvl' THEN 'defi'
-				WHEN entity_id LIKE 'chain:%' AND metric IN ('tvl', 'tvl_legacy') THEN 'chains'
-				WHEN entity_id LIKE 'protocol:%' AND metric = 'tvl' THEN 'protocols'
-				WHEN entity_id = 'index:dex-total' AND metric = 'dex_volume' THEN 'dex'
-				WHEN entity_id LIKE 'asset:%' AND metric = 'price' AND source_id IN (`+placeholders(1, len(args))+`) THEN 'prices:' || source_id
-				WHEN metric = 'open_interest_usd' THEN 'derivatives'
-				WHEN entity_id LIKE 'topic:%' THEN 'social'
-			END AS sec, day, entity_id
-			FROM observations) t
-		WHERE sec IS NOT NULL GROUP BY sec, day`, args...)
+	sels := []sel{
+		{"sentiment", cw.Selector{Entities: []string{"index:fear-greed"}, Metrics: []cw.Metric{cw.MetricValue}}},
+		{"stablecoins", cw.Selector{Entities: []string{"stablecoin:usdt", "stablecoin:usdc"}, Metrics: []cw.Metric{cw.MetricCirculatingUSD, cw.MetricMarketCap}}},
+		{"defi", cw.Selector{Entities: []string{"index:defi-tvl"}}},
+		{"chains", cw.Selector{Prefix: "chain:", Metrics: []cw.Metric{cw.MetricTVL, cw.MetricTVLLegacy}}},
+		{"protocols", cw.Selector{Prefix: "protocol:", Metrics: []cw.Metric{cw.MetricTVL}}},
+		{"dex", cw.Selector{Entities: []string{"index:dex-total"}, Metrics: []cw.Metric{cw.MetricDEXVolume}}},
+	}
+	for _, s := range cfg.PriceSources {
+		sels = append(sels, sel{"prices:" + s, cw.Selector{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice}, Sources: []cw.SourceID{cw.SourceID(s)}}})
+	}
+	sels = append(sels,
+		sel{"derivatives", cw.Selector{Metrics: []cw.Metric{cw.MetricOpenInterestUSD}}},
+		sel{"social", cw.Selector{Prefix: "topic:"}})
+	list := make([]cw.Selector, len(sels))
+	for i, s := range sels {
+		list[i] = s.Selector
+	}
+	counts, err := rd.DayCounts(ctx, list)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: coverage: %w", err)
 	}
-	defer rows.Close()
 	c := &Coverage{days: map[string]map[time.Time]int{}, cfg: cfg}
-	for rows.Next() {
-		var sec string
-		var d time.Time
-		var n int
-		if err := rows.Scan(&sec, &d, &n); err != nil {
-			return nil, err
+	for i, s := range sels {
+		if len(counts[i]) > 0 {
+			c.days[s.name] = counts[i]
 		}
-		if c.days[sec] == nil {
-			c.days[sec] = map[time.Time]int{}
-		}
-		c.days[sec][cw.Day(d)] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	for s, m := range c.days {
 		if !isCore(s) {

@@ -16,6 +16,7 @@ import (
 
 	"cryptoweekly/report"
 	"cryptoweekly/store/duckdb"
+	"cryptoweekly/store/storetest"
 )
 
 const rawDir = "../../../shared/data/raw"
@@ -254,15 +255,17 @@ func TestImportBadInputLeavesStoreUnchanged(t *testing.T) {
 	if _, errs, code := runCLI(t, "import", "--db", db); code != 0 {
 		t.Fatalf("import bundle: %s", errs)
 	}
-	countRows := func() int {
+	countRows := func() string {
 		s, err := duckdb.Open(db, duckdb.Options{ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		var n int
-		s.DB().QueryRow(`SELECT count(*) + sum(value) FROM observations WHERE source_id = 'alternativeme-fng'`).Scan(&n)
-		return n
+		rows, err := storetest.Dump(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(rows, "\n")
 	}
 	before := countRows()
 	src, err := os.ReadFile(filepath.Join(rawDir, "alternativeme-fng-MuLancer/fear_and_greed_index_2.csv"))
@@ -290,7 +293,7 @@ func TestImportBadInputLeavesStoreUnchanged(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want an error naming %q", code, errs, c.want)
 			}
 			if after := countRows(); after != before {
-				t.Fatalf("store changed: %d → %d", before, after)
+				t.Fatalf("store changed: %d rows → %d rows", strings.Count(before, "\n")+1, strings.Count(after, "\n")+1)
 			}
 		})
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"cryptoweekly/importer"
-	"cryptoweekly/store/duckdb"
+	"cryptoweekly/store"
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -36,7 +36,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was written)", dir, err)
 	}
-	s, err := duckdb.Open(*db, duckdb.Options{LockWait: lockWait})
+	s, err := store.Open(ctx, *db, store.Options{LockWait: lockWait})
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ import (
 	"cryptoweekly/sources/fetch"
 	"cryptoweekly/sources/lunarcrush"
 	"cryptoweekly/sources/news"
-	"cryptoweekly/store/duckdb"
+	"cryptoweekly/store"
 )
 
 // ingestOptions is everything one ingest run needs; tests build it directly.
@@ -157,10 +157,18 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 
 	// Resume points, read before any download so no lock is held while fetching.
 	resume := map[string]time.Time{}
-	if _, err := os.Stat(o.db); err == nil && !o.full && o.since.IsZero() {
-		s, err := duckdb.Open(o.db, duckdb.Options{ReadOnly: true, LockWait: lockWait})
+	if !o.full && o.since.IsZero() {
+		s, err := store.Open(ctx, o.db, store.Options{ReadOnly: true, LockWait: lockWait})
+		// A new store, or one an older binary wrote (the commit migrates it), has no resume point.
+		if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrSchemaOutdated) {
+			return nil, err
+		}
 		if err == nil {
-			runs, _ := s.LastRuns(ctx)
+			runs, err := s.LastRuns(ctx)
+			if err != nil {
+				s.Close()
+				return nil, err
+			}
 			for _, r := range runs {
 				if r.Status == "ok" || r.Status == "partial" {
 					// Re-fetch the last day: its bar was partial when it was fetched.
@@ -237,7 +245,7 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 // outcome, in one short read-write session. A run killed between the two is simply not recorded:
 // the next run fetches the same days again, which changes nothing already stored.
 func commitRun(ctx context.Context, db string, r *result, batches []cw.Batch) error {
-	s, err := duckdb.Open(db, duckdb.Options{LockWait: lockWait})
+	s, err := store.Open(ctx, db, store.Options{LockWait: lockWait})
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"cryptoweekly/report"
 	"cryptoweekly/sources/fetch"
 	"cryptoweekly/store/duckdb"
+	"cryptoweekly/store/storetest"
 )
 
 const shapesDir = "../../../shared/api-shapes"
@@ -135,17 +136,9 @@ func dump(t *testing.T, db string) []string {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	rows, err := s.DB().Query(`SELECT entity_id, metric, CAST(day AS VARCHAR), value, source_id FROM observations ORDER BY ALL`)
+	out, err := storetest.Dump(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var e, m, d, src string
-		var v float64
-		rows.Scan(&e, &m, &d, &v, &src)
-		out = append(out, fmt.Sprintf("%s|%s|%s|%v|%s", e, m, d, v, src))
 	}
 	return out
 }
@@ -158,7 +151,7 @@ func reportJSON(t *testing.T, db, end string) []byte {
 	}
 	defer s.Close()
 	d, _ := time.Parse("2006-01-02", end)
-	r, err := metrics.Week(context.Background(), s.DB(), metrics.DefaultConfig(), d, metrics.Inputs{Now: time.Unix(0, 0), StoreName: "x"})
+	r, err := metrics.Week(context.Background(), s, metrics.DefaultConfig(), d, metrics.Inputs{Now: time.Unix(0, 0), StoreName: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,10 @@ import (
 	"syscall"
 	"time"
 
+	cw "cryptoweekly"
 	"cryptoweekly/bundle"
-	"cryptoweekly/store/duckdb"
+	"cryptoweekly/store"
+	_ "cryptoweekly/store/all"
 )
 
 type command struct {
@@ -117,7 +119,7 @@ func defaultDB() string {
 }
 
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", defaultDB(), "store file (DuckDB); default under $XDG_DATA_HOME, or $CRYPTOWEEKLY_DB")
+	return fs.String("db", defaultDB(), "store: a DuckDB file (or duckdb:PATH); default under $XDG_DATA_HOME, or $CRYPTOWEEKLY_DB")
 }
 
 const lockWait = 60 * time.Second
@@ -125,45 +127,47 @@ const lockWait = 60 * time.Second
 // openForRead opens the store read-only, first loading the embedded dataset if the store does not
 // exist yet or holds nothing, so `cryptoweekly report` works on a fresh machine. A store written
 // by an older binary is migrated first (one short read-write open).
-func openForRead(ctx context.Context, path string, stderr io.Writer) (*duckdb.Store, error) {
-	if _, err := os.Stat(path); err == nil {
-		s, err := duckdb.Open(path, duckdb.Options{ReadOnly: true, LockWait: lockWait})
-		if errors.Is(err, duckdb.ErrSchemaOutdated) {
-			fmt.Fprintf(stderr, "migrating %s to schema version %d…\n", path, duckdb.SchemaVersion())
-			w, werr := duckdb.Open(path, duckdb.Options{LockWait: lockWait})
-			if werr != nil {
-				return nil, werr
-			}
-			w.Close()
-			s, err = duckdb.Open(path, duckdb.Options{ReadOnly: true, LockWait: lockWait})
+func openForRead(ctx context.Context, addr string, stderr io.Writer) (cw.Store, error) {
+	ro := store.Options{ReadOnly: true, LockWait: lockWait}
+	s, err := store.Open(ctx, addr, ro)
+	if errors.Is(err, store.ErrSchemaOutdated) {
+		fmt.Fprintf(stderr, "migrating %s to this binary's schema…\n", addr)
+		w, werr := store.Open(ctx, addr, store.Options{LockWait: lockWait})
+		if werr != nil {
+			return nil, werr
 		}
+		w.Close()
+		s, err = store.Open(ctx, addr, ro)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		cov, err := s.Coverage(ctx)
 		if err != nil {
-			return nil, err
-		}
-		var n int
-		if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM ingest_log`).Scan(&n); err != nil {
 			s.Close()
 			return nil, err
 		}
-		if n > 0 {
+		if len(cov) > 0 {
 			return s, nil
 		}
 		s.Close()
 	}
-	fmt.Fprintf(stderr, "store %s is empty: loading the bundled dataset…\n", path)
-	if err := loadBundle(ctx, path, stderr); err != nil {
+	fmt.Fprintf(stderr, "store %s is empty: loading the bundled dataset…\n", addr)
+	if err := loadBundle(ctx, addr, stderr); err != nil {
 		return nil, err
 	}
-	return duckdb.Open(path, duckdb.Options{ReadOnly: true, LockWait: lockWait})
+	return store.Open(ctx, addr, ro)
 }
 
-func loadBundle(ctx context.Context, path string, stderr io.Writer) error {
+func loadBundle(ctx context.Context, addr string, stderr io.Writer) error {
 	t0 := time.Now()
 	batches, err := bundle.Load()
 	if err != nil {
 		return err
 	}
-	s, err := duckdb.Open(path, duckdb.Options{LockWait: lockWait})
+	s, err := store.Open(ctx, addr, store.Options{LockWait: lockWait})
 	if err != nil {
 		return err
 	}

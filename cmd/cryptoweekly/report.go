@@ -77,11 +77,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		want[f] = true
 	}
-	store, err := openForRead(ctx, *db, stderr)
+	st, err := openForRead(ctx, *db, stderr)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 	var end time.Time
 	if *weekEnd != "" {
 		end, err = cw.ParseDay(*weekEnd)
@@ -89,7 +89,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usageError{fmt.Errorf("--week-end: %w", err)}
 		}
 	} else {
-		cov, err := metrics.LoadCoverage(ctx, store.DB(), cfg)
+		cov, err := metrics.LoadCoverage(ctx, st, cfg)
 		if err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	in := metrics.Inputs{Calendar: cal, StoreName: "DuckDB " + store.Path()}
+	in := metrics.Inputs{Calendar: cal, StoreName: st.Describe()}
 	notesPath := *notes
 	if notesPath == "" {
 		if p := filepath.Join("notes", cw.DayString(end)+".md"); fileExists(p) {
@@ -116,7 +116,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		in.NotesPath, in.Notes = notesPath, string(b)
 	}
-	r, err := metrics.Week(ctx, store.DB(), cfg, end, in)
+	r, err := metrics.Week(ctx, st, cfg, end, in)
 	if err != nil {
 		return err
 	}

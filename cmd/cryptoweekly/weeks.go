@@ -20,12 +20,12 @@ func runWeeks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	store, err := openForRead(ctx, *db, stderr)
+	st, err := openForRead(ctx, *db, stderr)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	cov, err := metrics.LoadCoverage(ctx, store.DB(), metrics.DefaultConfig())
+	defer st.Close()
+	cov, err := metrics.LoadCoverage(ctx, st, metrics.DefaultConfig())
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,15 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	cw "cryptoweekly"
+	"cryptoweekly/store"
 )
+
+func init() {
+	store.Register(store.Backend{Name: "duckdb", Default: true,
+		Open: func(_ context.Context, path string, o store.Options) (cw.Store, error) {
+			return Open(path, Options{ReadOnly: o.ReadOnly, LockWait: o.LockWait})
+		}})
+}
 
 // Options tune Open.
 type Options struct {
@@ -53,7 +61,7 @@ func Open(path string, o Options) (*Store, error) {
 	}
 	if path != "" && o.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("store: %s: %w (run `cryptoweekly import` first)", path, err)
+			return nil, fmt.Errorf("store: %s: %w (run `cryptoweekly import` first): %w", path, store.ErrNotFound, err)
 		}
 	}
 	params := []string{}
@@ -99,10 +107,6 @@ func isLockConflict(err error) bool {
 	return err != nil && (strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock"))
 }
 
-// ErrSchemaOutdated is returned by a read-only Open of a store written by an older binary: one
-// read-write Open migrates it.
-var ErrSchemaOutdated = errors.New("open it once read-write to migrate")
-
 // SchemaVersion is the newest migration this binary knows.
 func SchemaVersion() int { return len(migrations) }
 
@@ -115,7 +119,7 @@ func (s *Store) migrate() error {
 			return fmt.Errorf("store: %s has no cryptoweekly schema: %w", s.path, err)
 		}
 		if have < len(migrations) {
-			return fmt.Errorf("store: %s has schema version %d, this binary expects %d: %w", s.path, have, len(migrations), ErrSchemaOutdated)
+			return fmt.Errorf("store: %s has schema version %d, this binary expects %d: %w", s.path, have, len(migrations), store.ErrSchemaOutdated)
 		}
 		if have > len(migrations) {
 			return fmt.Errorf("store: %s has schema version %d, newer than this binary (%d)", s.path, have, len(migrations))
@@ -151,11 +155,16 @@ func (s *Store) migrate() error {
 	return nil
 }
 
-// DB gives read access to the tables for the metrics.
-func (s *Store) DB() *sql.DB { return s.db }
-
 // Path is the file the store lives in ("" for in-memory).
 func (s *Store) Path() string { return s.path }
+
+// Describe names the backend and its file for the report's header.
+func (s *Store) Describe() string {
+	if s.path == "" {
+		return "DuckDB (in memory)"
+	}
+	return "DuckDB " + s.path
+}
 
 // Close releases the file (and its lock).
 func (s *Store) Close() error { return s.db.Close() }
@@ -347,25 +356,14 @@ func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 	var out []cw.Coverage
 	for rows.Next() {
 		var c cw.Coverage
-		if err := rows.Scan(&c.Source, &c.Metric, &c.Entities, &c.Rows, &c.First, &c.Last); err != nil {
+		var src, m string
+		if err := rows.Scan(&src, &m, &c.Entities, &c.Rows, &c.First, &c.Last); err != nil {
 			return nil, err
 		}
+		c.Source, c.Metric = cw.SourceID(src), cw.Metric(m)
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// LastDay returns the newest stored day of a source (zero if none) — the resume point of an
-// incremental ingest.
-func (s *Store) LastDay(ctx context.Context, sourceID string) (time.Time, error) {
-	var t sql.NullTime
-	if err := s.db.QueryRowContext(ctx, `SELECT max(day) FROM observations WHERE source_id = $1`, sourceID).Scan(&t); err != nil {
-		return time.Time{}, err
-	}
-	if !t.Valid {
-		return time.Time{}, nil
-	}
-	return t.Time, nil
 }
 
 // Check is an integrity check: every observation's source and entity exist, no key repeats, and

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/store"
 )
 
 func day(s string) time.Time { d, _ := cw.ParseDay(s); return d }
@@ -24,7 +25,7 @@ func batch(src cw.SourceID, obs ...cw.Observation) cw.Batch {
 func count(t *testing.T, s *Store, q string) int {
 	t.Helper()
 	var n int
-	if err := s.DB().QueryRow(q).Scan(&n); err != nil {
+	if err := s.db.QueryRow(q).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -59,7 +60,7 @@ func TestApplyUpsertAndMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	var name string
-	s.DB().QueryRow(`SELECT name FROM entities WHERE id = 'chain:ethereum'`).Scan(&name)
+	s.db.QueryRow(`SELECT name FROM entities WHERE id = 'chain:ethereum'`).Scan(&name)
 	if name != "Ethereum" {
 		t.Fatalf("name = %q after tags-only merge", name)
 	}
@@ -72,7 +73,7 @@ func TestApplyUpsertAndMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	var v float64
-	s.DB().QueryRow(`SELECT value FROM observations WHERE day = DATE '2024-12-13'`).Scan(&v)
+	s.db.QueryRow(`SELECT value FROM observations WHERE day = DATE '2024-12-13'`).Scan(&v)
 	if v != 1 {
 		t.Fatalf("upsert value = %v", v)
 	}
@@ -152,7 +153,7 @@ func TestReadOnlyAndLocking(t *testing.T) {
 }
 
 // TestOlderSchemaMigrates: a store left at an older schema version refuses a read-only open with
-// ErrSchemaOutdated, and a read-write open migrates it without losing rows.
+// store.ErrSchemaOutdated, and a read-write open migrates it without losing rows.
 func TestOlderSchemaMigrates(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
@@ -165,12 +166,12 @@ func TestOlderSchemaMigrates(t *testing.T) {
 	}
 	// Roll back to version 1 as an older binary left it.
 	for _, q := range []string{`DROP TABLE ingest_runs`, `DELETE FROM schema_migrations WHERE version > 1`} {
-		if _, err := s.DB().Exec(q); err != nil {
+		if _, err := s.db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
 	}
 	s.Close()
-	if _, err := Open(path, Options{ReadOnly: true}); !errors.Is(err, ErrSchemaOutdated) {
+	if _, err := Open(path, Options{ReadOnly: true}); !errors.Is(err, store.ErrSchemaOutdated) {
 		t.Fatalf("read-only open of an old store: %v", err)
 	}
 	s, err = Open(path, Options{})

@@ -24,12 +24,7 @@ func (s *Store) RecordRun(ctx context.Context, r cw.IngestRun) error {
 
 // LastRuns returns the newest run of every source.
 func (s *Store) LastRuns(ctx context.Context) ([]cw.IngestRun, error) {
-	return LastRuns(ctx, s.db)
-}
-
-// LastRuns reads the newest run of every source from any handle on the schema.
-func LastRuns(ctx context.Context, db *sql.DB) ([]cw.IngestRun, error) {
-	rows, err := db.QueryContext(ctx, `SELECT source, started_at, finished_at, since, status, batches, rows, error
+	rows, err := s.db.QueryContext(ctx, `SELECT source, started_at, finished_at, since, status, batches, rows, error
 		FROM (SELECT *, row_number() OVER (PARTITION BY source ORDER BY finished_at DESC) AS rn FROM ingest_runs) t
 		WHERE rn = 1 ORDER BY source`)
 	if err != nil {
@@ -49,11 +44,4 @@ func LastRuns(ctx context.Context, db *sql.DB) ([]cw.IngestRun, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// LastSuccess is the finish time of the newest run of source that stored data (zero if none):
-// where an incremental ingest resumes.
-func (s *Store) LastSuccess(ctx context.Context, source string) (t sql.NullTime, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT max(finished_at) FROM ingest_runs WHERE source = $1 AND status IN ('ok', 'partial')`, source).Scan(&t)
-	return
 }

@@ -1,4 +1,4 @@
-package metrics
+package duckdb
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/store/duckdb"
+	"cryptoweekly/metrics"
 )
 
 // BenchmarkWeekFullUniverse times one weekly report over a store the size of a full live
@@ -30,7 +30,7 @@ import (
 // zone maps do not help: the worst case for the report's day-bounded queries. Setup takes a few
 // minutes and builds the store once per process; it is skipped with -short. Run it with
 //
-//	go test ./metrics -run '^$' -bench WeekFullUniverse -benchtime 3x -timeout 30m
+//	go test ./store/duckdb -run '^$' -bench WeekFullUniverse -benchtime 3x -timeout 30m
 //
 // "report" times metrics.Week for the week ending 2025-06-13 and reports its cost in plain scans
 // ("x-scan"); "scan" times SELECT sum(value), count(*) FROM observations. CRYPTOWEEKLY_BENCH_SCALE
@@ -43,7 +43,7 @@ func BenchmarkWeekFullUniverse(b *testing.B) {
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
-	db := benchStore.db.DB()
+	db := benchStore.db.db
 	b.Logf("store %s: %d observation rows (%d assets, %d protocols × %d days), setup %s",
 		benchStore.path, benchStore.rows, benchStore.assets, benchStore.protocols, benchDays, benchStore.setup.Round(time.Second))
 	ctx := context.Background()
@@ -76,9 +76,9 @@ func BenchmarkWeekFullUniverse(b *testing.B) {
 			scanNs = float64(best.Nanoseconds())
 			b.StartTimer()
 		}
-		cfg := DefaultConfig()
+		cfg := metrics.DefaultConfig()
 		for i := 0; i < b.N; i++ {
-			r, err := Week(ctx, db, cfg, benchEnd, Inputs{Now: benchEnd})
+			r, err := metrics.Week(ctx, benchStore.db, cfg, benchEnd, metrics.Inputs{Now: benchEnd})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -101,7 +101,7 @@ var (
 )
 
 type benchFixture struct {
-	db                *duckdb.Store
+	db                *Store
 	dir, path         string
 	rows              int64
 	assets, protocols int
@@ -134,23 +134,23 @@ func buildBenchStore(b *testing.B) (*benchFixture, error) {
 	}
 	fx := &benchFixture{dir: dir, path: filepath.Join(dir, "bench.duckdb"),
 		assets: int(20000 * scale), protocols: int(7000 * scale)}
-	s, err := duckdb.Open(fx.path, duckdb.Options{})
+	s, err := Open(fx.path, Options{})
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := generate(s.DB(), fx, b); err != nil {
+	if err := generate(s.db, fx, b); err != nil {
 		s.Close()
 		os.RemoveAll(dir)
 		return nil, err
 	}
 	s.Close()
 	// Readers open the store read-only, with nothing of it cached yet.
-	if fx.db, err = duckdb.Open(fx.path, duckdb.Options{ReadOnly: true}); err != nil {
+	if fx.db, err = Open(fx.path, Options{ReadOnly: true}); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if _, err := fx.db.DB().Exec(`SET memory_limit = '6GB'`); err != nil {
+	if _, err := fx.db.db.Exec(`SET memory_limit = '6GB'`); err != nil {
 		return nil, err
 	}
 	fx.setup = time.Since(t0)
