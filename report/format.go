@@ -94,3 +94,14 @@ func Movement(pct float64) string {
 	}
 	return "was flat"
 }
+
+// ShortUSD writes a floor or threshold as set ("$30M", "$1B"), not as a measured figure.
+func ShortUSD(v float64) string {
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("$%gB", v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("$%gM", v/1e6)
+	}
+	return fmt.Sprintf("$%g", v)
+}

@@ -1,9 +1,23 @@
-package report
+package report_test
 
 import (
 	"strings"
 	"testing"
+
+	. "cryptoweekly/report"
+	"cryptoweekly/section/chains"
+	"cryptoweekly/section/defi"
+	"cryptoweekly/section/sentiment"
 )
+
+// with is a report holding the given section blocks.
+func with(blocks ...Block) Report {
+	var r Report
+	for _, b := range blocks {
+		r.Sections = append(r.Sections, Part{Name: b.Title(), Block: b})
+	}
+	return r
+}
 
 func f(v float64) *float64 { return &v }
 
@@ -14,15 +28,15 @@ func TestSummarizePhrasing(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"all chains fell", Report{Chains: ChainSection{MinTVL: 1e9, TopGrowth: []Change{{Label: "BSC", Start: f(6.87e9), End: f(6.71e9), Pct: f(-2.33)}}}},
+		{"all chains fell", with(&chains.Block{MinTVL: 1e9, TopGrowth: []Change{{Label: "BSC", Start: f(6.87e9), End: f(6.71e9), Pct: f(-2.33)}}}),
 			[]string{"no chain above $1.00B grew its TVL; BSC fell least (-2.33%, to $6.71B)"}, []string{"led"}},
-		{"chain grew", Report{Chains: ChainSection{MinTVL: 1e9, TopGrowth: []Change{{Label: "Avalanche", Start: f(1.55e9), End: f(1.64e9), Pct: f(5.79)}}}},
+		{"chain grew", with(&chains.Block{MinTVL: 1e9, TopGrowth: []Change{{Label: "Avalanche", Start: f(1.55e9), End: f(1.64e9), Pct: f(5.79)}}}),
 			[]string{"Avalanche led TVL growth among chains above $1.00B, up +5.79% to $1.64B"}, nil},
-		{"tvl fell", Report{DeFi: DeFiSection{TotalTVL: Change{Start: f(267e9), End: f(253.14e9), Pct: f(-5.46), Definition: "tvl.v2"}}},
+		{"tvl fell", with(&defi.Block{TotalTVL: Change{Start: f(267e9), End: f(253.14e9), Pct: f(-5.46), Definition: "tvl.v2"}}),
 			[]string{"total TVL fell 5.46% to $253.14B"}, []string{"fell -", "legacy"}},
-		{"flat", Report{DeFi: DeFiSection{TotalTVL: Change{Start: f(1), End: f(1), Pct: f(0.01)}}},
+		{"flat", with(&defi.Block{TotalTVL: Change{Start: f(1), End: f(1), Pct: f(0.01)}}),
 			[]string{"was flat (+0.01%)"}, nil},
-		{"sentiment zones", Report{Sentiment: SentimentSection{Index: Change{Start: f(72), End: f(76), Pct: f(5.6)}, StartZone: "Greed", EndZone: "Extreme Greed"}},
+		{"sentiment zones", with(&sentiment.Block{Index: Change{Start: f(72), End: f(76), Pct: f(5.6)}, StartZone: "Greed", EndZone: "Extreme Greed"}),
 			[]string{"rose from 72 (Greed) to 76 (Extreme Greed)"}, nil},
 		{"nothing available", Report{}, nil, []string{"Sentiment", "Chains"}},
 	}

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"cryptoweekly/metrics"
+	"cryptoweekly/report"
 )
 
 // Config is the optional config file ($XDG_CONFIG_HOME/cryptoweekly/config.json). Keys may also
@@ -24,7 +24,7 @@ type Config struct {
 	Protocols []string `json:"protocols"` // DefiLlama slugs whose TVL history to fetch
 	Chains    []string `json:"chains"`    // chains whose TVL/DEX history to fetch (default: top by TVL)
 	// Report holds the report's floors, filters and sectors; fields left out keep their defaults.
-	Report *metrics.Config `json:"report"`
+	Report *report.Config `json:"report"`
 }
 
 func defaultConfigPath() string {
@@ -52,7 +52,7 @@ func loadConfig(path string, explicit bool) (Config, error) {
 		}
 		if err := json.Unmarshal(b, &raw); err == nil && len(raw.Report) > 0 {
 			// Unmarshal onto the defaults, so a file naming one floor keeps every other default.
-			rc := metrics.DefaultConfig()
+			rc := report.DefaultConfig()
 			if err := json.Unmarshal(raw.Report, &rc); err != nil {
 				return c, fmt.Errorf("config %s: report: %w", path, err)
 			}

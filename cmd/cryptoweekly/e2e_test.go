@@ -107,7 +107,7 @@ func TestReportWeek20241213(t *testing.T) {
 	if !strings.Contains(out, filepath.Join(dir, "2024-12-13", "report.md")) {
 		t.Fatalf("output does not name the report: %q", out)
 	}
-	var r report.Report
+	var r doc
 	b, err := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -335,7 +335,7 @@ func TestReportICS(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var r report.Report
+	var r doc
 	b, _ := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.json"))
 	json.Unmarshal(b, &r)
 	var got []string
@@ -367,7 +367,7 @@ func TestReportNotes(t *testing.T) {
 	if !bytes.Contains(md, []byte("- Watch the FOMC dot plot on **Dec 18**.")) || !bytes.Contains(md, []byte("From analyst notes")) {
 		t.Errorf("outlook lacks the notes:\n%s", md[bytes.Index(md, []byte("## 12.")):])
 	}
-	var r report.Report
+	var r doc
 	b, _ := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.json"))
 	json.Unmarshal(b, &r)
 	if r.Outlook.FromNotes != notes || len(r.Outlook.Items) != 0 {
@@ -405,13 +405,13 @@ func TestReportConfigFile(t *testing.T) {
 	cfg := filepath.Join(dir, "config.json")
 	os.WriteFile(cfg, []byte(`{"report": {"top_n": 3, "token_min_volume_24h_usd": 500000000}}`), 0o644)
 	db := filepath.Join(dir, "cw.duckdb")
-	read := func(args ...string) report.Report {
+	read := func(args ...string) doc {
 		t.Helper()
 		args = append([]string{"report", "--db", db, "--week-end", "2024-12-13", "--out", dir, "--format", "json", "--config", cfg}, args...)
 		if _, errs, code := runCLI(t, args...); code != 0 {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
-		var r report.Report
+		var r doc
 		b, _ := os.ReadFile(filepath.Join(dir, "2024-12-13", "report.json"))
 		json.Unmarshal(b, &r)
 		return r

@@ -18,7 +18,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	cw "cryptoweekly"
-	"cryptoweekly/metrics"
+	"cryptoweekly/report"
 	"cryptoweekly/sources/alternativeme"
 	"cryptoweekly/sources/coingecko"
 	"cryptoweekly/sources/coinmarketcap"
@@ -290,7 +290,7 @@ func buildSource(name string, c *fetch.Client, o ingestOptions) (cw.Source, stri
 	case "defillama":
 		// Without a configured list, fetch the histories of the protocols the report can rank:
 		// those above its TVL floor that moved most or are largest.
-		d := defillama.Options{Protocols: o.cfg.Protocols, Chains: o.cfg.Chains, Shortlist: 40, ShortlistMinTVL: metrics.DefaultConfig().ProtocolMinTVL}
+		d := defillama.Options{Protocols: o.cfg.Protocols, Chains: o.cfg.Chains, Shortlist: 40, ShortlistMinTVL: report.DefaultConfig().ProtocolMinTVL}
 		if base != "" {
 			d.APIURL, d.StablecoinsURL, d.CoinsURL = base, base, base
 		}

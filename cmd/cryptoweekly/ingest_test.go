@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"cryptoweekly/metrics"
-	"cryptoweekly/render"
+	rjson "cryptoweekly/render/json"
+	rmd "cryptoweekly/render/markdown"
 	"cryptoweekly/report"
 	"cryptoweekly/sources/fetch"
 	"cryptoweekly/store/duckdb"
@@ -151,13 +151,15 @@ func reportJSON(t *testing.T, db, end string) []byte {
 	}
 	defer s.Close()
 	d, _ := time.Parse("2006-01-02", end)
-	r, err := metrics.Week(context.Background(), s, metrics.DefaultConfig(), d, metrics.Inputs{Now: time.Unix(0, 0), StoreName: "x"})
+	r, err := report.Build(context.Background(), s, report.DefaultConfig(), d, report.Inputs{Now: time.Unix(0, 0), StoreName: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Ingest = nil // when each run happened is not data; the comparison is of what they stored
 	var buf bytes.Buffer
-	render.JSON(&buf, r)
+	if err := rjson.Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
 	return buf.Bytes()
 }
 
@@ -272,7 +274,7 @@ func TestIngestSourceFailureIsolated(t *testing.T) {
 		t.Fatalf("failed coingecko run not recorded: %+v", runs)
 	}
 	// The report names the failure where the missing data shows.
-	var r report.Report
+	var r doc
 	json.Unmarshal(reportJSON(t, db, "2026-01-10"), &r)
 	if !strings.Contains(r.Social.Unavailable, "coingecko ingest") || !strings.Contains(r.Social.Unavailable, "500") {
 		t.Errorf("social section does not name the failed source: %q", r.Social.Unavailable)
@@ -386,7 +388,7 @@ func TestIngestNewsIntoReport(t *testing.T) {
 	if err != nil || res[0].Status != "ok" {
 		t.Fatalf("ingest: %v %+v", err, res)
 	}
-	var r report.Report
+	var r doc
 	json.Unmarshal(reportJSON(t, db, "2026-02-13"), &r)
 	if len(r.Events.Regulatory) != 1 {
 		t.Fatalf("regulatory items = %+v", r.Events.Regulatory)
@@ -395,8 +397,14 @@ func TestIngestNewsIntoReport(t *testing.T) {
 	if e.Date != "2026-02-10" || !strings.Contains(e.Title, "PBoC") || e.Link != "https://example.org/pboc-2026" || !contains(e.Tags, "china") {
 		t.Errorf("item = %+v", e)
 	}
+	var full report.Report // read back through the registered sections, as the dashboard will
+	if err := json.Unmarshal(reportJSON(t, db, "2026-02-13"), &full); err != nil {
+		t.Fatal(err)
+	}
 	var md bytes.Buffer
-	render.Markdown(&md, &r)
+	if err := rmd.Write(&md, &full); err != nil {
+		t.Fatal(err)
+	}
 	if strings.Contains(md.String(), "<script>") {
 		t.Error("markdown carries a raw <script> tag from a feed title")
 	}

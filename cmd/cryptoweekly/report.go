@@ -14,9 +14,10 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/events"
-	"cryptoweekly/metrics"
 	"cryptoweekly/render"
+	_ "cryptoweekly/render/all"
 	"cryptoweekly/report"
+	_ "cryptoweekly/section/all"
 	"cryptoweekly/sources/fetch"
 )
 
@@ -25,14 +26,14 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	db := dbFlag(fs)
 	weekEnd := fs.String("week-end", "", "last day of the week, YYYY-MM-DD (default: the latest day every core series covers)")
 	out := fs.String("out", "reports", "output folder; the report goes to <out>/<week-end>/")
-	formats := fs.String("format", "md,json", "comma-separated output formats: md, json")
+	formats := fs.String("format", "md,json", "comma-separated output formats: "+strings.Join(render.Names(), ", "))
 	notes := fs.String("notes", "", "analyst notes (Markdown) for the outlook (default: notes/<week-end>.md if it exists)")
 	var ics stringList
 	fs.Var(&ics, "ics", "extra events calendar to merge with the built-in one: an iCalendar file or http(s) URL (repeatable)")
 	cfgPath := fs.String("config", "", "config file whose \"report\" object sets floors, filters and sectors (default "+defaultConfigPath()+")")
 	// Flags override the config file, which overrides the defaults: read them into their own
 	// variables and apply only the ones given.
-	def := metrics.DefaultConfig()
+	def := report.DefaultConfig()
 	topN := fs.Int("top-n", def.TopN, "length of the top lists")
 	chainMin := fs.Float64("chain-min-tvl", def.ChainMinTVL, "minimum chain TVL (USD) for the chain growth ranking")
 	protoMin := fs.Float64("protocol-min-tvl", def.ProtocolMinTVL, "minimum protocol TVL (USD) at week end for the protocol ranking")
@@ -69,13 +70,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	want := map[string]bool{}
-	for _, f := range strings.Split(*formats, ",") {
-		f = strings.TrimSpace(f)
-		if f != "md" && f != "json" {
-			return usageError{fmt.Errorf("--format: unknown format %q (md, json)", f)}
+	var outFormats []render.Format
+	for _, name := range strings.Split(*formats, ",") {
+		f, err := render.Lookup(strings.TrimSpace(name))
+		if err != nil {
+			return usageError{fmt.Errorf("--format: %w", err)}
 		}
-		want[f] = true
+		outFormats = append(outFormats, f)
 	}
 	st, err := openForRead(ctx, *db, stderr)
 	if err != nil {
@@ -89,7 +90,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usageError{fmt.Errorf("--week-end: %w", err)}
 		}
 	} else {
-		cov, err := metrics.LoadCoverage(ctx, st, cfg)
+		cov, err := report.LoadCoverage(ctx, st, cfg)
 		if err != nil {
 			return err
 		}
@@ -102,7 +103,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	in := metrics.Inputs{Calendar: cal, StoreName: st.Describe()}
+	in := report.Inputs{Calendar: cal, StoreName: st.Describe()}
 	notesPath := *notes
 	if notesPath == "" {
 		if p := filepath.Join("notes", cw.DayString(end)+".md"); fileExists(p) {
@@ -116,7 +117,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		in.NotesPath, in.Notes = notesPath, string(b)
 	}
-	r, err := metrics.Week(ctx, st, cfg, end, in)
+	r, err := report.Build(ctx, st, cfg, end, in)
 	if err != nil {
 		return err
 	}
@@ -124,18 +125,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, f := range []struct {
-		ext    string
-		render func(io.Writer, *report.Report) error
-	}{{"md", render.Markdown}, {"json", render.JSON}} {
-		if !want[f.ext] {
-			continue
-		}
+	for _, f := range outFormats {
 		var buf bytes.Buffer
-		if err := f.render(&buf, r); err != nil {
-			return err
+		if err := f.Render(&buf, r); err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
 		}
-		path := filepath.Join(dir, "report."+f.ext)
+		path := filepath.Join(dir, "report."+f.Ext)
 		if err := writeAtomic(path, buf.Bytes()); err != nil {
 			return err
 		}

@@ -6,10 +6,9 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/metrics"
+	"cryptoweekly/report"
 )
 
 func runWeeks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -25,7 +24,7 @@ func runWeeks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.Close()
-	cov, err := metrics.LoadCoverage(ctx, st, metrics.DefaultConfig())
+	cov, err := report.LoadCoverage(ctx, st, report.DefaultConfig())
 	if err != nil {
 		return err
 	}
@@ -42,14 +41,14 @@ func runWeeks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	def, defErr := cov.DefaultWeekEnd()
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "week end\t%s\n", strings.Join(metrics.Sections, "\t"))
-	for i, d := range metrics.Fridays(first, last) {
+	fmt.Fprintf(tw, "week end\t%s\n", strings.Join(cov.Columns(), "\t"))
+	for i, d := range report.Fridays(first, last) {
 		if *n > 0 && i >= *n {
 			break
 		}
 		st := cov.Week(d)
 		cells := []string{cw.DayString(d)}
-		for _, s := range metrics.Sections {
+		for _, s := range cov.Columns() {
 			cells = append(cells, cell(st[s]))
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
@@ -60,11 +59,10 @@ func runWeeks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		fmt.Fprintf(stdout, "\n%v\n", defErr)
 	}
-	_ = time.Now
 	return nil
 }
 
-func cell(s metrics.Status) string {
+func cell(s report.Status) string {
 	switch s.Level {
 	case "full":
 		if s.Detail != "" {

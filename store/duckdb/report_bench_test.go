@@ -12,7 +12,11 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/metrics"
+	"cryptoweekly/report"
+	_ "cryptoweekly/section/all"
+	"cryptoweekly/section/chains"
+	"cryptoweekly/section/protocols"
+	"cryptoweekly/section/tokens"
 )
 
 // BenchmarkWeekFullUniverse times one weekly report over a store the size of a full live
@@ -32,7 +36,7 @@ import (
 //
 //	go test ./store/duckdb -run '^$' -bench WeekFullUniverse -benchtime 3x -timeout 30m
 //
-// "report" times metrics.Week for the week ending 2025-06-13 and reports its cost in plain scans
+// "report" times report.Build for the week ending 2025-06-13 and reports its cost in plain scans
 // ("x-scan"); "scan" times SELECT sum(value), count(*) FROM observations. CRYPTOWEEKLY_BENCH_SCALE
 // (a fraction, default 1) shrinks the asset and protocol counts for a quick try.
 func BenchmarkWeekFullUniverse(b *testing.B) {
@@ -76,14 +80,15 @@ func BenchmarkWeekFullUniverse(b *testing.B) {
 			scanNs = float64(best.Nanoseconds())
 			b.StartTimer()
 		}
-		cfg := metrics.DefaultConfig()
+		cfg := report.DefaultConfig()
 		for i := 0; i < b.N; i++ {
-			r, err := metrics.Week(ctx, benchStore.db, cfg, benchEnd, metrics.Inputs{Now: benchEnd})
+			r, err := report.Build(ctx, benchStore.db, cfg, benchEnd, report.Inputs{Now: benchEnd})
 			if err != nil {
 				b.Fatal(err)
 			}
-			if r.Tokens.Universe < benchStore.assets*9/10 || r.Protocols.Considered < benchStore.protocols*9/10 || len(r.Chains.All) == 0 {
-				b.Fatalf("report misses the universe: %d tokens, %d protocols, %d chains", r.Tokens.Universe, r.Protocols.Considered, len(r.Chains.All))
+			tok, prot, ch := r.Block("tokens").(*tokens.Block), r.Block("protocols").(*protocols.Block), r.Block("chains").(*chains.Block)
+			if tok.Universe < benchStore.assets*9/10 || prot.Considered < benchStore.protocols*9/10 || len(ch.All) == 0 {
+				b.Fatalf("report misses the universe: %d tokens, %d protocols, %d chains", tok.Universe, prot.Considered, len(ch.All))
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/scanNs, "x-scan")

@@ -1,4 +1,4 @@
-package metrics
+package all_test
 
 import (
 	"context"
@@ -8,9 +8,75 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	_ "cryptoweekly/importer" // the providers describe their series in the catalogue
 	"cryptoweekly/report"
+	"cryptoweekly/section/all"
+	"cryptoweekly/section/chains"
+	"cryptoweekly/section/defi"
+	"cryptoweekly/section/derivatives"
+	"cryptoweekly/section/dex"
+	"cryptoweekly/section/events"
+	"cryptoweekly/section/protocols"
+	"cryptoweekly/section/sectors"
+	"cryptoweekly/section/sentiment"
+	"cryptoweekly/section/social"
+	"cryptoweekly/section/stablecoins"
+	"cryptoweekly/section/tokens"
+	_ "cryptoweekly/sources/alternativeme"
+	_ "cryptoweekly/sources/coingecko"
+	_ "cryptoweekly/sources/coinmarketcap"
+	_ "cryptoweekly/sources/defillama"
 	"cryptoweekly/store/duckdb"
 )
+
+// week is a report with its section blocks at hand, typed.
+type week struct {
+	*report.Report
+	Sentiment   *sentiment.Block
+	Stablecoins *stablecoins.Block
+	DeFi        *defi.Block
+	Chains      *chains.Block
+	Protocols   *protocols.Block
+	DEX         *dex.Block
+	Tokens      *tokens.Block
+	Sectors     *sectors.Block
+	Derivatives *derivatives.Block
+	Social      *social.Block
+	Events      *events.Block
+}
+
+func typed(r *report.Report) week {
+	w := week{Report: r}
+	for _, p := range r.Sections {
+		switch b := p.Block.(type) {
+		case *sentiment.Block:
+			w.Sentiment = b
+		case *stablecoins.Block:
+			w.Stablecoins = b
+		case *defi.Block:
+			w.DeFi = b
+		case *chains.Block:
+			w.Chains = b
+		case *protocols.Block:
+			w.Protocols = b
+		case *dex.Block:
+			w.DEX = b
+		case *tokens.Block:
+			w.Tokens = b
+		case *sectors.Block:
+			w.Sectors = b
+		case *derivatives.Block:
+			w.Derivatives = b
+		case *social.Block:
+			w.Social = b
+		case *events.Block:
+			w.Events = b
+		}
+	}
+	return w
+}
+
+var _ = all.Sections
 
 // The fixtures below are tiny, hand-written stores; every expected number is worked out by hand
 // in the comments next to it. The week under test is (2025-03-07, 2025-03-14] unless a test says
@@ -68,19 +134,19 @@ func newStore(t testing.TB, batches ...cw.Batch) cw.Store {
 	return s
 }
 
-func testConfig() Config {
-	c := DefaultConfig()
+func testConfig() report.Config {
+	c := report.DefaultConfig()
 	c.TopN = 2
 	return c
 }
 
-func runWeek(t testing.TB, db cw.Reader, cfg Config, end string, cal ...report.Event) *report.Report {
+func runWeek(t testing.TB, db cw.Reader, cfg report.Config, end string, cal ...report.Event) week {
 	t.Helper()
-	r, err := Week(context.Background(), db, cfg, day(end), Inputs{Calendar: cal, Now: day("2025-04-01")})
+	r, err := report.Build(context.Background(), db, cfg, day(end), report.Inputs{Calendar: cal, Now: day("2025-04-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	return typed(r)
 }
 
 const tol = 1e-9
@@ -144,7 +210,7 @@ func labels[T any](l []T, f func(T) string) []string {
 
 func changeLabel(c report.Change) string     { return c.Label }
 func protocolLabel(p report.Protocol) string { return p.Label }
-func tokenSymbol(t report.Token) string      { return t.Symbol }
+func tokenSymbol(t tokens.Token) string      { return t.Symbol }
 
 func eqList(t testing.TB, what string, got, want []string) {
 	t.Helper()
@@ -539,7 +605,7 @@ func TestProtocols(t *testing.T) {
 		{"(uncategorised)", 1, 100e6, 150e6},
 	}
 	if len(s.ByCategory) != len(want) {
-		t.Fatalf("categories = %v", labels(s.ByCategory, func(c report.Category) string { return c.Label }))
+		t.Fatalf("categories = %v", labels(s.ByCategory, func(c protocols.Category) string { return c.Label }))
 	}
 	for i, w := range want {
 		c := s.ByCategory[i]
@@ -755,7 +821,7 @@ func TestPriceSnapshotSelection(t *testing.T) {
 				}
 			}
 			// The coverage the `weeks` command prints must agree with the section.
-			cov, err := LoadCoverage(context.Background(), db, testConfig())
+			cov, err := report.LoadCoverage(context.Background(), db, testConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -895,8 +961,8 @@ func TestSectors(t *testing.T) {
 		// LINK 6B −10 %.
 		"Infrastructure": {6e9, -10, []member{{"LINK", 100, -10}}},
 	}
-	if len(s.Sectors) != len(DefaultConfig().Sectors) {
-		t.Fatalf("%d sectors, want %d", len(s.Sectors), len(DefaultConfig().Sectors))
+	if len(s.Sectors) != len(report.DefaultConfig().Sectors) {
+		t.Fatalf("%d sectors, want %d", len(s.Sectors), len(report.DefaultConfig().Sectors))
 	}
 	for _, sec := range s.Sectors {
 		w, ok := want[sec.Name]
@@ -994,7 +1060,7 @@ func TestSocial(t *testing.T) {
 		t.Fatalf("unavailable: %s", s.Unavailable)
 	}
 	// topic_rank (social) first, then search trend_rank, each by rank.
-	got := labels(s.Topics, func(x report.Topic) string { return x.Name })
+	got := labels(s.Topics, func(x social.Topic) string { return x.Name })
 	eqList(t, "topics", got, []string{"Real World Assets", "ai", "Bitcoin", "pepe"})
 	for i, x := range s.Topics {
 		if x.Rank != i+1 {
@@ -1041,7 +1107,7 @@ func TestEvents(t *testing.T) {
 		t.Errorf("nothing upcoming: %+v", s)
 	}
 
-	_, err := Week(context.Background(), newStore(t), testConfig(), day(weekEnd), Inputs{Calendar: []report.Event{{Date: "14/03/2025"}}})
+	_, err := report.Build(context.Background(), newStore(t), testConfig(), day(weekEnd), report.Inputs{Calendar: []report.Event{{Date: "14/03/2025"}}})
 	if err == nil || !strings.Contains(err.Error(), "calendar") {
 		t.Errorf("bad calendar date: err = %v", err)
 	}
@@ -1084,7 +1150,7 @@ func TestDefaultWeekEnd(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cov, err := LoadCoverage(context.Background(), newStore(t, c.batches...), testConfig())
+			cov, err := report.LoadCoverage(context.Background(), newStore(t, c.batches...), testConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1106,22 +1172,22 @@ func TestDefaultWeekEnd(t *testing.T) {
 func TestCoverageWeek(t *testing.T) {
 	bs := coreFixture("2025-03-01", "2025-03-20", "2025-03-18", "2025-03-02", "2025-03-09", "2025-03-16")
 	bs = append(bs, bt("defillama-dex-volume", nil, series("index:dex-total", "dex_volume", "2025-03-10", "2025-03-14", flat(1e9))...))
-	cov, err := LoadCoverage(context.Background(), newStore(t, bs...), testConfig())
+	cov, err := report.LoadCoverage(context.Background(), newStore(t, bs...), testConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	eqs(t, "last", cw.DayString(cov.Last), "2025-03-20")
 	st := cov.Week(day(weekEnd))
-	want := map[string]Status{
-		"sentiment":   {"full", ""},
-		"stablecoins": {"full", "2/2 coins"},
-		"defi":        {"full", ""},
-		"chains":      {"full", "1"},
-		"prices":      {"full", "cmc-weekly-top100 2025-03-02→2025-03-09, 2 tokens"},
-		"protocols":   {"none", ""},
-		"dex":         {"partial", "5/7 days"},
-		"derivatives": {"none", ""},
-		"social":      {"none", ""},
+	want := map[string]report.Status{
+		"sentiment":   {Level: "full", Detail: ""},
+		"stablecoins": {Level: "full", Detail: "2/2 coins"},
+		"defi":        {Level: "full", Detail: ""},
+		"chains":      {Level: "full", Detail: "1"},
+		"prices":      {Level: "full", Detail: "cmc-weekly-top100 2025-03-02→2025-03-09, 2 tokens"},
+		"protocols":   {Level: "none", Detail: ""},
+		"dex":         {Level: "partial", Detail: "5/7 days"},
+		"derivatives": {Level: "none", Detail: ""},
+		"social":      {Level: "none", Detail: ""},
 	}
 	for sec, w := range want {
 		if st[sec] != w {
@@ -1149,7 +1215,7 @@ func TestCappedWeights(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := CappedWeights(c.mcaps, c.cap)
+			got := sectors.CappedWeights(c.mcaps, c.cap)
 			if len(got) != len(c.want) {
 				t.Fatalf("got %v", got)
 			}

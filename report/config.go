@@ -1,12 +1,7 @@
-// Package metrics computes a week's figures in the store, in SQL, and fills the report model.
-// The SQL sticks to what DuckDB and PostgreSQL both run (CTEs, FILTER, window functions), and
-// every query is bounded to the two or three days a figure compares, so a store of tens of
-// millions of rows costs little more than the bundled one.
-package metrics
+package report
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Config holds every filter and floor the report applies. The report prints it in its
@@ -84,24 +79,3 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
-
-func usd(v float64) string {
-	switch {
-	case v >= 1e9:
-		return fmt.Sprintf("$%gB", v/1e9)
-	case v >= 1e6:
-		return fmt.Sprintf("$%gM", v/1e6)
-	}
-	return fmt.Sprintf("$%g", v)
-}
-
-func hasAny(tags map[string]bool, set []string) string {
-	for _, t := range set {
-		if tags[t] {
-			return t
-		}
-	}
-	return ""
-}
-
-func joinTags(s []string) string { return strings.Join(s, ", ") }

@@ -1,0 +1,7 @@
+// Package all links every output format in: one import line per format.
+package all
+
+import (
+	_ "cryptoweekly/render/json"
+	_ "cryptoweekly/render/markdown"
+)

@@ -1,0 +1,35 @@
+// Package all lists the report's sections in report order, which is also their numbering: one
+// line per section. Importing it registers them.
+package all
+
+import (
+	"cryptoweekly/report"
+	"cryptoweekly/section/chains"
+	"cryptoweekly/section/defi"
+	"cryptoweekly/section/derivatives"
+	"cryptoweekly/section/dex"
+	"cryptoweekly/section/events"
+	"cryptoweekly/section/protocols"
+	"cryptoweekly/section/sectors"
+	"cryptoweekly/section/sentiment"
+	"cryptoweekly/section/social"
+	"cryptoweekly/section/stablecoins"
+	"cryptoweekly/section/tokens"
+)
+
+// Sections in report order.
+var Sections = []report.Section{
+	sentiment.Section{},
+	stablecoins.Section{},
+	defi.Section{},
+	chains.Section{},
+	protocols.Section{},
+	dex.Section{},
+	tokens.Section{},
+	sectors.Section{},
+	derivatives.Section{},
+	social.Section{},
+	events.Section{},
+}
+
+func init() { report.Register(Sections...) }

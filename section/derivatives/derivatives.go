@@ -1,0 +1,131 @@
+// Package derivatives is the report's derivatives section: open interest per coin at both ends of
+// the week.
+package derivatives
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	cw "cryptoweekly"
+	"cryptoweekly/report"
+	"cryptoweekly/section"
+)
+
+// Section computes the derivatives block.
+type Section struct{}
+
+// Block is open interest.
+type Block struct {
+	report.Base
+	OpenInterest []report.Change `json:"open_interest"` // per coin, summed over its contracts
+}
+
+func (Section) Name() string           { return "derivatives" }
+func (Section) NewBlock() report.Block { return new(Block) }
+func (Section) CoverageColumn() string { return "derivatives" }
+func (Section) Core() bool             { return false }
+func (Section) Selectors(report.Config) []cw.Selector {
+	return []cw.Selector{{Metrics: []cw.Metric{cw.MetricOpenInterestUSD}}}
+}
+func (Section) CoverageStatus(c []map[time.Time]int, end time.Time, _ report.Config) report.Status {
+	return report.EndsStatus(c[0], end, "%d")
+}
+
+func (Section) Compute(env *report.Env) (report.Block, error) {
+	s := &Block{}
+	ps, err := section.WeekPrefix(env, "contract:", cw.MetricOpenInterestUSD)
+	if err != nil {
+		return nil, fmt.Errorf("open interest: %w", err)
+	}
+	ids := make([]string, 0, len(ps))
+	for _, p := range ps {
+		ids = append(ids, p.Entity)
+	}
+	info, err := env.Reader.Entities(env.Ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("open interest: %w", err)
+	}
+	// One figure per coin: its contracts' series summed, and only when every series has both
+	// ends of the week.
+	type coin struct {
+		parent    string
+		src       cw.SourceID
+		v0, v1    float64
+		n, n0, n1 int
+	}
+	coins := map[string]*coin{}
+	var parents []string
+	for _, p := range ps {
+		par := info[p.Entity].Parent
+		c := coins[par]
+		if c == nil {
+			c = &coin{parent: par, src: p.Source}
+			coins[par] = c
+			parents = append(parents, par)
+		}
+		c.src = min(c.src, p.Source)
+		c.n++
+		if p.V0 != nil {
+			c.v0 += *p.V0
+			c.n0++
+		}
+		if p.V1 != nil {
+			c.v1 += *p.V1
+			c.n1++
+		}
+	}
+	// Largest open interest first; coins without an end value last.
+	sort.SliceStable(parents, func(i, j int) bool {
+		a, b := coins[parents[i]], coins[parents[j]]
+		if (a.n1 > 0) != (b.n1 > 0) {
+			return a.n1 > 0
+		}
+		if a.v1 != b.v1 {
+			return a.v1 > b.v1
+		}
+		return a.parent < b.parent
+	})
+	var partial []string
+	for _, par := range parents {
+		c := coins[par]
+		sym := strings.ToUpper(strings.TrimPrefix(par, "asset:"))
+		if c.n0 != c.n || c.n1 != c.n {
+			partial = append(partial, sym)
+			continue
+		}
+		p := cw.Pair{Entity: par, Metric: cw.MetricOpenInterestUSD, Source: c.src, V0: report.F64(c.v0), V1: report.F64(c.v1)}
+		ch := env.Change(sym, "USD", p, env.Start, env.End)
+		if c.n > 1 {
+			ch.Note = fmt.Sprintf("%d contracts summed", c.n)
+		}
+		s.OpenInterest = append(s.OpenInterest, ch)
+	}
+	if len(s.OpenInterest) == 0 {
+		s.Unavailable = "no open-interest data at both ends of this week (the bundled Binance perpetuals series ends 2025-10-26)"
+	} else {
+		s.Notes = append(s.Notes, "Binance perpetuals only (coin-margined and USDT-margined summed per coin), via Coinalyze")
+	}
+	if len(partial) > 0 {
+		s.Notes = append(s.Notes, "left out for a missing end of the week: "+strings.Join(partial, ", "))
+	}
+	return s, nil
+}
+
+func (b *Block) Title() string   { return "Derivatives" }
+func (b *Block) Cites() []string { return report.ChangeSources(b.OpenInterest...) }
+
+func (b *Block) Layout() []report.Element {
+	out := []report.Element{report.P(report.L("Open interest:"))}
+	out = append(out, report.ChangeTable(b.OpenInterest)...)
+	return append(out, report.Notes(b.Notes)...)
+}
+
+func (b *Block) Moves() []report.Move {
+	var out []report.Move
+	for _, c := range b.OpenInterest {
+		out = append(out, report.Move{What: "open interest", Change: c})
+	}
+	return out
+}

@@ -1,0 +1,175 @@
+// Package dex is the report's DEX section: DEX TVL and the week's DEX volume against the week
+// before, with a check whether the volume is the year's highest.
+package dex
+
+import (
+	"fmt"
+	"time"
+
+	cw "cryptoweekly"
+	"cryptoweekly/report"
+	"cryptoweekly/section"
+)
+
+// Section computes the DEX block.
+type Section struct{}
+
+// Block is DEX TVL and volume.
+type Block struct {
+	report.Base
+	TVL          report.Change   `json:"tvl"`
+	WeeklyVolume report.Change   `json:"weekly_volume"` // sum of daily volume over the week vs the week before
+	YearHigh     *bool           `json:"year_high,omitempty"`
+	YearHighNote string          `json:"year_high_note,omitempty"`
+	ByChain      []report.Change `json:"by_chain,omitempty"`
+}
+
+const (
+	entity    = "index:dex-total"
+	volSource = cw.SourceID("defillama-dex-volume")
+	// defCategorySum is the DEX TVL figure: a sum this section derives, not a stored series.
+	defCategorySum cw.DefinitionID = "tvl.protocols.category-sum"
+)
+
+func init() {
+	cw.RegisterDefinition(cw.Definition{ID: defCategorySum,
+		Text: "Sum of protocol TVL over the protocols of one DefiLlama category that have history in the store."})
+}
+
+func (Section) Name() string           { return "dex" }
+func (Section) NewBlock() report.Block { return new(Block) }
+func (Section) Feeds(report.Config) []cw.SourceID {
+	return append([]cw.SourceID{volSource}, section.ProtocolSources...)
+}
+func (Section) CoverageColumn() string { return "dex" }
+func (Section) Core() bool             { return false }
+func (Section) Selectors(report.Config) []cw.Selector {
+	return []cw.Selector{{Entities: []string{entity}, Metrics: []cw.Metric{cw.MetricDEXVolume}}}
+}
+func (Section) CoverageStatus(c []map[time.Time]int, end time.Time, _ report.Config) report.Status {
+	k := report.DaysIn(c[0], end)
+	return report.Level(k == 7, k > 0, fmt.Sprintf("%d/7 days", k))
+}
+
+func (Section) Compute(env *report.Env) (report.Block, error) {
+	s := &Block{}
+	why := "the store has no DEX volume history for this week (the bundled data has none); `cryptoweekly ingest` fills it from DefiLlama /overview/dexs and /overview/dexs/{chain}"
+	// Weekly volume: the week's 7 daily values against the 7 before.
+	prevStart := env.Start.AddDate(0, 0, -7)
+	pts, err := env.Reader.Daily(env.Ctx, entity, cw.MetricDEXVolume, volSource, prevStart, env.End)
+	if err != nil {
+		return nil, err
+	}
+	var cur, prev float64
+	var nCur, nPrev int
+	for _, p := range pts {
+		if p.Day.After(env.Start) {
+			cur += p.Value
+			nCur++
+		} else {
+			prev += p.Value
+			nPrev++
+		}
+	}
+	if nCur == 7 && nPrev == 7 {
+		def := string(cw.DefinitionOf(cw.MetricDEXVolume, volSource))
+		env.Cite(string(volSource))
+		env.Define(def)
+		c := report.Change{Label: "DEX volume (7 days)", Entity: entity, Unit: "USD", Source: string(volSource), Definition: def,
+			From: cw.DayString(prevStart) + ".." + cw.DayString(env.Start), To: cw.DayString(env.Start.AddDate(0, 0, 1)) + ".." + cw.DayString(env.End),
+			Start: report.F64(prev), End: report.F64(cur), Abs: report.F64(cur - prev)}
+		if prev != 0 {
+			c.Pct = report.F64((cur/prev - 1) * 100)
+		}
+		s.WeeklyVolume = c
+		if err := s.yearHigh(env, cur); err != nil {
+			return nil, err
+		}
+	} else {
+		s.WeeklyVolume = report.Missing("DEX volume (7 days)", "USD", fmt.Sprintf("%d of 14 daily DEX volume values present; %s", nCur+nPrev, why))
+	}
+	// DEX TVL: protocols DefiLlama files under category Dexs.
+	prots, err := section.Protocols(env)
+	if err != nil {
+		return nil, err
+	}
+	var t0, t1 float64
+	n := 0
+	src := ""
+	for _, p := range prots.List {
+		if p.Category == "Dexs" {
+			t0 += *p.Start
+			t1 += *p.End
+			n++
+			src = p.Source
+		}
+	}
+	if n > 0 {
+		env.Cite(src)
+		env.Define(string(defCategorySum))
+		s.TVL = report.Change{Label: "DEX TVL", Unit: "USD", Source: src, Definition: string(defCategorySum),
+			From: cw.DayString(env.Start), To: cw.DayString(env.End), Start: report.F64(t0), End: report.F64(t1), Abs: report.F64(t1 - t0),
+			Note: fmt.Sprintf("sum over %d protocols of category Dexs with history in the store", n)}
+		if t0 != 0 {
+			s.TVL.Pct = report.F64((t1/t0 - 1) * 100)
+		}
+	} else {
+		s.TVL = report.Missing("DEX TVL", "USD", "no protocol of category Dexs has TVL history in the store for this week; DefiLlama /protocols + /protocol/{slug} (ingest) fill it")
+	}
+	if !s.WeeklyVolume.Available() && !s.TVL.Available() {
+		s.Unavailable = why
+	}
+	return s, nil
+}
+
+// yearHigh compares this week's volume with every earlier 7-day window of the year: windows of 7
+// consecutive stored days (a missing day widens one) ending on or after 7 January and before the
+// week's end.
+func (s *Block) yearHigh(env *report.Env, cur float64) error {
+	yearStart := time.Date(env.End.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	jan7 := yearStart.AddDate(0, 0, 6)
+	pts, err := env.Reader.Daily(env.Ctx, entity, cw.MetricDEXVolume, volSource, yearStart.AddDate(0, 0, -8), env.End.AddDate(0, 0, -1))
+	if err != nil {
+		return fmt.Errorf("year high: %w", err)
+	}
+	var hi float64
+	windows := 0
+	for i := 6; i < len(pts); i++ {
+		if pts[i].Day.Before(jan7) {
+			continue
+		}
+		var sum float64
+		for _, p := range pts[i-6 : i+1] {
+			sum += p.Value
+		}
+		if windows == 0 || sum > hi {
+			hi = sum
+		}
+		windows++
+	}
+	if windows == 0 {
+		s.YearHighNote = "no earlier full 7-day window this year to compare with"
+		return nil
+	}
+	yh := cur > hi
+	s.YearHigh = &yh
+	s.YearHighNote = fmt.Sprintf("compared with %d earlier 7-day windows of %d (highest before: %.0f USD)", windows, env.End.Year(), hi)
+	return nil
+}
+
+func (b *Block) Title() string   { return "DEX" }
+func (b *Block) Cites() []string { return report.ChangeSources(b.TVL, b.WeeklyVolume) }
+
+func (b *Block) Layout() []report.Element {
+	out := report.ChangeTable([]report.Change{b.TVL, b.WeeklyVolume})
+	if b.YearHigh != nil {
+		verdict := report.L("is not")
+		if *b.YearHigh {
+			verdict = report.B("is")
+		}
+		out = append(out, report.P(report.L("This week's DEX volume "), verdict, report.L(" the highest of the year ("), report.T(b.YearHighNote), report.L(").")))
+	} else if b.YearHighNote != "" {
+		out = append(out, report.P(report.L("Year high: "), report.T(b.YearHighNote), report.L(".")))
+	}
+	return append(out, report.Notes(b.Notes)...)
+}

@@ -1,0 +1,346 @@
+// Package tokens is the report's token section: the top gainers (no stablecoins, wrapped or
+// staked derivatives, memes or thin volume), meme gainers, losers, BTC against the altcoin market
+// and BTC dominance.
+package tokens
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	cw "cryptoweekly"
+	"cryptoweekly/report"
+	"cryptoweekly/section"
+)
+
+// Section computes the token block.
+type Section struct{}
+
+// Token is one token's weekly performance.
+type Token struct {
+	report.Change         // price change
+	Symbol        string  `json:"symbol"`
+	Name          string  `json:"name"`
+	MarketCap     float64 `json:"market_cap"`
+	Volume24h     float64 `json:"volume_24h"`
+}
+
+// Block is gainers, memes, BTC against alts.
+type Block struct {
+	report.Base
+	Universe       int           `json:"universe"` // tokens with prices at both snapshots
+	Source         string        `json:"source"`
+	From           string        `json:"from"`
+	To             string        `json:"to"`
+	Excluded       []string      `json:"excluded"` // "12 stablecoins", …
+	TopGainers     []Token       `json:"top_gainers"`
+	TopLosers      []Token       `json:"top_losers"`
+	MemeGainers    []Token       `json:"meme_gainers"`
+	BTC            *Token        `json:"btc,omitempty"`
+	AltMedian      *float64      `json:"alt_median_pct,omitempty"`
+	AltCapWeighted *float64      `json:"alt_cap_weighted_pct,omitempty"`
+	AltCount       int           `json:"alt_count"`
+	BTCDominance   report.Change `json:"btc_dominance"`
+}
+
+// metricBTCDominanceUniverse is never stored: it names the dominance figure this section
+// computes over a price snapshot, so the catalogue gives it a definition per source.
+const metricBTCDominanceUniverse cw.Metric = "btc_dominance_universe"
+
+const marketEntity = "index:crypto-market"
+
+func init() {
+	for _, d := range []cw.Definition{
+		{ID: "price.", Metric: cw.MetricPrice,
+			Text: "Token price in USD from the {} snapshots; weekly return = last snapshot on or before the week's end over the last snapshot on or before the week's start."},
+		{ID: "dominance.snapshot-universe.", Metric: metricBTCDominanceUniverse,
+			Text: "BTC market cap over the summed market cap of every token in the price snapshot ({}): a top-N universe, not the whole market."},
+	} {
+		cw.RegisterDefinition(d)
+	}
+}
+
+func (Section) Name() string           { return "tokens" }
+func (Section) NewBlock() report.Block { return new(Block) }
+func (Section) Feeds(cfg report.Config) []cw.SourceID {
+	out := []cw.SourceID{"coingecko-global"}
+	for _, s := range cfg.PriceSources {
+		out = append(out, cw.SourceID(s))
+	}
+	return out
+}
+
+func (b *Block) Title() string   { return "Tokens" }
+func (b *Block) Cites() []string { return append(report.ChangeSources(b.BTCDominance), b.Source) }
+
+func (Section) Compute(env *report.Env) (report.Block, error) {
+	s := &Block{}
+	pr, err := section.WeekPrices(env)
+	if err != nil {
+		return nil, err
+	}
+	if pr.Source == "" {
+		s.Unavailable = pr.Unavailable
+		s.BTCDominance = report.Missing("BTC dominance", "%", s.Unavailable)
+		return s, nil
+	}
+	cfg := env.Config
+	src, d0, d1 := string(pr.Source), pr.D0, pr.D1
+	env.Cite(src)
+	env.Define(string(cw.DefinitionOf(cw.MetricPrice, pr.Source)))
+	s.Source, s.From, s.To = src, cw.DayString(d0), cw.DayString(d1)
+	if !d0.Equal(env.Start) || !d1.Equal(env.End) {
+		s.Notes = append(s.Notes, fmt.Sprintf("prices come from %s snapshots, so returns compare %s → %s (the latest snapshot on or before each end of the week), not %s → %s",
+			src, s.From, s.To, cw.DayString(env.Start), cw.DayString(env.End)))
+	}
+	rows := pr.Rows
+	s.Universe = len(rows)
+	token := func(t *section.TokenRow) Token { return newToken(pr, t) }
+	var stable, wrapped, memes, thin, noVol int
+	var gainers, alts, memeList []*section.TokenRow
+	for _, t := range rows {
+		isMeme := section.HasAny(t.Tags, cfg.MemeTags) != ""
+		switch {
+		case t.ID == "asset:btc":
+			tok := token(t)
+			s.BTC = &tok
+		case t.Stable(cfg):
+			stable++
+			continue
+		case t.Wrapped(cfg):
+			wrapped++
+			continue
+		}
+		if t.ID != "asset:btc" {
+			alts = append(alts, t)
+		}
+		if !t.HasVol {
+			noVol++
+			continue
+		}
+		if t.Vol1 < cfg.TokenMinVolume {
+			thin++
+			continue
+		}
+		if isMeme {
+			memes++
+			memeList = append(memeList, t)
+			continue
+		}
+		gainers = append(gainers, t)
+	}
+	s.Excluded = []string{
+		fmt.Sprintf("%d stablecoins", stable),
+		fmt.Sprintf("%d wrapped or staked derivatives", wrapped),
+		fmt.Sprintf("%d below the %s 24h-volume floor", thin, report.ShortUSD(cfg.TokenMinVolume)),
+		fmt.Sprintf("%d memes (listed separately)", memes),
+	}
+	if noVol > 0 {
+		s.Excluded = append(s.Excluded, fmt.Sprintf("%d without a 24h volume", noVol))
+	}
+	byPct := func(l []*section.TokenRow) { sort.SliceStable(l, func(i, j int) bool { return l[i].Pct > l[j].Pct }) }
+	byPct(gainers)
+	byPct(memeList)
+	for i, t := range gainers {
+		if i < cfg.TopN {
+			s.TopGainers = append(s.TopGainers, token(t))
+		}
+		if j := len(gainers) - 1 - i; i < cfg.TopN && j >= cfg.TopN {
+			s.TopLosers = append(s.TopLosers, token(gainers[j]))
+		}
+	}
+	for i := 0; i < min(cfg.TopN, len(memeList)); i++ {
+		s.MemeGainers = append(s.MemeGainers, token(memeList[i]))
+	}
+	untagged := 0
+	for _, t := range rows {
+		if len(t.Tags) == 0 {
+			untagged++
+		}
+	}
+	if untagged > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("%d of %d tokens carry no sector tag in the store, so a meme or wrapped token among them is caught only by its name", untagged, len(rows)))
+	}
+	// BTC against the alt market: median and start-cap-weighted return of non-stable alts.
+	if len(alts) > 0 {
+		pcts := make([]float64, len(alts))
+		var wsum, wret float64
+		for i, t := range alts {
+			pcts[i] = t.Pct
+			if t.Mcap0 > 0 {
+				wsum += t.Mcap0
+				wret += t.Mcap0 * t.Pct
+			}
+		}
+		sort.Float64s(pcts)
+		med := pcts[len(pcts)/2]
+		if len(pcts)%2 == 0 {
+			med = (pcts[len(pcts)/2-1] + pcts[len(pcts)/2]) / 2
+		}
+		s.AltMedian = report.F64(med)
+		if wsum > 0 {
+			s.AltCapWeighted = report.F64(wret / wsum)
+		}
+		s.AltCount = len(alts)
+	}
+	if err := s.btcDominance(env, pr); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func newToken(pr *section.Prices, t *section.TokenRow) Token {
+	c := report.Change{Label: t.Symbol, Entity: t.ID, Unit: "USD", Source: string(pr.Source), Definition: string(cw.DefinitionOf(cw.MetricPrice, pr.Source)),
+		From: cw.DayString(pr.D0), To: cw.DayString(pr.D1), Start: report.F64(t.P0), End: report.F64(t.P1), Abs: report.F64(t.P1 - t.P0), Pct: report.F64(t.Pct)}
+	return Token{Change: c, Symbol: t.Symbol, Name: t.Name, MarketCap: t.Mcap1, Volume24h: t.Vol1}
+}
+
+// btcDominance prefers the whole market's figure (CoinGecko /global); without it, BTC's share of
+// the price snapshot's summed market cap, said to be a top-N universe.
+func (s *Block) btcDominance(env *report.Env, pr *section.Prices) error {
+	ps, err := section.Week(env, marketEntity, cw.MetricBTCDominancePct)
+	if err != nil {
+		return fmt.Errorf("btc dominance: %w", err)
+	}
+	if p, ok := section.Best(ps, nil, nil)[marketEntity]; ok && p.V0 != nil && p.V1 != nil {
+		s.BTCDominance = env.Change("BTC dominance", "%", p, env.Start, env.End)
+		s.BTCDominance.Abs = report.F64(*p.V1 - *p.V0)
+		s.BTCDominance.Pct = nil
+		return nil
+	}
+	var btc0, btc1, all0, all1 float64
+	for _, t := range pr.Rows {
+		all0 += t.Mcap0
+		all1 += t.Mcap1
+		if t.ID == "asset:btc" {
+			btc0, btc1 = t.Mcap0, t.Mcap1
+		}
+	}
+	if btc0 == 0 || btc1 == 0 || all0 == 0 || all1 == 0 {
+		s.BTCDominance = report.Missing("BTC dominance", "%", "no BTC market cap in the snapshots; CoinGecko /global (ingest) fills it")
+		return nil
+	}
+	d := string(cw.DefinitionOf(metricBTCDominanceUniverse, pr.Source))
+	env.Define(d)
+	v0, v1 := btc0/all0*100, btc1/all1*100
+	s.BTCDominance = report.Change{Label: "BTC dominance", Entity: "asset:btc", Unit: "%", Source: string(pr.Source), Definition: d,
+		From: cw.DayString(pr.D0), To: cw.DayString(pr.D1), Start: report.F64(v0), End: report.F64(v1), Abs: report.F64(v1 - v0),
+		Note: fmt.Sprintf("BTC market cap over the summed market cap of the %d tokens in the snapshot (not the whole market)", len(pr.Rows))}
+	return nil
+}
+
+func (b *Block) Layout() []report.Element {
+	out := []report.Element{report.P(report.L("Prices: "), report.C(b.Source), report.Lf(", %s → %s, %d tokens. Excluded from gainers: ", b.From, b.To, b.Universe),
+		report.T(joinComma(b.Excluded)), report.L("."))}
+	out = append(out, report.H3(report.Lf("Top %d gainers", len(b.TopGainers))))
+	out = append(out, tokenTable(b.TopGainers)...)
+	out = append(out, report.H3(report.L("Meme gainers")))
+	out = append(out, tokenTable(b.MemeGainers)...)
+	if len(b.TopLosers) > 0 {
+		out = append(out, report.H3(report.Lf("Top %d losers", len(b.TopLosers))))
+		out = append(out, tokenTable(b.TopLosers)...)
+	}
+	out = append(out, report.H3(report.L("BTC against the altcoin market")))
+	t := report.Tab("measure", "weekly return:")
+	if b.BTC != nil {
+		t.Row("BTC", report.L(report.PctPtr(b.BTC.Pct)))
+	}
+	t.Row(report.Lf("median altcoin (%d)", b.AltCount), report.L(report.PctPtr(b.AltMedian)))
+	t.Row("cap-weighted altcoins", report.L(report.PctPtr(b.AltCapWeighted)))
+	out = append(out, t)
+	out = append(out, report.ChangeTable([]report.Change{b.BTCDominance})...)
+	return append(out, report.Notes(b.Notes)...)
+}
+
+func tokenTable(ts []Token) []report.Element {
+	if len(ts) == 0 {
+		return []report.Element{report.P(report.I("None qualified."))}
+	}
+	t := report.Tab("token", "name", "price "+ts[0].From+":", "price "+ts[0].To+":", "return:", "market cap:", "24h volume:")
+	for _, x := range ts {
+		t.Row(report.T(x.Symbol), report.T(x.Name), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)), report.L(report.PctPtr(x.Pct)),
+			report.L(report.USD(x.MarketCap)), report.L(report.USD(x.Volume24h)))
+	}
+	return []report.Element{t}
+}
+
+func joinComma(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}
+
+func (b *Block) Overview() []report.Bullet {
+	if b.BTC == nil || b.BTC.Pct == nil {
+		return nil
+	}
+	s := fmt.Sprintf("Tokens: BTC %s (%s → %s)", report.Moved(*b.BTC.Pct), b.From, b.To)
+	if b.AltMedian != nil {
+		rel := "outperforming"
+		if *b.AltMedian > *b.BTC.Pct {
+			rel = "underperforming"
+		}
+		s += fmt.Sprintf(", %s the median altcoin (%s)", rel, report.Pct(*b.AltMedian))
+	}
+	if len(b.TopGainers) > 0 {
+		g := b.TopGainers[0]
+		s += fmt.Sprintf("; top gainer %s %s", g.Symbol, report.Pct(*g.Pct))
+	}
+	return []report.Bullet{{Text: s + "."}}
+}
+
+func (b *Block) Moves() []report.Move {
+	var out []report.Move
+	for _, t := range b.TopGainers {
+		out = append(out, report.Move{What: "token", Change: t.Change})
+	}
+	return out
+}
+
+// Coverage: the price snapshots the section would use, per price source.
+
+func (Section) CoverageColumn() string { return "prices" }
+func (Section) Core() bool             { return true }
+func (Section) Selectors(cfg report.Config) []cw.Selector {
+	var out []cw.Selector
+	for _, s := range cfg.PriceSources {
+		out = append(out, cw.Selector{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice}, Sources: []cw.SourceID{cw.SourceID(s)}})
+	}
+	return out
+}
+
+// CoverageStatus applies the section's own rule: the first price source, in order of preference,
+// with a snapshot in the week and another 7–10 days before it.
+func (Section) CoverageStatus(c []map[time.Time]int, end time.Time, cfg report.Config) report.Status {
+	var firstD1 time.Time
+	for i, src := range cfg.PriceSources {
+		m := c[i]
+		var e time.Time
+		for d := end; d.After(end.AddDate(0, 0, -7)); d = d.AddDate(0, 0, -1) {
+			if m[d] > 0 {
+				e = d
+				break
+			}
+		}
+		if e.IsZero() {
+			continue
+		}
+		if firstD1.IsZero() {
+			firstD1 = e
+		}
+		for d := e.AddDate(0, 0, -7); d.After(e.AddDate(0, 0, -11)); d = d.AddDate(0, 0, -1) {
+			if m[d] > 0 {
+				return report.Status{Level: "full", Detail: fmt.Sprintf("%s %s→%s, %d tokens", src, cw.DayString(d), cw.DayString(e), min(m[d], m[e]))}
+			}
+		}
+	}
+	if firstD1.IsZero() {
+		return report.Status{Level: "none"}
+	}
+	return report.Status{Level: "partial", Detail: "one snapshot " + cw.DayString(firstD1)}
+}
