@@ -9,16 +9,21 @@
 package events
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 	_ "time/tzdata" // America/New_York must resolve even where the host has no zoneinfo
+
+	cw "cryptoweekly"
+	"cryptoweekly/report"
 )
 
 // Event is one dated calendar item.
@@ -530,4 +535,41 @@ func ParseICS(r io.Reader, name string) ([]Event, error) {
 	}
 	sortEvents(evs)
 	return evs, nil
+}
+
+// Calendar is the built-in calendar plus extra iCalendar sources, as the report's events: each
+// extra source is a file path or an http(s) URL, read with get (the caller's polite, archiving
+// client). Events are sorted by date, then time.
+func Calendar(extra []string, get func(url string) ([]byte, error)) ([]report.Event, error) {
+	evs, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range extra {
+		var body []byte
+		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+			body, err = get(src)
+		} else {
+			body, err = os.ReadFile(src)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("ics %s: %w", src, err)
+		}
+		more, err := ParseICS(bytes.NewReader(body), src)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, more...)
+	}
+	out := make([]report.Event, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, report.Event{Date: cw.DayString(e.Date), Time: e.TimeET, Kind: e.Kind, Title: e.Title, Source: e.Source})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Date != out[j].Date {
+			return out[i].Date < out[j].Date
+		}
+		return out[i].Time < out[j].Time
+	})
+	return out, nil
 }

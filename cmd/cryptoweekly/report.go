@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -142,42 +141,21 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // calendar is the built-in events calendar plus the user's iCalendar files or URLs. URLs go
 // through the same polite, archiving HTTP client as ingest.
 func calendar(ctx context.Context, extra []string, archive string) ([]report.Event, error) {
-	evs, err := events.Load()
-	if err != nil {
-		return nil, err
-	}
 	var client *fetch.Client
-	for _, src := range extra {
-		var body []byte
-		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-			if client == nil {
-				client = fetch.New(fetch.Options{ArchiveDir: archive})
-			}
-			resp, err := client.Get(ctx, fetch.Request{Source: "ics", Endpoint: "calendar", URL: src})
-			if err != nil {
-				return nil, fmt.Errorf("--ics: %w", err)
-			}
-			body = resp.Body
-		} else if body, err = os.ReadFile(src); err != nil {
-			return nil, fmt.Errorf("--ics: %w", err)
+	cal, err := events.Calendar(extra, func(url string) ([]byte, error) {
+		if client == nil {
+			client = fetch.New(fetch.Options{ArchiveDir: archive})
 		}
-		more, err := events.ParseICS(bytes.NewReader(body), src)
+		resp, err := client.Get(ctx, fetch.Request{Source: "ics", Endpoint: "calendar", URL: url})
 		if err != nil {
 			return nil, err
 		}
-		evs = append(evs, more...)
-	}
-	out := make([]report.Event, 0, len(evs))
-	for _, e := range evs {
-		out = append(out, report.Event{Date: cw.DayString(e.Date), Time: e.TimeET, Kind: e.Kind, Title: e.Title, Source: e.Source})
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Date != out[j].Date {
-			return out[i].Date < out[j].Date
-		}
-		return out[i].Time < out[j].Time
+		return resp.Body, nil
 	})
-	return out, nil
+	if err != nil {
+		return nil, fmt.Errorf("--ics: %w", err)
+	}
+	return cal, nil
 }
 
 // stringList is a repeatable string flag.
