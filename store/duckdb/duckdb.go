@@ -200,8 +200,12 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 		}
 	}
 	defer func() {
+		// Temp tables die with the connection anyway; dropping them early only frees memory,
+		// so a failure here changes nothing stored.
 		for _, t := range []string{"stage_obs", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
-			conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
+			if _, err := conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t); err != nil {
+				break
+			}
 		}
 	}()
 	err = conn.Raw(func(dc any) error {
@@ -226,19 +230,18 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 }
 
 func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
-	obs, err := duckdb.NewAppenderFromConn(dc, "", "stage_obs")
-	if err != nil {
-		return err
+	var apps []*duckdb.Appender
+	for _, t := range []string{"stage_obs", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
+		a, err := duckdb.NewAppenderFromConn(dc, "", t)
+		if err != nil {
+			for _, open := range apps {
+				open.Close()
+			}
+			return fmt.Errorf("%s: %w", t, err)
+		}
+		apps = append(apps, a)
 	}
-	ent, err := duckdb.NewAppenderFromConn(dc, "", "stage_ent")
-	if err != nil {
-		obs.Close()
-		return err
-	}
-	chain, _ := duckdb.NewAppenderFromConn(dc, "", "stage_chain")
-	tag, _ := duckdb.NewAppenderFromConn(dc, "", "stage_tag")
-	attr, _ := duckdb.NewAppenderFromConn(dc, "", "stage_attr")
-	apps := []*duckdb.Appender{obs, ent, chain, tag, attr}
+	obs, ent, chain, tag, attr := apps[0], apps[1], apps[2], apps[3], apps[4]
 	var firstErr error
 	keep := func(err error) {
 		if err != nil && firstErr == nil {
