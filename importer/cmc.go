@@ -18,6 +18,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/rawfile"
 )
 
 const (
@@ -31,8 +32,8 @@ const (
 )
 
 func init() {
-	register(Family{Dir: cmcWeeklyDir, Parse: parseCMCWeekly})
-	register(Family{Dir: cmcStableDir, Parse: parseCMCStablecoins})
+	cw.RegisterFamily(cw.FileFamily{Dir: cmcWeeklyDir, Parse: parseCMCWeekly})
+	cw.RegisterFamily(cw.FileFamily{Dir: cmcStableDir, Parse: parseCMCStablecoins})
 }
 
 // utcDay builds a UTC midnight; used for the capture dates stated in SOURCES.md.
@@ -272,7 +273,7 @@ func cmcAssetIDsFor(fsys fs.FS, dir string, have []cmcNameObs, haveSrc int) (*as
 	if haveSrc != 0 {
 		names, _ := fs.Glob(fsys, path.Join(root, cmcWeeklyDir, cmcWeeklyGlob))
 		for _, name := range names {
-			f, err := ReadCSV(fsys, name, ',', "snapshot_date", "name", "symbol", "circulating")
+			f, err := rawfile.ReadCSV(fsys, name, ',', "snapshot_date", "name", "symbol", "circulating")
 			if err != nil {
 				return nil, err
 			}
@@ -286,7 +287,7 @@ func cmcAssetIDsFor(fsys fs.FS, dir string, have []cmcNameObs, haveSrc int) (*as
 	if haveSrc != 1 {
 		names, _ := fs.Glob(fsys, path.Join(root, mktDir, mktMonthlyGlob))
 		for _, name := range names {
-			f, err := ReadCSV(fsys, name, ',', "Name", "Symbol", "Circulating Supply", "snapshot_date")
+			f, err := rawfile.ReadCSV(fsys, name, ',', "Name", "Symbol", "Circulating Supply", "snapshot_date")
 			if err != nil {
 				return nil, err
 			}
@@ -334,10 +335,10 @@ func cmcDisplaySupply(s string) (float64, error) {
 	if end == 0 || (end == 1 && t[0] == '-') {
 		return 0, fmt.Errorf("not a number: %q", s)
 	}
-	return ParseNumber(t[:end])
+	return rawfile.ParseNumber(t[:end])
 }
 
-func cmcWeeklyNames(f *CSVFile, seq0 int) ([]cmcNameObs, error) {
+func cmcWeeklyNames(f *rawfile.CSVFile, seq0 int) ([]cmcNameObs, error) {
 	out := make([]cmcNameObs, 0, len(f.Rows))
 	for i := range f.Rows {
 		day, err := cw.ParseDay(f.Get(i, "snapshot_date"))
@@ -382,10 +383,10 @@ func parseCMCWeekly(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("%s: no %s file", dir, cmcWeeklyGlob)
 	}
-	var files []*CSVFile
+	var files []*rawfile.CSVFile
 	var obs []cmcNameObs
 	for _, name := range names {
-		f, err := ReadCSV(fsys, name, ',', "snapshot_date", "rank", "name", "symbol", "market_cap", "price", "circulating", "volume_24h")
+		f, err := rawfile.ReadCSV(fsys, name, ',', "snapshot_date", "rank", "name", "symbol", "market_cap", "price", "circulating", "volume_24h")
 		if err != nil {
 			return nil, err
 		}
@@ -413,16 +414,16 @@ func parseCMCWeekly(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	return out, nil
 }
 
-func cmcWeeklyBatch(f *CSVFile, names []cmcNameObs, ids *assetIDs) (cw.Batch, error) {
+func cmcWeeklyBatch(f *rawfile.CSVFile, names []cmcNameObs, ids *assetIDs) (cw.Batch, error) {
 	prov := cmcWeeklyProvenance(f.Name)
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	type snapInfo struct{ first, rows int }
 	snaps := map[time.Time]*snapInfo{}
 	var snapOrder []time.Time
 	ents := newAssetEntities()
 	for i := range f.Rows {
 		day := names[i].day
-		where := at(f.Name, f.Lines[i])
+		where := rawfile.At(f.Name, f.Lines[i])
 		if day.Weekday() != time.Monday {
 			return cw.Batch{}, f.Err(i, "snapshot_date", fmt.Errorf("%s is a %s, not a Monday", cw.DayString(day), day.Weekday()))
 		}
@@ -449,7 +450,7 @@ func cmcWeeklyBatch(f *CSVFile, names []cmcNameObs, ids *assetIDs) (cw.Batch, er
 			if err != nil {
 				return cw.Batch{}, err
 			}
-			if err := checkNonNegative(f, i, col, v); err != nil {
+			if err := rawfile.CheckNonNegative(f, i, col, v); err != nil {
 				return cw.Batch{}, err
 			}
 			vals[j] = v
@@ -459,11 +460,11 @@ func cmcWeeklyBatch(f *CSVFile, names []cmcNameObs, ids *assetIDs) (cw.Batch, er
 		}
 		vals[3] = names[i].supply
 		for j, m := range [4]cw.Metric{"price", "market_cap", "volume_24h", "circulating_supply"} {
-			if err := s.add(id, m, day, vals[j], where); err != nil {
+			if err := s.Add(id, m, day, vals[j], where); err != nil {
 				return cw.Batch{}, err
 			}
 		}
-		if err := s.add(id, "rank", day, rank, where); err != nil {
+		if err := s.Add(id, "rank", day, rank, where); err != nil {
 			return cw.Batch{}, err
 		}
 		ents.see(id, sym, name, day)
@@ -473,7 +474,7 @@ func cmcWeeklyBatch(f *CSVFile, names []cmcNameObs, ids *assetIDs) (cw.Batch, er
 			return cw.Batch{}, f.Err(si.first, "snapshot_date", fmt.Errorf("snapshot %s has %d rows, want 100", cw.DayString(d), si.rows))
 		}
 	}
-	return cw.Batch{Source: prov, Entities: ents.list(), Observations: s.obs}, nil
+	return cw.Batch{Source: prov, Entities: ents.list(), Observations: s.Obs()}, nil
 }
 
 // assetEntities collects one asset entity per ID, with the name and symbol of its latest row.
@@ -570,7 +571,7 @@ func parseCMCStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		for _, m := range cmcStableMetrics {
 			cols = append(cols, m.col)
 		}
-		f, err := ReadCSV(fsys, name, ';', cols...)
+		f, err := rawfile.ReadCSV(fsys, name, ';', cols...)
 		if err != nil {
 			return nil, err
 		}
@@ -579,19 +580,19 @@ func parseCMCStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		if seen[id] == nil {
 			seen[id] = map[time.Time]cmcStableRow{}
 		}
-		s := newSeries(prov.ID)
+		s := rawfile.NewSeries(prov.ID)
 		for i := range f.Rows {
-			day, err := ParseDayPrefix(f.Get(i, "timeOpen"))
+			day, err := rawfile.ParseDayPrefix(f.Get(i, "timeOpen"))
 			if err != nil {
 				return nil, f.Err(i, "timeOpen", err)
 			}
-			row := cmcStableRow{file: f.Name, where: at(f.Name, f.Lines[i])}
+			row := cmcStableRow{file: f.Name, where: rawfile.At(f.Name, f.Lines[i])}
 			for j, m := range cmcStableMetrics {
 				v, err := f.Float(i, m.col)
 				if err != nil {
 					return nil, err
 				}
-				if err := checkNonNegative(f, i, m.col, v); err != nil {
+				if err := rawfile.CheckNonNegative(f, i, m.col, v); err != nil {
 					return nil, err
 				}
 				row.vals[j] = v
@@ -611,13 +612,13 @@ func parseCMCStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			}
 			seen[id][day] = row
 			for j, m := range cmcStableMetrics {
-				if err := s.add(id, m.metric, day, row.vals[j], row.where); err != nil {
+				if err := s.Add(id, m.metric, day, row.vals[j], row.where); err != nil {
 					return nil, err
 				}
 			}
 		}
 		ent := cw.Entity{ID: id, Kind: cw.KindStablecoin, Name: coin.name, Symbol: coin.symbol}
-		out = append(out, cw.Batch{Source: prov, Entities: []cw.Entity{ent}, Observations: s.obs})
+		out = append(out, cw.Batch{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()})
 	}
 	// Gaps inside each coin's merged series.
 	ids := make([]string, 0, len(seen))

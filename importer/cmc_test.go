@@ -17,7 +17,7 @@ import (
 
 func cmcTestParse(t *testing.T, fsys fs.FS, dir string) ([]cw.Batch, error) {
 	t.Helper()
-	for _, f := range families {
+	for _, f := range cw.FileFamilies() {
 		if f.Dir == dir {
 			bs, err := f.Parse(fsys, dir)
 			if err == nil {

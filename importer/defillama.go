@@ -49,6 +49,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/rawfile"
 )
 
 const (
@@ -69,17 +70,19 @@ const (
 	dlLicence = "none stated; data © DefiLlama"
 )
 
-func init() { register(Family{Dir: dlStablecoinsDir, Parse: parseDefiLlamaStablecoins}) }
-func init() { register(Family{Dir: dlTotalsDir, Parse: parseDefiLlamaTotals}) }
-func init() { register(Family{Dir: dlChainTVLDir, Parse: parseDefiLlamaChainTVL}) }
-func init() { register(Family{Dir: dlSolanaDir, Parse: parseDefiLlamaSolanaCharts}) }
-func init() { register(Family{Dir: dlProtocolsDir, Parse: parseDefiLlamaProtocols}) }
+func init() {
+	cw.RegisterFamily(cw.FileFamily{Dir: dlStablecoinsDir, Parse: parseDefiLlamaStablecoins})
+}
+func init() { cw.RegisterFamily(cw.FileFamily{Dir: dlTotalsDir, Parse: parseDefiLlamaTotals}) }
+func init() { cw.RegisterFamily(cw.FileFamily{Dir: dlChainTVLDir, Parse: parseDefiLlamaChainTVL}) }
+func init() { cw.RegisterFamily(cw.FileFamily{Dir: dlSolanaDir, Parse: parseDefiLlamaSolanaCharts}) }
+func init() { cw.RegisterFamily(cw.FileFamily{Dir: dlProtocolsDir, Parse: parseDefiLlamaProtocols}) }
 
 func dlDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // dlFloat reads a plain machine-written number (no display forms: "12abc" is an error, unlike
 // ParseNumber). NaN and Inf are errors.
-func dlFloat(f *CSVFile, i int, col string) (float64, error) {
+func dlFloat(f *rawfile.CSVFile, i int, col string) (float64, error) {
 	s := f.Get(i, col)
 	if s == "" {
 		return 0, f.Err(i, col, errors.New("empty value"))
@@ -95,7 +98,7 @@ func dlFloat(f *CSVFile, i int, col string) (float64, error) {
 }
 
 // dlDayCol parses a YYYY-MM-DD column.
-func dlDayCol(f *CSVFile, i int, col string) (time.Time, error) {
+func dlDayCol(f *rawfile.CSVFile, i int, col string) (time.Time, error) {
 	d, err := cw.ParseDay(f.Get(i, col))
 	if err != nil {
 		return time.Time{}, f.Err(i, col, err)
@@ -108,7 +111,7 @@ func dlDayCol(f *CSVFile, i int, col string) (time.Time, error) {
 
 func parseDefiLlamaStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	name := path.Join(dir, dlStablecoinsFile)
-	f, err := ReadCSV(fsys, name, ',', "Timestamp", "Date")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "Timestamp", "Date")
 	if err != nil {
 		return nil, fmt.Errorf("defillama stablecoins: %w", err)
 	}
@@ -138,7 +141,7 @@ func parseDefiLlamaStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			continue
 		}
 		if h == "" {
-			return nil, &LineError{File: f.Name, Line: 1, Err: fmt.Errorf("column %d has an empty name", c+1)}
+			return nil, &rawfile.LineError{File: f.Name, Line: 1, Err: fmt.Errorf("column %d has an empty name", c+1)}
 		}
 		if _, ok := firstCol[cw.NormKey(h)]; !ok {
 			firstCol[cw.NormKey(h)] = h
@@ -169,9 +172,9 @@ func parseDefiLlamaStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		ents = append(ents, e)
 	}
 	if len(coins) == 0 {
-		return nil, &LineError{File: f.Name, Line: 1, Err: errors.New("no stablecoin columns after Timestamp, Date (schema drift?)")}
+		return nil, &rawfile.LineError{File: f.Name, Line: 1, Err: errors.New("no stablecoin columns after Timestamp, Date (schema drift?)")}
 	}
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	days := make([]time.Time, 0, len(f.Rows))
 	seenDay := map[time.Time]int{}
 	for i, row := range f.Rows {
@@ -204,10 +207,10 @@ func parseDefiLlamaStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, f.Err(i, c.sym, fmt.Errorf("not a finite number: %q", cell))
 			}
-			if err := checkNonNegative(f, i, c.sym, v); err != nil {
+			if err := rawfile.CheckNonNegative(f, i, c.sym, v); err != nil {
 				return nil, err
 			}
-			if err := s.add(c.id, "circulating_usd", day, v, at(f.Name, f.Lines[i])); err != nil {
+			if err := s.Add(c.id, "circulating_usd", day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
 				return nil, err
 			}
 		}
@@ -215,10 +218,10 @@ func parseDefiLlamaStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	if len(days) == 0 {
 		return nil, fmt.Errorf("%s: no data rows", f.Name)
 	}
-	if err := checkNoGaps(f.Name, days, f.Lines, nil); err != nil {
+	if err := rawfile.CheckNoGaps(f.Name, days, f.Lines, nil); err != nil {
 		return nil, err
 	}
-	return []cw.Batch{{Source: prov, Entities: ents, Observations: s.obs}}, nil
+	return []cw.Batch{{Source: prov, Entities: ents, Observations: s.Obs()}}, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,11 +260,11 @@ func parseDefiLlamaTotals(fsys fs.FS, dir string) ([]cw.Batch, error) {
 }
 
 func dlParseAsOfFile(fsys fs.FS, name string, prov cw.Provenance, ent cw.Entity, metric cw.Metric) (cw.Batch, error) {
-	f, err := ReadCSV(fsys, name, ',', "as_of", "value", "status")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "as_of", "value", "status")
 	if err != nil {
 		return cw.Batch{}, fmt.Errorf("defillama totals: %w", err)
 	}
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	days := make([]time.Time, 0, len(f.Rows))
 	for i := range f.Rows {
 		day, err := dlDayCol(f, i, "as_of")
@@ -275,10 +278,10 @@ func dlParseAsOfFile(fsys fs.FS, name string, prov cw.Provenance, ent cw.Entity,
 		if err != nil {
 			return cw.Batch{}, err
 		}
-		if err := checkNonNegative(f, i, "value", v); err != nil {
+		if err := rawfile.CheckNonNegative(f, i, "value", v); err != nil {
 			return cw.Batch{}, err
 		}
-		if err := s.add(ent.ID, metric, day, v, at(f.Name, f.Lines[i])); err != nil {
+		if err := s.Add(ent.ID, metric, day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
 			return cw.Batch{}, err
 		}
 		days = append(days, day)
@@ -286,10 +289,10 @@ func dlParseAsOfFile(fsys fs.FS, name string, prov cw.Provenance, ent cw.Entity,
 	if len(days) == 0 {
 		return cw.Batch{}, fmt.Errorf("%s: no data rows", f.Name)
 	}
-	if err := checkNoGaps(f.Name, days, f.Lines, nil); err != nil {
+	if err := rawfile.CheckNoGaps(f.Name, days, f.Lines, nil); err != nil {
 		return cw.Batch{}, err
 	}
-	return cw.Batch{Source: prov, Entities: []cw.Entity{ent}, Observations: s.obs}, nil
+	return cw.Batch{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()}, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +323,7 @@ func dlChainEntity(raw string) cw.Entity {
 
 func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	name := path.Join(dir, dlChainTVLFile)
-	f, err := ReadCSV(fsys, name, ',', "date", "chain", "tvl")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "date", "chain", "tvl")
 	if err != nil {
 		return nil, fmt.Errorf("defillama chain tvl: %w", err)
 	}
@@ -337,7 +340,7 @@ func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			"chain TVL, which excludes liquid staking and double-counted TVL. Not comparable with the legacy /charts totals (metric tvl_legacy). " +
 			"Fetch date not recorded; last day in the file (2025-08-02) used.",
 	}
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	type chainDays struct {
 		days  []time.Time
 		lines []int
@@ -357,7 +360,7 @@ func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := checkNonNegative(f, i, "tvl", v); err != nil {
+		if err := rawfile.CheckNonNegative(f, i, "tvl", v); err != nil {
 			return nil, err
 		}
 		e := dlChainEntity(raw)
@@ -367,7 +370,7 @@ func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			per[e.ID] = cd
 			ents = append(ents, e)
 		}
-		if err := s.add(e.ID, "tvl", day, v, at(f.Name, f.Lines[i])); err != nil {
+		if err := s.Add(e.ID, "tvl", day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
 			return nil, err
 		}
 		cd.days = append(cd.days, day)
@@ -378,11 +381,11 @@ func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	}
 	for _, e := range ents {
 		cd := per[e.ID]
-		if err := checkNoGaps(f.Name, cd.days, cd.lines, nil); err != nil {
+		if err := rawfile.CheckNoGaps(f.Name, cd.days, cd.lines, nil); err != nil {
 			return nil, fmt.Errorf("%s: %w", e.ID, err)
 		}
 	}
-	return []cw.Batch{{Source: prov, Entities: ents, Observations: s.obs}}, nil
+	return []cw.Batch{{Source: prov, Entities: ents, Observations: s.Obs()}}, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,7 +393,7 @@ func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 
 func parseDefiLlamaSolanaCharts(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	name := path.Join(dir, dlSolanaFile)
-	f, err := ReadCSV(fsys, name, ',', "timestamp", "tvl_usd")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "timestamp", "tvl_usd")
 	if err != nil {
 		return nil, fmt.Errorf("defillama solana charts: %w", err)
 	}
@@ -433,7 +436,7 @@ func parseDefiLlamaSolanaCharts(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := checkNonNegative(f, i, "tvl_usd", v); err != nil {
+		if err := rawfile.CheckNonNegative(f, i, "tvl_usd", v); err != nil {
 			return nil, err
 		}
 		day := cw.Day(t)
@@ -451,7 +454,7 @@ func parseDefiLlamaSolanaCharts(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	if len(order) == 0 {
 		return nil, fmt.Errorf("%s: no data rows", f.Name)
 	}
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	days := make([]time.Time, 0, len(order))
 	lines := make([]int, 0, len(order))
 	for _, day := range order {
@@ -464,20 +467,20 @@ func parseDefiLlamaSolanaCharts(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			// rounding (1 USD, or 1e-9 relative) means the file is not what we checked.
 			a, c := b.v[0], b.v[1]
 			if math.Abs(a-c) > math.Max(1, 1e-9*math.Abs(a)) {
-				return nil, &LineError{File: f.Name, Line: b.line[1], Field: "tvl_usd",
+				return nil, &rawfile.LineError{File: f.Name, Line: b.line[1], Field: "tvl_usd",
 					Err: fmt.Errorf("12:00 bin %v differs from the 00:00 bin %v (line %d) of %s", c, a, b.line[0], cw.DayString(day))}
 			}
 		}
-		if err := s.add("chain:solana", "tvl_legacy", day, b.v[slot], at(f.Name, b.line[slot])); err != nil {
+		if err := s.Add("chain:solana", "tvl_legacy", day, b.v[slot], rawfile.At(f.Name, b.line[slot])); err != nil {
 			return nil, err
 		}
 		days = append(days, day)
 		lines = append(lines, b.line[slot])
 	}
-	if err := checkNoGaps(f.Name, days, lines, nil); err != nil {
+	if err := rawfile.CheckNoGaps(f.Name, days, lines, nil); err != nil {
 		return nil, err
 	}
-	return []cw.Batch{{Source: prov, Entities: []cw.Entity{dlChainEntity("solana")}, Observations: s.obs}}, nil
+	return []cw.Batch{{Source: prov, Entities: []cw.Entity{dlChainEntity("solana")}, Observations: s.Obs()}}, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,7 +520,7 @@ func dlJSONErr(name string, data []byte, start int64, field string, err error) e
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		err = errors.New("unexpected end of JSON")
 	}
-	return &LineError{File: name, Line: dlLineAt(data, start), Field: field, Err: err}
+	return &rawfile.LineError{File: name, Line: dlLineAt(data, start), Field: field, Err: err}
 }
 
 type dlLiteProtocol struct {
@@ -554,7 +557,7 @@ func dlParseProtocolList(fsys fs.FS, name string) (cw.Batch, error) {
 		return cw.Batch{}, dlJSONErr(name, data, 0, "", err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return cw.Batch{}, &LineError{File: name, Line: 1, Err: errors.New("top level is not a JSON array (schema drift?)")}
+		return cw.Batch{}, &rawfile.LineError{File: name, Line: 1, Err: errors.New("top level is not a JSON array (schema drift?)")}
 	}
 	var ents []cw.Entity
 	idx := map[string]int{}
@@ -566,16 +569,16 @@ func dlParseProtocolList(fsys fs.FS, name string) (cw.Batch, error) {
 			return cw.Batch{}, dlJSONErr(name, data, off, "", err)
 		}
 		if p.Name == nil {
-			return cw.Batch{}, &LineError{File: name, Line: line, Field: "name", Err: errors.New("missing key (schema drift?)")}
+			return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "name", Err: errors.New("missing key (schema drift?)")}
 		}
 		if p.Category == nil {
-			return cw.Batch{}, &LineError{File: name, Line: line, Field: "category", Err: fmt.Errorf("missing key for %q (schema drift?)", *p.Name)}
+			return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "category", Err: fmt.Errorf("missing key for %q (schema drift?)", *p.Name)}
 		}
 		if strings.TrimSpace(*p.Name) == "" {
-			return cw.Batch{}, &LineError{File: name, Line: line, Field: "name", Err: errors.New("empty name")}
+			return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "name", Err: errors.New("empty name")}
 		}
 		if p.TVL != nil && (math.IsNaN(*p.TVL) || math.IsInf(*p.TVL, 0)) {
-			return cw.Batch{}, &LineError{File: name, Line: line, Field: "tvl", Err: fmt.Errorf("not finite: %v", *p.TVL)}
+			return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "tvl", Err: fmt.Errorf("not finite: %v", *p.TVL)}
 		}
 		id := cw.EntityID(cw.KindProtocol, *p.Name)
 		if k, dup := idx[id]; dup {
@@ -698,7 +701,7 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 			"Five series (Aptin Finance, Carrot, Drift, Suilend Protocol, Thala) have names not in the protocol list; they appear to be parent protocols, not the list's children (e.g. Suilend, Drift Trade). " +
 			"A file whose slug extends another's by a dash (drift-trade under drift) is recorded as that protocol's child, so a parent and its child are never ranked or summed together.",
 	}
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	var ents []cw.Entity
 	owner := map[string]string{}
 	for _, fn := range files {
@@ -709,7 +712,7 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 		}
 		id := cw.EntityID(cw.KindProtocol, pf.name)
 		if prev, dup := owner[id]; dup {
-			return cw.Batch{}, &LineError{File: name, Line: pf.line1, Field: "name", Err: fmt.Errorf("%q has the same ID %s as %s", pf.name, id, prev)}
+			return cw.Batch{}, &rawfile.LineError{File: name, Line: pf.line1, Field: "name", Err: fmt.Errorf("%q has the same ID %s as %s", pf.name, id, prev)}
 		}
 		owner[id] = name
 		ents = append(ents, cw.Entity{ID: id, Kind: cw.KindProtocol, Name: pf.name, Chains: pf.chains})
@@ -719,11 +722,11 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 			line := pf.lines[k]
 			ts, v := *p.Date, *p.TVL
 			if ts != math.Trunc(ts) {
-				return cw.Batch{}, &LineError{File: name, Line: line, Field: "date", Err: fmt.Errorf("timestamp %v is not whole unix seconds", ts)}
+				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "date", Err: fmt.Errorf("timestamp %v is not whole unix seconds", ts)}
 			}
-			day, err := ParseUnixDay(ts)
+			day, err := rawfile.ParseUnixDay(ts)
 			if err != nil {
-				return cw.Batch{}, &LineError{File: name, Line: line, Field: "date", Err: err}
+				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "date", Err: err}
 			}
 			if first, dup := dayLine[day]; dup {
 				last := k == len(pf.points)-1
@@ -734,23 +737,23 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 				if last && ts > prevTS && int64(secs)%86400 != 0 {
 					continue // the live intraday value after the day's point: dropped
 				}
-				return cw.Batch{}, &LineError{File: name, Line: line, Field: "date", Err: fmt.Errorf("duplicate day %s (first at line %d)", cw.DayString(day), first)}
+				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "date", Err: fmt.Errorf("duplicate day %s (first at line %d)", cw.DayString(day), first)}
 			}
 			if k > 0 && ts <= prevTS {
-				return cw.Batch{}, &LineError{File: name, Line: line, Field: "date", Err: fmt.Errorf("timestamp %.0f does not increase (previous %.0f)", ts, prevTS)}
+				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "date", Err: fmt.Errorf("timestamp %.0f does not increase (previous %.0f)", ts, prevTS)}
 			}
 			prevTS = ts
 			if v < 0 {
-				return cw.Batch{}, &LineError{File: name, Line: line, Field: "totalLiquidityUSD", Err: fmt.Errorf("negative value %v", v)}
+				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "totalLiquidityUSD", Err: fmt.Errorf("negative value %v", v)}
 			}
 			dayLine[day] = line
-			if err := s.add(id, "tvl", day, v, at(name, line)); err != nil {
+			if err := s.Add(id, "tvl", day, v, rawfile.At(name, line)); err != nil {
 				return cw.Batch{}, err
 			}
 		}
 	}
 	dlLinkParents(files, ents)
-	return cw.Batch{Source: prov, Entities: ents, Observations: s.obs}, nil
+	return cw.Batch{Source: prov, Entities: ents, Observations: s.Obs()}, nil
 }
 
 // dlLinkParents sets Parent on protocols whose file slug extends another file's slug by a dash
@@ -785,7 +788,7 @@ func dlReadProtocolFile(fsys fs.FS, name string) (*dlProtocolFile, error) {
 		return nil, dlJSONErr(name, data, 0, "", err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, &LineError{File: name, Line: 1, Err: errors.New("top level is not a JSON object (schema drift?)")}
+		return nil, &rawfile.LineError{File: name, Line: 1, Err: errors.New("top level is not a JSON object (schema drift?)")}
 	}
 	var haveName, haveTVL, haveChains bool
 	for dec.More() {
@@ -803,7 +806,7 @@ func dlReadProtocolFile(fsys fs.FS, name string) (*dlProtocolFile, error) {
 			}
 			pf.line1 = dlLineAt(data, off)
 			if strings.TrimSpace(pf.name) == "" {
-				return nil, &LineError{File: name, Line: pf.line1, Field: "name", Err: errors.New("empty name")}
+				return nil, &rawfile.LineError{File: name, Line: pf.line1, Field: "name", Err: errors.New("empty name")}
 			}
 			haveName = true
 		case "tvl":
@@ -813,7 +816,7 @@ func dlReadProtocolFile(fsys fs.FS, name string) (*dlProtocolFile, error) {
 				return nil, dlJSONErr(name, data, off, "tvl", err)
 			}
 			if d, ok := t.(json.Delim); !ok || d != '[' {
-				return nil, &LineError{File: name, Line: dlLineAt(data, off), Field: "tvl", Err: errors.New("not an array (schema drift?)")}
+				return nil, &rawfile.LineError{File: name, Line: dlLineAt(data, off), Field: "tvl", Err: errors.New("not an array (schema drift?)")}
 			}
 			for dec.More() {
 				off := dec.InputOffset()
@@ -823,10 +826,10 @@ func dlReadProtocolFile(fsys fs.FS, name string) (*dlProtocolFile, error) {
 					return nil, dlJSONErr(name, data, off, "tvl", err)
 				}
 				if p.Date == nil {
-					return nil, &LineError{File: name, Line: line, Field: "date", Err: errors.New("missing key (schema drift?)")}
+					return nil, &rawfile.LineError{File: name, Line: line, Field: "date", Err: errors.New("missing key (schema drift?)")}
 				}
 				if p.TVL == nil {
-					return nil, &LineError{File: name, Line: line, Field: "totalLiquidityUSD", Err: errors.New("missing key (schema drift?)")}
+					return nil, &rawfile.LineError{File: name, Line: line, Field: "totalLiquidityUSD", Err: errors.New("missing key (schema drift?)")}
 				}
 				pf.points = append(pf.points, p)
 				pf.lines = append(pf.lines, line)
@@ -863,11 +866,11 @@ func dlReadProtocolFile(fsys fs.FS, name string) (*dlProtocolFile, error) {
 		key string
 	}{{haveName, "name"}, {haveTVL, "tvl"}, {haveChains, "currentChainTvls"}} {
 		if !k.ok {
-			return nil, &LineError{File: name, Line: 1, Field: k.key, Err: errors.New("missing key (schema drift?)")}
+			return nil, &rawfile.LineError{File: name, Line: 1, Field: k.key, Err: errors.New("missing key (schema drift?)")}
 		}
 	}
 	if len(pf.points) == 0 {
-		return nil, &LineError{File: name, Line: 1, Field: "tvl", Err: errors.New("empty series")}
+		return nil, &rawfile.LineError{File: name, Line: 1, Field: "tvl", Err: errors.New("empty series")}
 	}
 	return pf, nil
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/rawfile"
 )
 
 const (
@@ -39,7 +40,7 @@ var fngKnownGaps = map[string]bool{
 	"2024-10-26": true,
 }
 
-func init() { register(Family{Dir: fngDir, Parse: parseFearGreed}) }
+func init() { cw.RegisterFamily(cw.FileFamily{Dir: fngDir, Parse: parseFearGreed}) }
 
 func fngProvenance() cw.Provenance {
 	return cw.Provenance{
@@ -59,12 +60,12 @@ func fngProvenance() cw.Provenance {
 
 func parseFearGreed(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	name := path.Join(dir, fngFile)
-	f, err := ReadCSV(fsys, name, ',', "date", "value", "value_classification")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "date", "value", "value_classification")
 	if err != nil {
 		return nil, fmt.Errorf("fear & greed: %w", err)
 	}
 	prov := fngProvenance()
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	days := make([]time.Time, 0, len(f.Rows))
 	for i := range f.Rows {
 		day, err := fngParseDate(f.Get(i, "date"))
@@ -83,7 +84,7 @@ func parseFearGreed(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		if want := cw.FearGreedZone(float64(v)); cls != want {
 			return nil, f.Err(i, "value_classification", fmt.Errorf("%q disagrees with value %d (alternative.me zone %q)", cls, v, want))
 		}
-		if err := s.add(fngEntityID, fngMetric, day, float64(v), at(f.Name, f.Lines[i])); err != nil {
+		if err := s.Add(fngEntityID, fngMetric, day, float64(v), rawfile.At(f.Name, f.Lines[i])); err != nil {
 			return nil, err
 		}
 		if n := len(days); n > 0 && !day.Before(days[n-1]) {
@@ -94,7 +95,7 @@ func parseFearGreed(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	if len(days) == 0 {
 		return nil, fmt.Errorf("%s: no data rows", f.Name)
 	}
-	if err := checkNoGaps(f.Name, days, f.Lines, fngKnownGaps); err != nil {
+	if err := rawfile.CheckNoGaps(f.Name, days, f.Lines, fngKnownGaps); err != nil {
 		return nil, err
 	}
 	return []cw.Batch{{
@@ -104,14 +105,14 @@ func parseFearGreed(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			Kind: cw.KindIndex,
 			Name: "Crypto Fear & Greed Index (alternative.me)",
 		}},
-		Observations: s.obs,
+		Observations: s.Obs(),
 	}}, nil
 }
 
 // fngParseDate accepts "YYYY-MM-DD" or the API's "YYYY-MM-DDT00:00:00Z"; any other time of day
 // is an error because the index is daily.
 func fngParseDate(s string) (time.Time, error) {
-	day, err := ParseDayPrefix(s)
+	day, err := rawfile.ParseDayPrefix(s)
 	if err != nil {
 		return time.Time{}, err
 	}

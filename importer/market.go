@@ -29,6 +29,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/rawfile"
 )
 
 const (
@@ -38,7 +39,7 @@ const (
 	mktHeadNote    = "repo HEAD ca5c8252b300529d173259b29764cf6e926d77a5, 2025-11-08; no licence stated"
 )
 
-func init() { register(Family{Dir: mktDir, Parse: parseMarket}) }
+func init() { cw.RegisterFamily(cw.FileFamily{Dir: mktDir, Parse: parseMarket}) }
 
 // mktKind is one file kind of the family.
 type mktKind struct {
@@ -131,7 +132,7 @@ func parseMarket(fsys fs.FS, dir string) ([]cw.Batch, error) {
 }
 
 // mktFloats reads columns of row i as numbers; nonNeg marks those that may not be negative.
-func mktFloats(f *CSVFile, i int, cols []string, nonNeg bool) ([]float64, error) {
+func mktFloats(f *rawfile.CSVFile, i int, cols []string, nonNeg bool) ([]float64, error) {
 	out := make([]float64, len(cols))
 	for j, c := range cols {
 		v, err := f.Float(i, c)
@@ -139,7 +140,7 @@ func mktFloats(f *CSVFile, i int, cols []string, nonNeg bool) ([]float64, error)
 			return nil, err
 		}
 		if nonNeg {
-			if err := checkNonNegative(f, i, c, v); err != nil {
+			if err := rawfile.CheckNonNegative(f, i, c, v); err != nil {
 				return nil, err
 			}
 		}
@@ -148,7 +149,7 @@ func mktFloats(f *CSVFile, i int, cols []string, nonNeg bool) ([]float64, error)
 	return out, nil
 }
 
-func mktWhole(f *CSVFile, i int, col string, min float64) (float64, error) {
+func mktWhole(f *rawfile.CSVFile, i int, col string, min float64) (float64, error) {
 	v, err := f.Float(i, col)
 	if err != nil {
 		return 0, err
@@ -159,7 +160,7 @@ func mktWhole(f *CSVFile, i int, col string, min float64) (float64, error) {
 	return v, nil
 }
 
-func mktSymbol(f *CSVFile, i int, col string) (string, error) {
+func mktSymbol(f *rawfile.CSVFile, i int, col string) (string, error) {
 	s := f.Get(i, col)
 	if s == "" || strings.ContainsAny(s, " \t") {
 		return "", f.Err(i, col, fmt.Errorf("bad symbol %q", s))
@@ -179,7 +180,7 @@ func mktSnapshotDay(s string) (time.Time, error) {
 	return t, nil
 }
 
-func cmcMonthlyNames(f *CSVFile, seq0 int) ([]cmcNameObs, error) {
+func cmcMonthlyNames(f *rawfile.CSVFile, seq0 int) ([]cmcNameObs, error) {
 	out := make([]cmcNameObs, 0, len(f.Rows))
 	for i := range f.Rows {
 		day, err := mktSnapshotDay(f.Get(i, "snapshot_date"))
@@ -204,7 +205,7 @@ func cmcMonthlyNames(f *CSVFile, seq0 int) ([]cmcNameObs, error) {
 }
 
 func mktParseMonthly(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	f, err := ReadCSV(fsys, name, ',', "Rank", "Name", "Symbol", "Market Cap", "Price", "Circulating Supply", "Volume (24h)", "% 24h", "% 7d", "snapshot_date")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "Rank", "Name", "Symbol", "Market Cap", "Price", "Circulating Supply", "Volume (24h)", "% 24h", "% 7d", "snapshot_date")
 	if err != nil {
 		return cw.Batch{}, err
 	}
@@ -216,14 +217,14 @@ func mktParseMonthly(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch
 	if err != nil {
 		return cw.Batch{}, err
 	}
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	ents := newAssetEntities()
 	money := []string{"Price", "Market Cap", "Volume (24h)", "Circulating Supply"}
 	moneyMetric := []cw.Metric{"price", "market_cap", "volume_24h", "circulating_supply"}
 	pct := []string{"% 24h", "% 7d"}
 	pctMetric := []cw.Metric{"pct_change_24h", "pct_change_7d"}
 	for i := range f.Rows {
-		where := at(f.Name, f.Lines[i])
+		where := rawfile.At(f.Name, f.Lines[i])
 		day := names[i].day
 		sym := f.Get(i, "Symbol")
 		id := ids.id(sym, names[i].name)
@@ -240,21 +241,21 @@ func mktParseMonthly(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch
 			return cw.Batch{}, err
 		}
 		for j, m := range moneyMetric {
-			if err := s.add(id, m, day, mv[j], where); err != nil {
+			if err := s.Add(id, m, day, mv[j], where); err != nil {
 				return cw.Batch{}, err
 			}
 		}
 		for j, m := range pctMetric {
-			if err := s.add(id, m, day, pv[j], where); err != nil {
+			if err := s.Add(id, m, day, pv[j], where); err != nil {
 				return cw.Batch{}, err
 			}
 		}
-		if err := s.add(id, "rank", day, rank, where); err != nil {
+		if err := s.Add(id, "rank", day, rank, where); err != nil {
 			return cw.Batch{}, err
 		}
 		ents.see(id, sym, names[i].name, day)
 	}
-	return cw.Batch{Source: prov, Entities: ents.list(), Observations: s.obs}, nil
+	return cw.Batch{Source: prov, Entities: ents.list(), Observations: s.Obs()}, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ func (d *mktDaily) add(key string, day time.Time, line int) {
 
 func (d *mktDaily) checkGaps(file string) error {
 	for _, k := range d.order {
-		if err := checkNoGaps(file, d.days[k], d.lines[k], nil); err != nil {
+		if err := rawfile.CheckNoGaps(file, d.days[k], d.lines[k], nil); err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}
 	}
@@ -290,7 +291,7 @@ func (d *mktDaily) checkGaps(file string) error {
 
 func mktParseCoinbase(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
 	// The pair must be the base's own market ("BTC/USD"), not another coin's.
-	pairOK := func(f *CSVFile, i int, base string) error {
+	pairOK := func(f *rawfile.CSVFile, i int, base string) error {
 		if pair := f.Get(i, "symbol"); !strings.HasPrefix(pair, base+"/") || len(pair) == len(base)+1 {
 			return f.Err(i, "symbol", fmt.Errorf("pair %q is not %s/<quote>", pair, base))
 		}
@@ -308,17 +309,17 @@ func mktParseDerived(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch
 // mktParseDaily reads a long daily file of (date, base, value columns…): one asset per base, one
 // metric per value column, no negative values, no duplicate days and no gaps per base. check, if
 // set, vets each row's other columns.
-func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols []string, metrics []cw.Metric, check func(f *CSVFile, i int, base string) error) (cw.Batch, error) {
-	f, err := ReadCSV(fsys, name, ',', append(append([]string{"date", "base"}, extra...), cols...)...)
+func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols []string, metrics []cw.Metric, check func(f *rawfile.CSVFile, i int, base string) error) (cw.Batch, error) {
+	f, err := rawfile.ReadCSV(fsys, name, ',', append(append([]string{"date", "base"}, extra...), cols...)...)
 	if err != nil {
 		return cw.Batch{}, err
 	}
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	var ents []cw.Entity
 	seen := map[string]bool{}
 	daily := newMktDaily()
 	for i := range f.Rows {
-		where := at(f.Name, f.Lines[i])
+		where := rawfile.At(f.Name, f.Lines[i])
 		day, err := cw.ParseDay(f.Get(i, "date"))
 		if err != nil {
 			return cw.Batch{}, f.Err(i, "date", err)
@@ -338,7 +339,7 @@ func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols []st
 		}
 		id := cw.EntityID(cw.KindAsset, base)
 		for j, m := range metrics {
-			if err := s.add(id, m, day, v[j], where); err != nil {
+			if err := s.Add(id, m, day, v[j], where); err != nil {
 				return cw.Batch{}, err
 			}
 		}
@@ -351,7 +352,7 @@ func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols []st
 	if err := daily.checkGaps(f.Name); err != nil {
 		return cw.Batch{}, err
 	}
-	return cw.Batch{Source: prov, Entities: ents, Observations: s.obs}, nil
+	return cw.Batch{Source: prov, Entities: ents, Observations: s.Obs()}, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,11 +394,11 @@ func mktContract(sym string) (base, margin, venue, venueName string, err error) 
 var mktMarginText = map[string]string{"coin": "coin-margined", "usdt": "USDT-margined", "usdc": "USDC-margined"}
 
 func mktParseOI(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	f, err := ReadCSV(fsys, name, ',', "coin_name", "coin_symbol", "symbol", "date", "timestamp", "oi_close")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "coin_name", "coin_symbol", "symbol", "date", "timestamp", "oi_close")
 	if err != nil {
 		return cw.Batch{}, err
 	}
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	var ents []cw.Entity
 	seen := map[string]bool{}
 	daily := newMktDaily()
@@ -410,7 +411,7 @@ func mktParseOI(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, err
 		if err != nil || ts <= 0 {
 			return cw.Batch{}, f.Err(i, "timestamp", fmt.Errorf("not unix seconds: %q", f.Get(i, "timestamp")))
 		}
-		if tsDay, _ := ParseUnixDay(float64(ts)); !tsDay.Equal(day) {
+		if tsDay, _ := rawfile.ParseUnixDay(float64(ts)); !tsDay.Equal(day) {
 			return cw.Batch{}, f.Err(i, "timestamp", fmt.Errorf("%d is %s, but date says %s", ts, cw.DayString(tsDay), cw.DayString(day)))
 		}
 		sym, err := mktSymbol(f, i, "symbol")
@@ -430,7 +431,7 @@ func mktParseOI(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, err
 			return cw.Batch{}, err
 		}
 		id := string(cw.KindContract) + ":" + venue + "-" + cw.NormKey(sym)
-		if err := s.add(id, "open_interest_usd", day, v[0], at(f.Name, f.Lines[i])); err != nil {
+		if err := s.Add(id, "open_interest_usd", day, v[0], rawfile.At(f.Name, f.Lines[i])); err != nil {
 			return cw.Batch{}, err
 		}
 		daily.add(id, day, f.Lines[i])
@@ -456,7 +457,7 @@ func mktParseOI(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, err
 	if err := daily.checkGaps(f.Name); err != nil {
 		return cw.Batch{}, err
 	}
-	return cw.Batch{Source: prov, Entities: ents, Observations: s.obs}, nil
+	return cw.Batch{Source: prov, Entities: ents, Observations: s.Obs()}, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -498,7 +499,7 @@ func (t *mktTagSet) list() []cw.Entity {
 }
 
 func mktParseTags(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	f, err := ReadCSV(fsys, name, ',', "symbol", "tag")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "symbol", "tag")
 	if err != nil {
 		return cw.Batch{}, err
 	}
@@ -535,7 +536,7 @@ func mktParseFlags(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, 
 	for _, fl := range mktFlags {
 		cols = append(cols, fl.col)
 	}
-	f, err := ReadCSV(fsys, name, ',', cols...)
+	f, err := rawfile.ReadCSV(fsys, name, ',', cols...)
 	if err != nil {
 		return cw.Batch{}, err
 	}
@@ -561,7 +562,7 @@ func mktParseFlags(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, 
 }
 
 func mktParseCurated(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	f, err := ReadCSV(fsys, name, ',', "symbol", "category", "priority")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "symbol", "category", "priority")
 	if err != nil {
 		return cw.Batch{}, err
 	}
@@ -591,15 +592,15 @@ func mktParseCurated(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch
 // CMC categories snapshot
 
 func mktParseCategories(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	f, err := ReadCSV(fsys, name, ',', "category_id", "category_name", "num_tokens", "avg_price_change", "market_cap", "market_cap_change", "volume", "timestamp")
+	f, err := rawfile.ReadCSV(fsys, name, ',', "category_id", "category_name", "num_tokens", "avg_price_change", "market_cap", "market_cap_change", "volume", "timestamp")
 	if err != nil {
 		return cw.Batch{}, err
 	}
-	s := newSeries(prov.ID)
+	s := rawfile.NewSeries(prov.ID)
 	var ents []cw.Entity
 	for i := range f.Rows {
-		where := at(f.Name, f.Lines[i])
-		day, err := ParseDayPrefix(f.Get(i, "timestamp"))
+		where := rawfile.At(f.Name, f.Lines[i])
+		day, err := rawfile.ParseDayPrefix(f.Get(i, "timestamp"))
 		if err != nil {
 			return cw.Batch{}, f.Err(i, "timestamp", err)
 		}
@@ -624,7 +625,7 @@ func mktParseCategories(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Ba
 			m cw.Metric
 			v float64
 		}{{"market_cap", mv[0]}, {"volume_24h", mv[1]}, {"avg_price_change_pct", pv[0]}, {"market_cap_change_pct", pv[1]}, {"num_tokens", n}} {
-			if err := s.add(id, o.m, day, o.v, where); err != nil {
+			if err := s.Add(id, o.m, day, o.v, where); err != nil {
 				return cw.Batch{}, err
 			}
 		}
@@ -634,7 +635,7 @@ func mktParseCategories(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Ba
 		}
 		ents = append(ents, e)
 	}
-	return cw.Batch{Source: prov, Entities: ents, Observations: s.obs}, nil
+	return cw.Batch{Source: prov, Entities: ents, Observations: s.Obs()}, nil
 }
 
 func init() {

@@ -18,12 +18,12 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/httpx"
 	"cryptoweekly/metrics"
 	"cryptoweekly/sources/alternativeme"
 	"cryptoweekly/sources/coingecko"
 	"cryptoweekly/sources/coinmarketcap"
 	"cryptoweekly/sources/defillama"
-	"cryptoweekly/sources/fetch"
 	"cryptoweekly/sources/lunarcrush"
 	"cryptoweekly/sources/news"
 	"cryptoweekly/store/duckdb"
@@ -39,7 +39,7 @@ type ingestOptions struct {
 	archive  string
 	cfg      Config
 	baseURLs map[string]string // source → base URL override (tests)
-	client   fetch.Options
+	client   httpx.Options
 	progress bool
 }
 
@@ -124,7 +124,7 @@ type result struct {
 func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, error) {
 	counter := &countingTransport{base: o.client.Transport, counts: map[string]int{}}
 	if o.replay != "" {
-		rt, err := fetch.NewReplayTransport(o.replay)
+		rt, err := httpx.NewReplayTransport(o.replay)
 		if err != nil {
 			return nil, fmt.Errorf("--replay: %w", err)
 		}
@@ -134,7 +134,7 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 	copts.Transport = counter
 	if o.cfg.Keys.CoinGeckoDemo == "" && o.cfg.Keys.CoinGeckoPro == "" && copts.Limits == nil {
 		// Keyless CoinGecko is throttled well below the Demo tier (about 5–10 calls a minute).
-		copts.Limits = map[string]fetch.Limit{"api.coingecko.com": {Rate: 6.0 / 60, Burst: 2}}
+		copts.Limits = map[string]httpx.Limit{"api.coingecko.com": {Rate: 6.0 / 60, Burst: 2}}
 	}
 	if o.replay == "" {
 		copts.ArchiveDir = o.archive
@@ -153,7 +153,7 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 		fmt.Fprintf(stderr, time.Now().UTC().Format("15:04:05 ")+format+"\n", args...)
 	}
 	copts.Logf = logf
-	client := fetch.New(copts)
+	client := httpx.New(copts)
 
 	// Resume points, read before any download so no lock is held while fetching.
 	resume := map[string]time.Time{}
@@ -270,7 +270,7 @@ func commitRun(ctx context.Context, db string, r *result, batches []cw.Batch) er
 }
 
 // buildSource makes a connector, or nil with a note when a keyed source has no key.
-func buildSource(name string, c *fetch.Client, o ingestOptions) (cw.Source, string, error) {
+func buildSource(name string, c *httpx.Client, o ingestOptions) (cw.Source, string, error) {
 	base := o.baseURLs[name]
 	switch name {
 	case "alternativeme":
@@ -368,7 +368,7 @@ func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // Replaying forwards the replay mark of the wrapped transport.
-func (t *countingTransport) Replaying() bool { return fetch.IsReplay(t.base) }
+func (t *countingTransport) Replaying() bool { return httpx.IsReplay(t.base) }
 
 func (t *countingTransport) count(source string) int {
 	t.mu.Lock()

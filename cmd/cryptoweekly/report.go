@@ -14,10 +14,10 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/events"
+	"cryptoweekly/internal/httpx"
 	"cryptoweekly/metrics"
 	"cryptoweekly/render"
 	"cryptoweekly/report"
-	"cryptoweekly/sources/fetch"
 )
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -151,14 +151,14 @@ func calendar(ctx context.Context, extra []string, archive string) ([]report.Eve
 	if err != nil {
 		return nil, err
 	}
-	var client *fetch.Client
+	var client *httpx.Client
 	for _, src := range extra {
 		var body []byte
 		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
 			if client == nil {
-				client = fetch.New(fetch.Options{ArchiveDir: archive})
+				client = httpx.New(httpx.Options{ArchiveDir: archive})
 			}
-			resp, err := client.Get(ctx, fetch.Request{Source: "ics", Endpoint: "calendar", URL: src})
+			resp, err := client.Get(ctx, httpx.Request{Source: "ics", Endpoint: "calendar", URL: src})
 			if err != nil {
 				return nil, fmt.Errorf("--ics: %w", err)
 			}

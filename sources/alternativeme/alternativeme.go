@@ -22,7 +22,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
+	"cryptoweekly/internal/httpx"
 )
 
 const (
@@ -44,7 +44,7 @@ const (
 
 // Source implements cryptoweekly.Source.
 type Source struct {
-	client *fetch.Client
+	client *httpx.Client
 	base   string
 }
 
@@ -57,7 +57,7 @@ func WithBaseURL(u string) Option {
 }
 
 // New builds the connector.
-func New(client *fetch.Client, opts ...Option) *Source {
+func New(client *httpx.Client, opts ...Option) *Source {
 	s := &Source{client: client, base: DefaultBaseURL}
 	for _, o := range opts {
 		o(s)
@@ -73,7 +73,7 @@ func (s *Source) URL() string { return s.base + endpoint + "?limit=0&format=json
 
 // Fetch returns one batch with the days strictly after since's UTC day (zero since = all).
 func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error) {
-	resp, err := s.client.Get(ctx, fetch.Request{Source: s.Name(), Endpoint: endpoint, URL: s.URL()})
+	resp, err := s.client.Get(ctx, httpx.Request{Source: s.Name(), Endpoint: endpoint, URL: s.URL()})
 	if err != nil {
 		return nil, err
 	}

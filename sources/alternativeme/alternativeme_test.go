@@ -17,7 +17,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
+	"cryptoweekly/internal/httpx"
 )
 
 const shapes = "/work/shared/api-shapes/"
@@ -45,11 +45,11 @@ func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func client(t *testing.T, archive string, rt http.RoundTripper, timeout time.Duration) (*fetch.Client, *sleeps) {
+func client(t *testing.T, archive string, rt http.RoundTripper, timeout time.Duration) (*httpx.Client, *sleeps) {
 	s := &sleeps{}
-	return fetch.New(fetch.Options{
+	return httpx.New(httpx.Options{
 		ArchiveDir: archive, Transport: rt, Sleep: s.sleep, Timeout: timeout,
-		Limits: map[string]fetch.Limit{"127.0.0.1": {}},
+		Limits: map[string]httpx.Limit{"127.0.0.1": {}},
 	}), s
 }
 
@@ -241,7 +241,7 @@ func TestFetchReplayArchiveAndSince(t *testing.T) {
 	}
 	// replay from the archive reproduces the batch without the server
 	srv.Close()
-	rt, err := fetch.NewReplayTransport(dir)
+	rt, err := httpx.NewReplayTransport(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +321,7 @@ func TestFetchFaults(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
 				}
-				var he *fetch.HTTPError
+				var he *httpx.HTTPError
 				_ = errors.As(err, &he)
 				return
 			}

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/assetid"
-	"cryptoweekly/sources/flexjson"
+	"cryptoweekly/internal/assetid"
+	"cryptoweekly/internal/flexjson"
 )
 
 // Provenance ids of the series families this source writes.

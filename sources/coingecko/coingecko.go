@@ -35,8 +35,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
-	"cryptoweekly/sources/provnote"
+	"cryptoweekly/internal/httpx"
+	"cryptoweekly/internal/provnote"
 )
 
 // Hosts.
@@ -73,7 +73,7 @@ type Options struct {
 }
 
 type getter interface {
-	Get(ctx context.Context, r fetch.Request) (*fetch.Response, error)
+	Get(ctx context.Context, r httpx.Request) (*httpx.Response, error)
 }
 
 // Source is the CoinGecko connector.
@@ -85,7 +85,7 @@ type Source struct {
 }
 
 // New checks the options and builds the connector.
-func New(c *fetch.Client, o Options) (*Source, error) {
+func New(c *httpx.Client, o Options) (*Source, error) {
 	if c == nil {
 		return nil, errors.New("coingecko: nil fetch client")
 	}
@@ -173,8 +173,8 @@ func (s *Source) url(path string, q url.Values) string {
 	return u
 }
 
-func (s *Source) get(ctx context.Context, endpoint, u string) (*fetch.Response, error) {
-	resp, err := s.c.Get(ctx, fetch.Request{
+func (s *Source) get(ctx context.Context, endpoint, u string) (*httpx.Response, error) {
+	resp, err := s.c.Get(ctx, httpx.Request{
 		Source: "coingecko", Endpoint: endpoint, URL: u, Header: s.header.Clone(),
 		SecretHeaders: s.secret, SecretParams: []string{"x_cg_demo_api_key", "x_cg_pro_api_key"},
 	})
@@ -200,9 +200,9 @@ func marketsQuery(page, perPage int) url.Values {
 
 // fetchMarkets reads up to pages pages of /coins/markets (extra query in q), stopping at a short
 // page. It returns rows in API order, the first response and the number of malformed rows.
-func (s *Source) fetchMarkets(ctx context.Context, endpoint string, pages int, extra url.Values) ([]Market, *fetch.Response, int, error) {
+func (s *Source) fetchMarkets(ctx context.Context, endpoint string, pages int, extra url.Values) ([]Market, *httpx.Response, int, error) {
 	var rows []Market
-	var first *fetch.Response
+	var first *httpx.Response
 	skipped := 0
 	for page := 1; page <= pages; page++ {
 		q := marketsQuery(page, s.o.PerPage)
@@ -238,7 +238,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 
 	// 1. Top-N listing. IDs are assigned here first, in market-cap order.
 	var listing []Market
-	var listingResp *fetch.Response
+	var listingResp *httpx.Response
 	listingSkipped := 0
 	if s.o.Pages > 0 {
 		rows, resp, sk, err := s.fetchMarkets(ctx, "/coins/markets", s.o.Pages, nil)

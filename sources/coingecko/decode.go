@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"cryptoweekly/sources/flexjson"
+	"cryptoweekly/internal/flexjson"
 )
 
 // Market is one row of /coins/markets.

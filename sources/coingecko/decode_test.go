@@ -7,11 +7,11 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/flexjson"
-	"cryptoweekly/sources/sourcetest"
+	"cryptoweekly/internal/flexjson"
+	"cryptoweekly/internal/sourcetest"
 )
 
-// The lenient Num/Str/CleanText rules are tested in sources/flexjson.
+// The lenient Num/Str/CleanText rules are tested in internal/flexjson.
 
 func num(v float64) flexjson.Num { return flexjson.Num{Value: v, Valid: true} }
 

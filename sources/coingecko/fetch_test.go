@@ -10,8 +10,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
-	"cryptoweekly/sources/sourcetest"
+	"cryptoweekly/internal/httpx"
+	"cryptoweekly/internal/sourcetest"
 )
 
 const secretKey = "CG-s3cr3tK3yDoNotLeak0123456789"
@@ -297,7 +297,7 @@ func TestKeyNeverLeaks(t *testing.T) {
 	if err == nil {
 		t.Fatal("want error")
 	}
-	var he *fetch.HTTPError
+	var he *httpx.HTTPError
 	if !errors.As(err, &he) || he.Status != 401 {
 		t.Errorf("err %T %v", err, err)
 	}
@@ -308,7 +308,7 @@ func TestKeyNeverLeaks(t *testing.T) {
 }
 
 func TestKeyOptions(t *testing.T) {
-	c := fetch.New(fetch.Options{})
+	c := httpx.New(httpx.Options{})
 	for _, tc := range []struct {
 		o       Options
 		wantErr string

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/sourcetest"
+	"cryptoweekly/internal/sourcetest"
 )
 
 // Each fuzz target checks the decoder never panics and that whatever it accepts turns into a

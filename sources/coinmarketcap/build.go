@@ -7,8 +7,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/assetid"
-	"cryptoweekly/sources/flexjson"
+	"cryptoweekly/internal/assetid"
+	"cryptoweekly/internal/flexjson"
 )
 
 // IDs assigns asset IDs: the first coin of a symbol (feed rows in CMC rank order) owns

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
-	"cryptoweekly/sources/sourcetest"
+	"cryptoweekly/internal/httpx"
+	"cryptoweekly/internal/sourcetest"
 )
 
 const secretKey = "cmc-0a1b2c3d-SECRET-4e5f-6789abcdef01"
@@ -312,13 +312,13 @@ func TestFetchFaults(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	if _, err := New(fetch.New(fetch.Options{}), Options{Key: "  "}); !errors.Is(err, ErrNoKey) {
+	if _, err := New(httpx.New(httpx.Options{}), Options{Key: "  "}); !errors.Is(err, ErrNoKey) {
 		t.Errorf("%v", err)
 	}
 	if _, err := New(nil, Options{Key: "k"}); err == nil {
 		t.Error("nil client")
 	}
-	s, err := New(fetch.New(fetch.Options{}), Options{Key: "k", Limit: 99999})
+	s, err := New(httpx.New(httpx.Options{}), Options{Key: "k", Limit: 99999})
 	if err != nil || s.o.BaseURL != Base || s.o.Limit != 5000 || s.Name() != "coinmarketcap" {
 		t.Errorf("%+v %v", s, err)
 	}

@@ -28,8 +28,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
-	"cryptoweekly/sources/provnote"
+	"cryptoweekly/internal/httpx"
+	"cryptoweekly/internal/provnote"
 )
 
 // Base is the production host.
@@ -66,7 +66,7 @@ type Options struct {
 }
 
 type getter interface {
-	Get(ctx context.Context, r fetch.Request) (*fetch.Response, error)
+	Get(ctx context.Context, r httpx.Request) (*httpx.Response, error)
 }
 
 // Source is the CMC connector.
@@ -76,7 +76,7 @@ type Source struct {
 }
 
 // New builds the connector; ErrNoKey without a key.
-func New(c *fetch.Client, o Options) (*Source, error) {
+func New(c *httpx.Client, o Options) (*Source, error) {
 	if c == nil {
 		return nil, errors.New("coinmarketcap: nil fetch client")
 	}
@@ -119,7 +119,7 @@ func (s *Source) redact(msg string) string {
 
 // get performs one call and turns HTTP and envelope errors into errors naming the endpoint,
 // code and message.
-func (s *Source) get(ctx context.Context, endpoint string, q url.Values) (*fetch.Response, error) {
+func (s *Source) get(ctx context.Context, endpoint string, q url.Values) (*httpx.Response, error) {
 	u := s.o.BaseURL + endpoint
 	if len(q) > 0 {
 		u += "?" + q.Encode()
@@ -127,12 +127,12 @@ func (s *Source) get(ctx context.Context, endpoint string, q url.Values) (*fetch
 	h := http.Header{}
 	h.Set(KeyHeader, s.o.Key)
 	h.Set("Accept", "application/json")
-	resp, err := s.c.Get(ctx, fetch.Request{
+	resp, err := s.c.Get(ctx, httpx.Request{
 		Source: "coinmarketcap", Endpoint: endpoint, URL: u, Header: h,
 		SecretHeaders: []string{KeyHeader}, SecretParams: []string{"CMC_PRO_API_KEY"},
 	})
 	if err != nil {
-		var he *fetch.HTTPError
+		var he *httpx.HTTPError
 		if errors.As(err, &he) && resp != nil {
 			if st, ok := DecodeStatus(resp.Body); ok && !st.OK() {
 				se := &StatusError{Endpoint: endpoint, HTTP: he.Status, Code: string(st.ErrorCode), Message: s.redact(string(st.ErrorMessage))}
@@ -148,7 +148,7 @@ func (s *Source) get(ctx context.Context, endpoint string, q url.Values) (*fetch
 }
 
 // wrap makes a decode error safe (key redacted) and points at the URL.
-func (s *Source) wrap(err error, resp *fetch.Response) error {
+func (s *Source) wrap(err error, resp *httpx.Response) error {
 	var se *StatusError
 	if errors.As(err, &se) {
 		se.Message = s.redact(se.Message)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"cryptoweekly/sources/flexjson"
+	"cryptoweekly/internal/flexjson"
 )
 
 // Status is the envelope every CMC response carries.

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/sourcetest"
+	"cryptoweekly/internal/sourcetest"
 )
 
 // The fuzz targets check that decoders never panic and that anything they accept becomes a

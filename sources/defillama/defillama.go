@@ -26,7 +26,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
+	"cryptoweekly/internal/httpx"
 )
 
 // Default hosts.
@@ -58,12 +58,12 @@ type Options struct {
 
 // Source implements cryptoweekly.Source.
 type Source struct {
-	c *fetch.Client
+	c *httpx.Client
 	o Options
 }
 
 // New builds the connector.
-func New(client *fetch.Client, o Options) *Source {
+func New(client *httpx.Client, o Options) *Source {
 	trim := func(s, def string) string {
 		if s == "" {
 			return def
@@ -91,8 +91,8 @@ func (s *Source) logf(format string, args ...any) {
 	}
 }
 
-func (s *Source) get(ctx context.Context, endpoint, u string) (*fetch.Response, error) {
-	return s.c.Get(ctx, fetch.Request{Source: s.Name(), Endpoint: endpoint, URL: u})
+func (s *Source) get(ctx context.Context, endpoint, u string) (*httpx.Response, error) {
+	return s.c.Get(ctx, httpx.Request{Source: s.Name(), Endpoint: endpoint, URL: u})
 }
 
 // family accumulates the responses and batches of one endpoint family.
@@ -103,7 +103,7 @@ type family struct {
 	batches   []cw.Batch
 }
 
-func (f *family) add(r *fetch.Response, b cw.Batch) {
+func (f *family) add(r *httpx.Response, b cw.Batch) {
 	f.locations = append(f.locations, r.URL)
 	if r.FetchedAt.After(f.fetchedAt) {
 		f.fetchedAt = r.FetchedAt

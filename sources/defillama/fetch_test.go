@@ -14,7 +14,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
+	"cryptoweekly/internal/httpx"
 )
 
 // replayServer serves the api-shapes fixtures (and one real /protocol/{slug} file) on the
@@ -87,14 +87,14 @@ func (s *sleepRec) sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func testClient(archive string, rt http.RoundTripper, now func() time.Time) (*fetch.Client, *sleepRec) {
+func testClient(archive string, rt http.RoundTripper, now func() time.Time) (*httpx.Client, *sleepRec) {
 	s := &sleepRec{}
 	if now == nil {
 		now = func() time.Time { return fetchDay }
 	}
-	return fetch.New(fetch.Options{
+	return httpx.New(httpx.Options{
 		ArchiveDir: archive, Transport: rt, Sleep: s.sleep, Now: now, Timeout: 200 * time.Millisecond,
-		Limits: map[string]fetch.Limit{"127.0.0.1": {}},
+		Limits: map[string]httpx.Limit{"127.0.0.1": {}},
 	}), s
 }
 
@@ -357,7 +357,7 @@ func TestArchiveReplayReproducesBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Close()
-	rt, err := fetch.NewReplayTransport(dir)
+	rt, err := httpx.NewReplayTransport(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/flexjson"
+	"cryptoweekly/internal/flexjson"
 )
 
 // DecodeError names the source, endpoint and field of a decoding failure:

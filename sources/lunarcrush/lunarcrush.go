@@ -28,10 +28,10 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/assetid"
-	"cryptoweekly/sources/fetch"
-	"cryptoweekly/sources/flexjson"
-	"cryptoweekly/sources/provnote"
+	"cryptoweekly/internal/assetid"
+	"cryptoweekly/internal/flexjson"
+	"cryptoweekly/internal/httpx"
+	"cryptoweekly/internal/provnote"
 )
 
 // Base is the production host.
@@ -60,7 +60,7 @@ type Options struct {
 }
 
 type getter interface {
-	Get(ctx context.Context, r fetch.Request) (*fetch.Response, error)
+	Get(ctx context.Context, r httpx.Request) (*httpx.Response, error)
 }
 
 // Source is the LunarCrush connector.
@@ -70,7 +70,7 @@ type Source struct {
 }
 
 // New builds the connector; ErrNoKey without a key.
-func New(c *fetch.Client, o Options) (*Source, error) {
+func New(c *httpx.Client, o Options) (*Source, error) {
 	if c == nil {
 		return nil, errors.New("lunarcrush: nil fetch client")
 	}
@@ -94,14 +94,14 @@ func New(c *fetch.Client, o Options) (*Source, error) {
 // Name implements cryptoweekly.Source.
 func (s *Source) Name() string { return "lunarcrush" }
 
-func (s *Source) get(ctx context.Context, endpoint string, q url.Values) (*fetch.Response, error) {
+func (s *Source) get(ctx context.Context, endpoint string, q url.Values) (*httpx.Response, error) {
 	u := s.o.BaseURL + endpoint
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+s.o.Key)
-	resp, err := s.c.Get(ctx, fetch.Request{
+	resp, err := s.c.Get(ctx, httpx.Request{
 		Source: "lunarcrush", Endpoint: endpoint, URL: u, Header: h,
 		SecretHeaders: []string{"Authorization"}, SecretParams: []string{"key", "api_key"},
 	})
@@ -114,7 +114,7 @@ func (s *Source) get(ctx context.Context, endpoint string, q url.Values) (*fetch
 	return resp, nil
 }
 
-func (s *Source) wrap(err error, resp *fetch.Response) error {
+func (s *Source) wrap(err error, resp *httpx.Response) error {
 	return fmt.Errorf("%s (GET %s)", strings.ReplaceAll(err.Error(), s.o.Key, "REDACTED"), resp.URL)
 }
 

@@ -10,8 +10,8 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
-	"cryptoweekly/sources/sourcetest"
+	"cryptoweekly/internal/httpx"
+	"cryptoweekly/internal/sourcetest"
 )
 
 const secretKey = "lc_live_9f8e7d6c5b4a3210SECRETzyxwvut"
@@ -211,10 +211,10 @@ func TestFetch(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	if _, err := New(fetch.New(fetch.Options{}), Options{}); !errors.Is(err, ErrNoKey) {
+	if _, err := New(httpx.New(httpx.Options{}), Options{}); !errors.Is(err, ErrNoKey) {
 		t.Error(err)
 	}
-	s, err := New(fetch.New(fetch.Options{}), Options{Key: "k"})
+	s, err := New(httpx.New(httpx.Options{}), Options{Key: "k"})
 	if err != nil || s.o.BaseURL != Base || s.Name() != "lunarcrush" || s.o.CoinsLimit != 1000 {
 		t.Error(s, err)
 	}

@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"cryptoweekly/sources/flexjson"
+	"cryptoweekly/internal/flexjson"
 )
 
 // Item is one feed entry as plain text.

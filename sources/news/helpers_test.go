@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"cryptoweekly/sources/sourcetest"
+	"cryptoweekly/internal/sourcetest"
 )
 
 // env is the shared replay environment (sourcetest.Env); news-specific helpers hang off it.

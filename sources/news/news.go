@@ -27,8 +27,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
-	"cryptoweekly/sources/flexjson"
+	"cryptoweekly/internal/flexjson"
+	"cryptoweekly/internal/httpx"
 )
 
 // Licence is carried by every news provenance.
@@ -47,7 +47,7 @@ type Options struct {
 }
 
 type getter interface {
-	Get(ctx context.Context, r fetch.Request) (*fetch.Response, error)
+	Get(ctx context.Context, r httpx.Request) (*httpx.Response, error)
 }
 
 // Source is the news watch.
@@ -57,7 +57,7 @@ type Source struct {
 }
 
 // New validates the feed URLs and builds the source.
-func New(c *fetch.Client, o Options) (*Source, error) {
+func New(c *httpx.Client, o Options) (*Source, error) {
 	if c == nil {
 		return nil, errors.New("news: nil fetch client")
 	}
@@ -150,7 +150,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			errs = append(errs, fmt.Errorf("news: %s: %w", redactURL(feed), err))
 			continue
 		}
-		resp, err := s.c.Get(ctx, fetch.Request{
+		resp, err := s.c.Get(ctx, httpx.Request{
 			Source: "news", Endpoint: string(ProvenanceID(feed)), URL: feed,
 			Header:       http.Header{"Accept": {"application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"}},
 			SecretParams: secretParams,

@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
-	"cryptoweekly/sources/sourcetest"
+	"cryptoweekly/internal/httpx"
+	"cryptoweekly/internal/sourcetest"
 )
 
 const secretToken = "feedtok-7c1e9a0b3d5f-SECRET-2468ace"
@@ -237,7 +237,7 @@ func TestFetchFaults(t *testing.T) {
 }
 
 func TestNewRejectsBadFeeds(t *testing.T) {
-	c := fetch.New(fetch.Options{})
+	c := httpx.New(httpx.Options{})
 	for _, f := range []string{"ftp://x/feed", "file:///etc/passwd", "not a url", "https://"} {
 		if _, err := New(c, Options{Feeds: []string{f}}); err == nil {
 			t.Errorf("%q accepted", f)

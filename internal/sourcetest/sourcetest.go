@@ -1,7 +1,7 @@
-// Package sourcetest is test support for the connector packages under sources/: it replays
+// Package sourcetest is test support for the connector packages under provider/: it replays
 // api-shapes payloads (testdata/ copies of /work/shared/api-shapes) from an httptest server,
 // injects faults (429 with Retry-After, 500 then OK, truncated bodies, hangs), builds a
-// fetch.Client whose backoff sleeps are recorded instead of slept, and checks that a secret
+// httpx.Client whose backoff sleeps are recorded instead of slept, and checks that a secret
 // never leaks into an error or the archive.
 //
 // It is imported only from _test.go files.
@@ -25,7 +25,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	"cryptoweekly/sources/fetch"
+	"cryptoweekly/internal/httpx"
 )
 
 // Fixture returns the "response" body of an api-shapes file in the calling package's testdata/
@@ -150,11 +150,11 @@ func NewEnv(t *testing.T, srv *Server, now time.Time) *Env {
 
 // Client returns a fetch client for the server: no rate limit (by IP or localhost), archive in
 // e.Archive, a fixed clock, and sleeps that return at once and are appended to e.Sleeps.
-func (e *Env) Client(timeout time.Duration, retries int) *fetch.Client {
+func (e *Env) Client(timeout time.Duration, retries int) *httpx.Client {
 	u, _ := url.Parse(e.TS.URL)
-	return fetch.New(fetch.Options{
+	return httpx.New(httpx.Options{
 		ArchiveDir: e.Archive, MaxRetries: retries, Timeout: timeout,
-		Limits: map[string]fetch.Limit{u.Host: {Rate: 0}, "localhost:" + u.Port(): {Rate: 0}},
+		Limits: map[string]httpx.Limit{u.Host: {Rate: 0}, "localhost:" + u.Port(): {Rate: 0}},
 		Now:    func() time.Time { return e.Now },
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			e.mu.Lock()

@@ -1,4 +1,4 @@
-// Package fetch is the HTTP client every live connector (sources/<provider>) uses.
+// Package httpx is the HTTP client every live provider (provider/<name>) uses.
 //
 // It adds what a polite, reproducible weekly job needs on top of net/http:
 //   - a token bucket per host (DefaultLimits holds each provider's documented free tier),
@@ -9,7 +9,7 @@
 //   - an archive of every response body (gzip + JSON sidecar, written atomically) that
 //     NewReplayTransport can serve back without any network,
 //   - redaction: secret headers and query parameters never reach the archive, logs or errors.
-package fetch
+package httpx
 
 import (
 	"bytes"
