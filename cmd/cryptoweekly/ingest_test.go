@@ -122,7 +122,8 @@ func (a *apiServer) options(db, archive string) ingestOptions {
 			"defillama":     a.srv.URL,
 			"coingecko":     a.srv.URL + "/api/v3",
 		},
-		cfg:    Config{Chains: []string{"Ethereum", "Solana"}}, // protocols: the shortlist from /protocols
+		cfg:    Config{Raw: []byte(`{"chains": ["Ethereum", "Solana"]}`)}, // protocols: the shortlist from /protocols
+		getenv: func(string) string { return "" },
 		client: httpx.Options{Sleep: func(context.Context, time.Duration) error { return nil }, MaxRetries: 1, Timeout: 5 * time.Second},
 	}
 }
@@ -386,7 +387,8 @@ func TestIngestNewsIntoReport(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "cw.duckdb")
 	o := ingestOptions{db: db, archive: filepath.Join(dir, "a"), sources: []string{"news"},
-		cfg:    Config{Feeds: []string{srv.URL + "/reg.rss"}},
+		cfg:    Config{Raw: []byte(`{"feeds": ["` + srv.URL + `/reg.rss"]}`)},
+		getenv: func(string) string { return "" },
 		client: httpx.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}
 	var log bytes.Buffer
 	res, err := ingest(context.Background(), o, &log)

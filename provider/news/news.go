@@ -116,13 +116,16 @@ func redactURL(raw string) string {
 	return u.String()
 }
 
+// SourcePrefix starts every news provenance id.
+const SourcePrefix = "news-"
+
 // ProvenanceID is "news-<host>" for a feed URL.
 func ProvenanceID(feedURL string) cw.SourceID {
 	host := feedURL
 	if u, err := url.Parse(feedURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	return cw.SourceID("news-" + cw.NormKey(host))
+	return cw.SourceID(SourcePrefix + cw.NormKey(host))
 }
 
 // FeedErrors lists the feeds that failed in one Fetch.

@@ -1,0 +1,21 @@
+package alternativeme
+
+import cw "cryptoweekly"
+
+// Name is the provider's --sources and --base-url key.
+const Name = "alternativeme"
+
+func init() {
+	cw.RegisterProvider(cw.Provider{
+		Name:    Name,
+		Order:   10,
+		Sources: []cw.SourceID{ProvenanceID},
+		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
+			var opts []Option
+			if env.BaseURL != "" {
+				opts = append(opts, WithBaseURL(env.BaseURL))
+			}
+			return New(env.Client, opts...), "", nil
+		},
+	})
+}

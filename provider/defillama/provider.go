@@ -1,0 +1,40 @@
+package defillama
+
+import cw "cryptoweekly"
+
+// Name is the provider's --sources and --base-url key.
+const Name = "defillama"
+
+// Shortlist defaults: without a configured protocol list, ingest fetches the histories of the
+// protocols the weekly report can rank, those above the report's default protocol TVL floor
+// ($30M) that moved most or are largest. The floor is DefiLlama's own setting here, so the
+// connector does not depend on the report's configuration.
+const (
+	DefaultShortlist       = 40
+	DefaultShortlistMinTVL = 30e6
+)
+
+// Config is DefiLlama's part of the config file.
+type Config struct {
+	Protocols []string `json:"protocols"` // DefiLlama slugs whose TVL history to fetch
+	Chains    []string `json:"chains"`    // chains whose TVL/DEX history to fetch (default: top by TVL)
+}
+
+func init() {
+	cw.RegisterProvider(cw.Provider{
+		Name:    Name,
+		Order:   20,
+		Sources: []cw.SourceID{ProvProtocols, ProvProtocolTVL, ProvDefiTVL, ProvChainTVL, ProvDexVolume, ProvStablecoins, ProvCoins},
+		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
+			var c Config
+			if err := env.Config(&c); err != nil {
+				return nil, "", err
+			}
+			o := Options{Protocols: c.Protocols, Chains: c.Chains, Shortlist: DefaultShortlist, ShortlistMinTVL: DefaultShortlistMinTVL}
+			if env.BaseURL != "" {
+				o.APIURL, o.StablecoinsURL, o.CoinsURL = env.BaseURL, env.BaseURL, env.BaseURL
+			}
+			return New(env.Client, o), "", nil
+		},
+	})
+}
