@@ -269,3 +269,42 @@ func CheckNonNegative(f *CSVFile, i int, field string, v float64) error {
 	}
 	return nil
 }
+
+// Floats reads columns of row i as numbers; nonNeg marks those that may not be negative.
+func Floats(f *CSVFile, i int, cols []string, nonNeg bool) ([]float64, error) {
+	out := make([]float64, len(cols))
+	for j, c := range cols {
+		v, err := f.Float(i, c)
+		if err != nil {
+			return nil, err
+		}
+		if nonNeg {
+			if err := CheckNonNegative(f, i, c, v); err != nil {
+				return nil, err
+			}
+		}
+		out[j] = v
+	}
+	return out, nil
+}
+
+// Whole reads a whole number of at least min (a rank, a count).
+func Whole(f *CSVFile, i int, col string, min float64) (float64, error) {
+	v, err := f.Float(i, col)
+	if err != nil {
+		return 0, err
+	}
+	if v < min || v != float64(int64(v)) {
+		return 0, f.Err(i, col, fmt.Errorf("not a whole number ≥ %v: %q", min, f.Get(i, col)))
+	}
+	return v, nil
+}
+
+// Symbol reads a ticker: not empty, no blanks.
+func Symbol(f *CSVFile, i int, col string) (string, error) {
+	s := f.Get(i, col)
+	if s == "" || strings.ContainsAny(s, " \t") {
+		return "", f.Err(i, col, fmt.Errorf("bad symbol %q", s))
+	}
+	return s, nil
+}

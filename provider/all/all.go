@@ -10,4 +10,5 @@ import (
 	_ "cryptoweekly/provider/defillama"
 	_ "cryptoweekly/provider/lunarcrush"
 	_ "cryptoweekly/provider/news"
+	_ "cryptoweekly/provider/smoothbrainquant"
 )

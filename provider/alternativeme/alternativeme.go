@@ -28,15 +28,15 @@ import (
 const (
 	// DefaultBaseURL is the API root; tests point it at an httptest server.
 	DefaultBaseURL = "https://api.alternative.me"
-	// ProvenanceID names the series in the store.
-	ProvenanceID cw.SourceID = "alternativeme-fng"
+	// SourceFearGreed names the series in the store.
+	SourceFearGreed cw.SourceID = "alternativeme-fng"
 	// EntityID is the index entity.
 	EntityID = "index:fear-greed"
 	// Metric is the observation metric.
-	Metric   cw.Metric = "value"
-	Provider           = "alternative.me"
-	Licence            = "alternative.me API terms: free, attribution required"
-	Note               = "alternative.me Crypto Fear & Greed Index: 0 (extreme fear) .. 100 (extreme greed), daily at 00:00 UTC; " +
+	Metric   = cw.MetricValue
+	Provider = "alternative.me"
+	Licence  = "alternative.me API terms: free, attribution required"
+	Note     = "alternative.me Crypto Fear & Greed Index: 0 (extreme fear) .. 100 (extreme greed), daily at 00:00 UTC; " +
 		"BTC-centric (volatility 25%, momentum/volume 25%, social 15%, surveys 15% (paused), dominance 10%, Google Trends 10%); " +
 		"attribution required. Not the CoinMarketCap or CoinGecko index."
 	endpoint = "/fng/"
@@ -214,7 +214,7 @@ func DecodeFNG(body []byte) (cw.Batch, error) {
 		}
 	}
 	b := cw.Batch{
-		Source: cw.Provenance{ID: ProvenanceID, Provider: Provider, Licence: Licence, Note: Note},
+		Source: cw.Provenance{ID: SourceFearGreed, Provider: Provider, Licence: Licence, Note: Note},
 		Entities: []cw.Entity{{
 			ID: EntityID, Kind: cw.KindIndex, Name: "Crypto Fear & Greed Index (alternative.me)",
 			Tags:  []string{"provider:alternative.me"},
@@ -222,7 +222,7 @@ func DecodeFNG(body []byte) (cw.Batch, error) {
 		}},
 	}
 	for day, dv := range days {
-		b.Observations = append(b.Observations, cw.Observation{Entity: EntityID, Metric: Metric, Day: day, Value: dv.v, Source: ProvenanceID})
+		b.Observations = append(b.Observations, cw.Observation{Entity: EntityID, Metric: Metric, Day: day, Value: dv.v, Source: SourceFearGreed})
 	}
 	sort.Slice(b.Observations, func(i, j int) bool { return b.Observations[i].Day.Before(b.Observations[j].Day) })
 	return b, nil
@@ -242,6 +242,6 @@ func cleanText(s string) string {
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "fng.alternative.me", Source: ProvenanceID, Metric: Metric,
+	cw.RegisterDefinition(cw.Definition{ID: "fng.alternative.me", Source: SourceFearGreed, Metric: Metric,
 		Text: "alternative.me Crypto Fear & Greed Index, 0–100, daily; zones 0–25 Extreme Fear, 26–46 Fear, 47–54 Neutral, 55–75 Greed, 76–100 Extreme Greed."})
 }

@@ -227,7 +227,7 @@ func TestFetchReplayArchiveAndSince(t *testing.T) {
 		t.Fatalf("batches = %+v", bs)
 	}
 	p := bs[0].Source
-	if p.Location != srv.URL+"/fng/?limit=0&format=json" || p.FetchedAt.IsZero() || p.ID != ProvenanceID {
+	if p.Location != srv.URL+"/fng/?limit=0&format=json" || p.FetchedAt.IsZero() || p.ID != SourceFearGreed {
 		t.Errorf("provenance = %+v", p)
 	}
 	// since: only days strictly after since's day

@@ -9,7 +9,7 @@ func init() {
 	cw.RegisterProvider(cw.Provider{
 		Name:    Name,
 		Order:   10,
-		Sources: []cw.SourceID{ProvenanceID},
+		Sources: []cw.SourceID{SourceFearGreed},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var opts []Option
 			if env.BaseURL != "" {

@@ -13,11 +13,11 @@ import (
 
 // Provenance ids of the series families this source writes.
 const (
-	ProvMarkets     = cw.SourceID("coingecko-markets")
-	ProvCategories  = cw.SourceID("coingecko-categories")
-	ProvMarketChart = cw.SourceID("coingecko-market-chart")
-	ProvTrending    = cw.SourceID("coingecko-trending")
-	ProvGlobal      = cw.SourceID("coingecko-global")
+	SourceMarkets     = cw.SourceID("coingecko-markets")
+	SourceCategories  = cw.SourceID("coingecko-categories")
+	SourceMarketChart = cw.SourceID("coingecko-market-chart")
+	SourceTrending    = cw.SourceID("coingecko-trending")
+	SourceGlobal      = cw.SourceID("coingecko-global")
 )
 
 // Licence is the attribution line every CoinGecko provenance carries.

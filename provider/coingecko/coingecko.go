@@ -262,7 +262,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 	}
 	if listingResp != nil {
 		loc := s.url("/coins/markets", marketsQuery(1, s.o.PerPage))
-		prov := s.prov(ProvMarkets, loc, listingResp.FetchedAt,
+		prov := s.prov(SourceMarkets, loc, listingResp.FetchedAt,
 			fmt.Sprintf("Top %d coins by market cap (USD) from %d page(s) of /coins/markets, snapshot on the fetch day.", len(listing), s.o.Pages),
 			"pct_change_24h/7d are CoinGecko rolling windows ending at last_updated; null fields give no observation; market_cap 0 is treated as unknown.",
 			provnote.Skipped(listingSkipped))
@@ -280,7 +280,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		if err != nil {
 			return nil, fmt.Errorf("%w (GET %s)", err, resp.URL)
 		}
-		out = append(out, TrendingBatch(s.prov(ProvTrending, u, resp.FetchedAt,
+		out = append(out, TrendingBatch(s.prov(SourceTrending, u, resp.FetchedAt,
 			"CoinGecko /search/trending: coins ranked by coingecko.com SEARCH interest over the last 24h (search interest, not social volume); trend_rank is 1-based; market_cap/volume_24h parsed from CoinGecko's formatted \"$1,234\" strings."),
 			coins, resp.FetchedAt))
 	}
@@ -296,7 +296,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		if err != nil {
 			return nil, fmt.Errorf("%w (GET %s)", err, resp.URL)
 		}
-		out = append(out, GlobalBatch(s.prov(ProvGlobal, u, resp.FetchedAt,
+		out = append(out, GlobalBatch(s.prov(SourceGlobal, u, resp.FetchedAt,
 			"CoinGecko /global snapshot on the fetch day (no free history): total market cap and 24h volume in USD, BTC/ETH share of total market cap in percent."),
 			g, resp.FetchedAt))
 	}
@@ -319,7 +319,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 	if len(coins) > 0 {
 		ents := map[string]cw.Entity{}
 		for _, b := range out {
-			if b.Source.ID == ProvMarkets || b.Source.ID == ProvCategories {
+			if b.Source.ID == SourceMarkets || b.Source.ID == SourceCategories {
 				for _, e := range b.Entities {
 					if _, ok := ents[e.Attrs["coingecko_id"]]; !ok {
 						ents[e.Attrs["coingecko_id"]] = e
@@ -386,7 +386,7 @@ func (s *Source) fetchCategories(ctx context.Context, ids *IDs, tags map[string]
 	if len(unknown) > 0 {
 		unknownNote = "Configured categories not listed by CoinGecko (skipped): " + strings.Join(unknown, ", ") + "."
 	}
-	prov := s.prov(ProvCategories, s.url("/coins/markets", url.Values{"category": {"<id>"}, "vs_currency": {"usd"}}), resp.FetchedAt,
+	prov := s.prov(SourceCategories, s.url("/coins/markets", url.Values{"category": {"<id>"}, "vs_currency": {"usd"}}), resp.FetchedAt,
 		fmt.Sprintf("Category membership from /coins/markets?category=<id> (first %d coins by market cap per category) for: %s.", s.o.CategoryPages*s.o.PerPage, strings.Join(used, ", ")),
 		"Tags: cg:<category id> plus our sector:* tag where mapped. Market metrics are as in coingecko-markets.",
 		unknownNote, provnote.Skipped(skipped))
@@ -436,7 +436,7 @@ func (s *Source) fetchCharts(ctx context.Context, coins []string, ents map[strin
 			continue
 		}
 		b.Entities = append(b.Entities, ent)
-		b.Observations = append(b.Observations, ChartObservations(ProvMarketChart, ent.ID, c, resp.FetchedAt, since)...)
+		b.Observations = append(b.Observations, ChartObservations(SourceMarketChart, ent.ID, c, resp.FetchedAt, since)...)
 	}
 	missingNote := ""
 	if len(missing) > 0 {
@@ -445,7 +445,7 @@ func (s *Source) fetchCharts(ctx context.Context, coins []string, ents map[strin
 	if len(failed) > 0 {
 		missingNote += " Failed to fetch (skipped): " + strings.Join(failed, ", ") + "."
 	}
-	b.Source = s.prov(ProvMarketChart, s.url("/coins/{id}/market_chart", q), first,
+	b.Source = s.prov(SourceMarketChart, s.url("/coins/{id}/market_chart", q), first,
 		fmt.Sprintf("Daily series from /coins/{id}/market_chart?interval=daily&days=%d (Demo/public history is limited to 365 days).", days),
 		"Value of day D is CoinGecko's 00:00 UTC point of D (price at the start of D; volume_24h is the rolling 24h volume to that instant, i.e. mostly day D-1).",
 		"The intraday 'now' point of the fetch day is dropped; when a day has several points the 00:00 one wins (first in the response if duplicated), else the earliest.",
@@ -463,6 +463,6 @@ func sortedKeys(m map[string]string) []string {
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "dominance.coingecko-global", Source: ProvGlobal, Metric: cw.MetricBTCDominancePct,
+	cw.RegisterDefinition(cw.Definition{ID: "dominance.coingecko-global", Source: SourceGlobal, Metric: cw.MetricBTCDominancePct,
 		Text: "BTC share of total crypto market cap, CoinGecko /global."})
 }

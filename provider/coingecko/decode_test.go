@@ -39,7 +39,7 @@ func TestDecodeMarketsFixture(t *testing.T) {
 	}
 	day := time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC)
 	ids := NewIDs()
-	b := MarketsBatch(cw.Provenance{ID: ProvMarkets}, SortByMarketCap(rows), ids, day.Add(8*time.Hour), nil)
+	b := MarketsBatch(cw.Provenance{ID: SourceMarkets}, SortByMarketCap(rows), ids, day.Add(8*time.Hour), nil)
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestDecodeMarketsDrift(t *testing.T) {
 	if sorted[0].ID != "b" { // the only valid market cap comes first
 		t.Fatalf("order: %v", sorted)
 	}
-	b := MarketsBatch(cw.Provenance{ID: ProvMarkets}, sorted, NewIDs(), time.Now(), nil)
+	b := MarketsBatch(cw.Provenance{ID: SourceMarkets}, sorted, NewIDs(), time.Now(), nil)
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -145,8 +145,8 @@ func TestMarketChartFixture(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 	fetched := time.Date(2026, 1, 11, 8, 30, 0, 0, time.UTC)
-	obs := ChartObservations(ProvMarketChart, "asset:link", c, fetched, time.Time{})
-	b := cw.Batch{Source: cw.Provenance{ID: ProvMarketChart}, Observations: obs}
+	obs := ChartObservations(SourceMarketChart, "asset:link", c, fetched, time.Time{})
+	b := cw.Batch{Source: cw.Provenance{ID: SourceMarketChart}, Observations: obs}
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestMarketChartFixture(t *testing.T) {
 		}
 	}
 	// since filter
-	if n := len(ChartObservations(ProvMarketChart, "asset:link", c, fetched, time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC))); n != 6 {
+	if n := len(ChartObservations(SourceMarketChart, "asset:link", c, fetched, time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC))); n != 6 {
 		t.Errorf("since: %d observations, want 6", n)
 	}
 }
@@ -232,7 +232,7 @@ func TestTrendingFixture(t *testing.T) {
 		t.Errorf("%+v", c)
 	}
 	day := time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC)
-	b := TrendingBatch(cw.Provenance{ID: ProvTrending}, coins, day.Add(time.Hour))
+	b := TrendingBatch(cw.Provenance{ID: SourceTrending}, coins, day.Add(time.Hour))
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestTrendingFixture(t *testing.T) {
 	if err != nil || len(coins) != 3 {
 		t.Fatalf("%v %v", coins, err)
 	}
-	b = TrendingBatch(cw.Provenance{ID: ProvTrending}, coins, day)
+	b = TrendingBatch(cw.Provenance{ID: SourceTrending}, coins, day)
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestGlobalFixture(t *testing.T) {
 	if g.TotalMarketCapUSD.Value != 3.32e12 || g.TotalVolumeUSD.Value != 1.21e11 || g.BTCDominancePct.Value != 57.6 || g.ETHDominancePct.Value != 11.9 || g.UpdatedAt.Value != 1768120000 {
 		t.Errorf("%+v", g)
 	}
-	b := GlobalBatch(cw.Provenance{ID: ProvGlobal}, g, time.Date(2026, 1, 11, 8, 0, 0, 0, time.UTC))
+	b := GlobalBatch(cw.Provenance{ID: SourceGlobal}, g, time.Date(2026, 1, 11, 8, 0, 0, 0, time.UTC))
 	if err := b.Validate(); err != nil || len(b.Observations) != 4 || b.Entities[0].ID != "index:crypto-market" {
 		t.Fatalf("%+v %v", b, err)
 	}
@@ -288,7 +288,7 @@ func TestGlobalFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b = GlobalBatch(cw.Provenance{ID: ProvGlobal}, g, time.Now())
+	b = GlobalBatch(cw.Provenance{ID: SourceGlobal}, g, time.Now())
 	if len(b.Observations) != 1 || b.Observations[0].Metric != "total_volume_usd" || b.Observations[0].Value != 1.21e11 {
 		t.Errorf("%+v", b.Observations)
 	}

@@ -106,7 +106,7 @@ func TestFetchReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := byProv(bs)
-	for _, id := range []cw.SourceID{ProvMarkets, ProvCategories, ProvTrending, ProvGlobal, ProvMarketChart} {
+	for _, id := range []cw.SourceID{SourceMarkets, SourceCategories, SourceTrending, SourceGlobal, SourceMarketChart} {
 		b, ok := got[id]
 		if !ok {
 			t.Fatalf("no %s batch", id)
@@ -119,7 +119,7 @@ func TestFetchReplay(t *testing.T) {
 		}
 	}
 	// Markets: 3 distinct coins (some-meme repeated on page 2 is dropped), BTC collision.
-	m := got[ProvMarkets]
+	m := got[SourceMarkets]
 	ents := sourcetest.EntMap(m)
 	if len(ents) != 3 {
 		t.Fatalf("markets entities %v", ents)
@@ -151,7 +151,7 @@ func TestFetchReplay(t *testing.T) {
 		t.Errorf("markets hits %d", e.Srv.Hits["/coins/markets"])
 	}
 	// Categories: unknown ids reported, not fatal.
-	c := got[ProvCategories]
+	c := got[SourceCategories]
 	if !strings.Contains(c.Source.Note, "not listed by CoinGecko (skipped): exchange-based-tokens, gaming, infrastructure, layer-2, real-world-assets-rwa") {
 		t.Errorf("note %q", c.Source.Note)
 	}
@@ -163,16 +163,16 @@ func TestFetchReplay(t *testing.T) {
 		t.Errorf("%+v", cents)
 	}
 	// Trending / global.
-	tr := got[ProvTrending]
+	tr := got[SourceTrending]
 	if sourcetest.ObsMap(tr)["topic:bonk trend_rank 2026-01-11"] != 1 || !strings.Contains(tr.Source.Note, "search interest, not social volume") {
 		t.Errorf("%+v", tr)
 	}
-	g := sourcetest.ObsMap(got[ProvGlobal])
+	g := sourcetest.ObsMap(got[SourceGlobal])
 	if g["index:crypto-market btc_dominance_pct 2026-01-11"] != 57.6 || g["index:crypto-market total_market_cap_usd 2026-01-11"] != 3.32e12 {
 		t.Errorf("%v", g)
 	}
 	// Chart: since 2026-01-05 keeps Jan 5 and Jan 11 (00:00); "now" point dropped; not-listed skipped.
-	ch := got[ProvMarketChart]
+	ch := got[SourceMarketChart]
 	co := sourcetest.ObsMap(ch)
 	if len(co) != 6 || co["asset:btc price 2026-01-11"] != 14.92 || co["asset:btc price 2026-01-05"] != 13.88 {
 		t.Errorf("chart %v", co)
@@ -207,7 +207,7 @@ func TestFetchFaults(t *testing.T) {
 			}},
 		{name: "500 then success", path: "/global", faults: []http.HandlerFunc{sourcetest.Status(500, "oops"), sourcetest.Status(502, "<html>bad gateway</html>")},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				if e.Srv.Hits["/global"] != 3 || len(byProv(bs)[ProvGlobal].Observations) != 4 {
+				if e.Srv.Hits["/global"] != 3 || len(byProv(bs)[SourceGlobal].Observations) != 4 {
 					t.Errorf("hits %d", e.Srv.Hits["/global"])
 				}
 			}},
@@ -226,21 +226,21 @@ func TestFetchFaults(t *testing.T) {
 		{name: "schema drift in markets", path: "/coins/markets",
 			faults: []http.HandlerFunc{sourcetest.JSON([]byte(`[{"id":"bitcoin","symbol":"btc","name":"Bitcoin","current_price":"96450.12","market_cap":{"usd":1},"market_cap_rank":"1"},{"id":"x","symbol":"\u202eevil\u0000","name":"<script>alert(1)</script>"}]`))},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				o := sourcetest.ObsMap(byProv(bs)[ProvMarkets])
+				o := sourcetest.ObsMap(byProv(bs)[SourceMarkets])
 				if o["asset:btc price 2026-01-11"] != 96450.12 || o["asset:btc rank 2026-01-11"] != 1 {
 					t.Errorf("%v", o)
 				}
 				if _, ok := o["asset:btc market_cap 2026-01-11"]; ok {
 					t.Error("object market cap observed")
 				}
-				if ent := sourcetest.EntMap(byProv(bs)[ProvMarkets])["asset:evil"]; ent.Name != "<script>alert(1)</script>" || ent.Symbol != "EVIL" {
+				if ent := sourcetest.EntMap(byProv(bs)[SourceMarkets])["asset:evil"]; ent.Name != "<script>alert(1)</script>" || ent.Symbol != "EVIL" {
 					t.Errorf("%+v", ent)
 				}
 			}},
 		{name: "chart with duplicate and unsorted timestamps", path: "/coins/bitcoin/market_chart",
 			faults: []http.HandlerFunc{sourcetest.JSON([]byte(`{"prices":[[1768089600000,14.92],[1767571200000,13.88],[1768089600000,99],[1767600000000,50],[1768120000000,15.01]],"market_caps":[],"total_volumes":null}`))},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
-				o := sourcetest.ObsMap(byProv(bs)[ProvMarketChart])
+				o := sourcetest.ObsMap(byProv(bs)[SourceMarketChart])
 				if len(o) != 2 || o["asset:btc price 2026-01-11"] != 14.92 || o["asset:btc price 2026-01-05"] != 13.88 {
 					t.Errorf("%v", o)
 				}
@@ -356,14 +356,14 @@ func TestChartTop(t *testing.T) {
 		t.Fatalf("err = %v, want the failed coin named", err)
 	}
 	got := byProv(bs)
-	if _, ok := got[ProvMarkets]; !ok {
+	if _, ok := got[SourceMarkets]; !ok {
 		t.Fatal("markets lost because one chart failed")
 	}
-	if co := sourcetest.ObsMap(got[ProvMarketChart]); co["asset:btc price 2026-01-11"] != 14.92 {
+	if co := sourcetest.ObsMap(got[SourceMarketChart]); co["asset:btc price 2026-01-11"] != 14.92 {
 		t.Errorf("bitcoin chart lost: %v", co)
 	}
-	if !strings.Contains(got[ProvMarketChart].Source.Note, "Failed to fetch (skipped): some-meme") {
-		t.Errorf("chart note %q", got[ProvMarketChart].Source.Note)
+	if !strings.Contains(got[SourceMarketChart].Source.Note, "Failed to fetch (skipped): some-meme") {
+		t.Errorf("chart note %q", got[SourceMarketChart].Source.Note)
 	}
 	var charted []string
 	for _, r := range e.Srv.Seen {

@@ -39,7 +39,7 @@ func FuzzDecodeMarkets(f *testing.F) {
 		if err != nil {
 			return
 		}
-		checkBatch(t, MarketsBatch(cw.Provenance{ID: ProvMarkets}, SortByMarketCap(rows), NewIDs(), fuzzDay, nil))
+		checkBatch(t, MarketsBatch(cw.Provenance{ID: SourceMarkets}, SortByMarketCap(rows), NewIDs(), fuzzDay, nil))
 	})
 }
 
@@ -51,8 +51,8 @@ func FuzzDecodeMarketChart(f *testing.F) {
 		if err != nil {
 			return
 		}
-		obs := ChartObservations(ProvMarketChart, "asset:x", c, fuzzDay, time.Time{})
-		checkBatch(t, cw.Batch{Source: cw.Provenance{ID: ProvMarketChart}, Observations: obs})
+		obs := ChartObservations(SourceMarketChart, "asset:x", c, fuzzDay, time.Time{})
+		checkBatch(t, cw.Batch{Source: cw.Provenance{ID: SourceMarketChart}, Observations: obs})
 		for _, o := range obs {
 			if !o.Day.Before(cw.Day(fuzzDay).Add(24 * time.Hour)) {
 				t.Fatalf("future day %v", o.Day)
@@ -69,7 +69,7 @@ func FuzzDecodeTrending(f *testing.F) {
 		if err != nil {
 			return
 		}
-		checkBatch(t, TrendingBatch(cw.Provenance{ID: ProvTrending}, coins, fuzzDay))
+		checkBatch(t, TrendingBatch(cw.Provenance{ID: SourceTrending}, coins, fuzzDay))
 	})
 }
 
@@ -81,7 +81,7 @@ func FuzzDecodeGlobal(f *testing.F) {
 		if err != nil {
 			return
 		}
-		checkBatch(t, GlobalBatch(cw.Provenance{ID: ProvGlobal}, g, fuzzDay))
+		checkBatch(t, GlobalBatch(cw.Provenance{ID: SourceGlobal}, g, fuzzDay))
 	})
 }
 

@@ -34,7 +34,7 @@ func init() {
 	cw.RegisterProvider(cw.Provider{
 		Name:    Name,
 		Order:   30,
-		Sources: []cw.SourceID{ProvMarkets, ProvCategories, ProvMarketChart, ProvTrending, ProvGlobal},
+		Sources: []cw.SourceID{SourceMarkets, SourceCategories, SourceMarketChart, SourceTrending, SourceGlobal},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			demo, pro, err := keys(env)
 			if err != nil {

@@ -33,7 +33,7 @@ func TestDecodeListingsFixture(t *testing.T) {
 	if !st.OK() || st.CreditCount.Value != 1 {
 		t.Errorf("status %+v", st)
 	}
-	b := ListingsBatch(cw.Provenance{ID: ProvListings}, SortListings(rows), fetchDay)
+	b := ListingsBatch(cw.Provenance{ID: SourceListings}, SortListings(rows), fetchDay)
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestDecodeListingsDrift(t *testing.T) {
 	if err != nil || skipped != 2 || len(rows) != 3 {
 		t.Fatalf("%+v %d %v", rows, skipped, err)
 	}
-	b := ListingsBatch(cw.Provenance{ID: ProvListings}, SortListings(rows), fetchDay)
+	b := ListingsBatch(cw.Provenance{ID: SourceListings}, SortListings(rows), fetchDay)
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestFearGreed(t *testing.T) {
 	if err != nil || latest.Value != 35 || latest.Classification != "Fear" || !latest.Time.Equal(time.Date(2026, 1, 11, 11, 8, 10, 19e6, time.UTC)) {
 		t.Fatalf("%+v %v", latest, err)
 	}
-	b := FearGreedBatch(cw.Provenance{ID: ProvFearGreed}, hist, latest, time.Time{})
+	b := FearGreedBatch(cw.Provenance{ID: SourceFearGreed}, hist, latest, time.Time{})
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestFearGreed(t *testing.T) {
 	if err != nil || skipped != 3 {
 		t.Fatalf("%v %d %v", hist, skipped, err)
 	}
-	b = FearGreedBatch(cw.Provenance{ID: ProvFearGreed}, hist, FearGreedPoint{Time: time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC), Value: 41}, day("2026-01-08"))
+	b = FearGreedBatch(cw.Provenance{ID: SourceFearGreed}, hist, FearGreedPoint{Time: time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC), Value: 41}, day("2026-01-08"))
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestFetchReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(bs) != 2 || bs[0].Source.ID != ProvListings || bs[1].Source.ID != ProvFearGreed {
+	if len(bs) != 2 || bs[0].Source.ID != SourceListings || bs[1].Source.ID != SourceFearGreed {
 		t.Fatalf("%+v", bs)
 	}
 	for _, b := range bs {

@@ -40,8 +40,14 @@ const KeyHeader = "X-CMC_PRO_API_KEY"
 
 // Provenance ids.
 const (
-	ProvListings  = cw.SourceID("cmc-listings")
-	ProvFearGreed = cw.SourceID("cmc-fear-greed")
+	SourceListings  = cw.SourceID("cmc-listings")
+	SourceFearGreed = cw.SourceID("cmc-fear-greed")
+
+	// Bundled only (files.go): the weekly top-100 and monthly top-200 snapshot pages and the
+	// per-coin stablecoin history downloads.
+	SourceWeeklyTop100      = cw.SourceID("cmc-weekly-top100")
+	SourceMonthlyTop200     = cw.SourceID("cmc-monthly-top200")
+	SourceStablecoinHistory = cw.SourceID("cmc-stablecoin-history")
 )
 
 // FearGreedEntity is the entity of the CMC Fear & Greed index.
@@ -183,7 +189,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			return nil, s.wrap(err, resp)
 		}
 		s.logf("coinmarketcap: listings: %d rows, credit_count %v", len(rows), st.CreditCount.Value)
-		prov := cw.Provenance{ID: ProvListings, Provider: "CoinMarketCap", Location: resp.URL, FetchedAt: resp.FetchedAt, Licence: Licence,
+		prov := cw.Provenance{ID: SourceListings, Provider: "CoinMarketCap", Location: resp.URL, FetchedAt: resp.FetchedAt, Licence: Licence,
 			Note: provnote.Join(
 				fmt.Sprintf("Top %d coins by CMC rank from /v1/cryptocurrency/listings/latest (USD), snapshot on the fetch day.", len(rows)),
 				"pct_change_24h/7d are CMC rolling windows to last_updated; null fields give no observation; tags as cmc:<tag> (cmc:memes marks meme coins).",
@@ -231,7 +237,7 @@ func (s *Source) fetchFearGreed(ctx context.Context, since time.Time) (cw.Batch,
 	if st1.CreditCount.Valid && st2.CreditCount.Valid {
 		cr = fmt.Sprintf("Credits charged: %s.", strconv.FormatFloat(st1.CreditCount.Value+st2.CreditCount.Value, 'f', -1, 64))
 	}
-	prov := cw.Provenance{ID: ProvFearGreed, Provider: "CoinMarketCap", Location: resp.URL, FetchedAt: lresp.FetchedAt, Licence: Licence,
+	prov := cw.Provenance{ID: SourceFearGreed, Provider: "CoinMarketCap", Location: resp.URL, FetchedAt: lresp.FetchedAt, Licence: Licence,
 		Note: provnote.Join(
 			"CMC Crypto Fear & Greed Index (0-100, market-wide, CMC's own bands; differs from alternative.me and CoinGecko indices).",
 			"One value per UTC day from /v3/fear-and-greed/historical (earliest timestamp of a day wins); /latest fills the fetch day if history lacks it (intraday, may be revised).",
@@ -240,6 +246,6 @@ func (s *Source) fetchFearGreed(ctx context.Context, since time.Time) (cw.Batch,
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "fng.cmc-fear-greed", Source: ProvFearGreed, Metric: cw.MetricValue,
+	cw.RegisterDefinition(cw.Definition{ID: "fng.cmc-fear-greed", Source: SourceFearGreed, Metric: cw.MetricValue,
 		Text: "CoinMarketCap Fear & Greed Index, 0–100, daily."})
 }

@@ -40,7 +40,7 @@ func FuzzDecodeListings(f *testing.F) {
 			}
 			return
 		}
-		checkBatch(t, ListingsBatch(cw.Provenance{ID: ProvListings}, SortListings(rows), fetchDay))
+		checkBatch(t, ListingsBatch(cw.Provenance{ID: SourceListings}, SortListings(rows), fetchDay))
 	})
 }
 
@@ -51,6 +51,6 @@ func FuzzDecodeFearGreed(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		latest, _, _ := DecodeFearGreedLatest(body)
 		hist, _, _, _ := DecodeFearGreedHistorical(body)
-		checkBatch(t, FearGreedBatch(cw.Provenance{ID: ProvFearGreed}, hist, latest, time.Time{}))
+		checkBatch(t, FearGreedBatch(cw.Provenance{ID: SourceFearGreed}, hist, latest, time.Time{}))
 	})
 }

@@ -19,7 +19,7 @@ func init() {
 	cw.RegisterProvider(cw.Provider{
 		Name:    Name,
 		Order:   40,
-		Sources: []cw.SourceID{ProvListings, ProvFearGreed},
+		Sources: []cw.SourceID{SourceListings, SourceFearGreed, SourceWeeklyTop100, SourceMonthlyTop200, SourceStablecoinHistory},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var c Config
 			if err := env.Config(&c); err != nil {

@@ -13,15 +13,22 @@ import (
 	cw "cryptoweekly"
 )
 
-// Provenance IDs, one per endpoint family.
+// Provenance IDs, one per endpoint family. The bundled files use the same id where they hold the
+// same series (chain TVL, protocol TVL, per-coin stablecoin supply).
 const (
-	ProvProtocols   = cw.SourceID("defillama-protocols")
-	ProvProtocolTVL = cw.SourceID("defillama-protocol-tvl")
-	ProvDefiTVL     = cw.SourceID("defillama-defi-tvl")
-	ProvChainTVL    = cw.SourceID("defillama-chain-tvl")
-	ProvDexVolume   = cw.SourceID("defillama-dex-volume")
-	ProvStablecoins = cw.SourceID("defillama-stablecoins")
-	ProvCoins       = cw.SourceID("defillama-coins")
+	SourceProtocols   = cw.SourceID("defillama-protocols")
+	SourceProtocolTVL = cw.SourceID("defillama-protocol-tvl")
+	SourceDefiTVL     = cw.SourceID("defillama-defi-tvl")
+	SourceChainTVL    = cw.SourceID("defillama-chain-tvl")
+	SourceDexVolume   = cw.SourceID("defillama-dex-volume")
+	SourceStablecoins = cw.SourceID("defillama-stablecoins")
+	SourceCoins       = cw.SourceID("defillama-coins")
+
+	// Bundled only (provider/defillama/files.go): series no live endpoint of ours stores.
+	SourceProtocolsList        = cw.SourceID("defillama-protocols-list")
+	SourceDefiTVLLegacy        = cw.SourceID("defillama-defi-tvl-legacy")
+	SourceStablecoinsTotal     = cw.SourceID("defillama-stablecoins-total")
+	SourceChainTVLSolanaCharts = cw.SourceID("defillama-chain-tvl-solana-charts")
 )
 
 // Entity IDs of the aggregate series.
@@ -45,26 +52,26 @@ const (
 var ExcludedSnapshotCategories = map[string]bool{"CEX": true, "Chain": true}
 
 var notes = map[cw.SourceID]string{
-	ProvProtocols: "Snapshot of api.llama.fi/protocols on the fetch day: tvl = the protocol's latest hourly TVL (USD), " +
+	SourceProtocols: "Snapshot of api.llama.fi/protocols on the fetch day: tvl = the protocol's latest hourly TVL (USD), " +
 		"excluding staking, pool2 and borrowed, INCLUDING assets double counted across protocols; " +
 		"rows of category CEX and Chain have no tvl observation. Chains are DefiLlama's OLD labels mapped to chain ids.",
-	ProvProtocolTVL: "Daily protocol TVL (USD) from api.llama.fi/protocol/{slug} tvl[].totalLiquidityUSD at 00:00 UTC; " +
+	SourceProtocolTVL: "Daily protocol TVL (USD) from api.llama.fi/protocol/{slug} tvl[].totalLiquidityUSD at 00:00 UTC; " +
 		"excludes staking, pool2 and borrowed; the latest hourly (intraday) point is dropped so a day's value never changes.",
-	ProvDefiTVL: "DefiLlama default (v2) total DeFi TVL, api.llama.fi/v2/historicalChainTvl: tvl - doublecounted - liquid staking + overlap; " +
+	SourceDefiTVL: "DefiLlama default (v2) total DeFi TVL, api.llama.fi/v2/historicalChainTvl: tvl - doublecounted - liquid staking + overlap; " +
 		"excludes categories Chain, CEX, Infrastructure, Staking Pool, Bridge and (chain TVL) RWA, Basis Trading, CeDeFi. " +
 		"Daily at 00:00 UTC; the intraday last point is dropped.",
-	ProvChainTVL: "DefiLlama default (v2) chain TVL, api.llama.fi/v2/historicalChainTvl/{chain}: excludes liquid staking and double counting " +
+	SourceChainTVL: "DefiLlama default (v2) chain TVL, api.llama.fi/v2/historicalChainTvl/{chain}: excludes liquid staking and double counting " +
 		"(tvl - doublecounted - liquidstaking + overlap) and categories Chain, CEX, Infrastructure, Staking Pool, Bridge, RWA, Basis Trading, CeDeFi. " +
 		"Daily at 00:00 UTC; the intraday last point is dropped. Chain entities from /v2/chains (new labels).",
-	ProvDexVolume: "DEX spot volume (USD) from api.llama.fi/overview/dexs[/{chain}]: dex_volume = daily bar of totalDataChart (UTC day); " +
+	SourceDexVolume: "DEX spot volume (USD) from api.llama.fi/overview/dexs[/{chain}]: dex_volume = daily bar of totalDataChart (UTC day); " +
 		"bars for the fetch day or later are partial and dropped. dex_volume_24h = each protocol's rolling total24h at fetch time " +
 		"(global overview only), stored on the fetch day. Aggregators and perps are not included. " +
 		"change_7d attrs compare one day with the same day a week earlier; change_7dover7d is the week-over-week figure.",
-	ProvStablecoins: "Stablecoin circulating supply in USD from stablecoins.llama.fi: circulating_usd series from stablecoincharts/all " +
+	SourceStablecoins: "Stablecoin circulating supply in USD from stablecoins.llama.fi: circulating_usd series from stablecoincharts/all " +
 		"(index = USD-pegged coins only, totalCirculatingUSD.peggedUSD; per coin = sum of its totalCirculatingUSD) at 00:00 UTC, " +
 		"fetch-day points dropped; snapshot from /stablecoins (USD pegs 1:1, other pegs x price) only for coins without a fetched series. " +
 		"Doublecounted assets are excluded from the totals by DefiLlama.",
-	ProvCoins: "Daily USD price from coins.llama.fi/chart (period=1d, CoinGecko-sourced): samples lie near 00:00 UTC and are assigned " +
+	SourceCoins: "Daily USD price from coins.llama.fi/chart (period=1d, CoinGecko-sourced): samples lie near 00:00 UTC and are assigned " +
 		"to the nearest UTC midnight; the closest sample wins.",
 }
 
@@ -279,7 +286,7 @@ func DecodeProtocols(body []byte, fetchedAt time.Time) (cw.Batch, error) {
 			r.e.Attrs["name_collision"] = "shares its name with " + id
 		}
 	}
-	b := newBatch(ProvProtocols)
+	b := newBatch(SourceProtocols)
 	day := cw.Day(fetchedAt)
 	for i, r := range rows {
 		if drop[i] {
@@ -287,7 +294,7 @@ func DecodeProtocols(body []byte, fetchedAt time.Time) (cw.Batch, error) {
 		}
 		b.Entities = append(b.Entities, r.e)
 		if r.hasTVL {
-			b.Observations = append(b.Observations, cw.Observation{Entity: r.e.ID, Metric: "tvl", Day: day, Value: r.tvl, Source: ProvProtocols})
+			b.Observations = append(b.Observations, cw.Observation{Entity: r.e.ID, Metric: "tvl", Day: day, Value: r.tvl, Source: SourceProtocols})
 		}
 	}
 	return b, nil
@@ -381,9 +388,9 @@ func DecodeProtocol(body []byte, slug string) (cw.Batch, error) {
 	if err != nil {
 		return cw.Batch{}, err
 	}
-	b := newBatch(ProvProtocolTVL)
+	b := newBatch(SourceProtocolTVL)
 	b.Entities = []cw.Entity{e}
-	b.Observations = observations(e.ID, "tvl", ProvProtocolTVL, days)
+	b.Observations = observations(e.ID, "tvl", SourceProtocolTVL, days)
 	return b, nil
 }
 
@@ -397,7 +404,7 @@ type ChainInfo struct {
 	TVL  float64
 }
 
-// DecodeChains decodes api.llama.fi/v2/chains into chain entities (in a ProvChainTVL batch with no
+// DecodeChains decodes api.llama.fi/v2/chains into chain entities (in a SourceChainTVL batch with no
 // observations) and the rows sorted by TVL descending.
 func DecodeChains(body []byte) (cw.Batch, []ChainInfo, error) {
 	const ep = "/v2/chains"
@@ -405,7 +412,7 @@ func DecodeChains(body []byte) (cw.Batch, []ChainInfo, error) {
 	if err != nil {
 		return cw.Batch{}, nil, err
 	}
-	b := newBatch(ProvChainTVL)
+	b := newBatch(SourceChainTVL)
 	var infos []ChainInfo
 	seen := map[string]bool{}
 	for i, raw := range items {
@@ -451,9 +458,9 @@ func DecodeChains(body []byte) (cw.Batch, []ChainInfo, error) {
 // Items are {date, tvl} or the legacy {date:"string", totalLiquidityUSD}. A non-array body (the
 // unknown-chain error object some deployments answer with 200) is an error naming the chain.
 func DecodeChainTVL(body []byte, chain string) (cw.Batch, error) {
-	ep, prov, ent := "/v2/historicalChainTvl", ProvDefiTVL, EntityDefiTVL
+	ep, prov, ent := "/v2/historicalChainTvl", SourceDefiTVL, EntityDefiTVL
 	if chain != "" {
-		ep, prov, ent = ep+"/"+chain, ProvChainTVL, ChainEntityID(chain)
+		ep, prov, ent = ep+"/"+chain, SourceChainTVL, ChainEntityID(chain)
 		if err := checkChainLabel(ep, chain); err != nil {
 			return cw.Batch{}, err
 		}
@@ -554,7 +561,7 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 	for _, c := range chainLabels(r["allChains"]) {
 		info.AllChains = append(info.AllChains, c)
 	}
-	b := newBatch(ProvDexVolume)
+	b := newBatch(SourceDexVolume)
 	e := cw.Entity{ID: ent, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)", Attrs: map[string]string{}}
 	prefix := ""
 	if chain != "" {
@@ -567,7 +574,7 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 		}
 	}
 	b.Entities = append(b.Entities, e)
-	b.Observations = observations(ent, "dex_volume", ProvDexVolume, days)
+	b.Observations = observations(ent, "dex_volume", SourceDexVolume, days)
 	if chain != "" {
 		return b, info, nil
 	}
@@ -623,7 +630,7 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 			b.Entities = append(b.Entities, pe)
 		}
 		seen[pe.ID] = v
-		b.Observations = append(b.Observations, cw.Observation{Entity: pe.ID, Metric: "dex_volume_24h", Day: day, Value: v, Source: ProvDexVolume})
+		b.Observations = append(b.Observations, cw.Observation{Entity: pe.ID, Metric: "dex_volume_24h", Day: day, Value: v, Source: SourceDexVolume})
 	}
 	return b, info, nil
 }
@@ -797,7 +804,7 @@ func DecodeStablecoins(body []byte, fetchedAt time.Time) (cw.Batch, []Stablecoin
 		}
 		best[e.ID] = c
 	}
-	out := newBatch(ProvStablecoins)
+	out := newBatch(SourceStablecoins)
 	var infos []StablecoinInfo
 	ids := make([]string, 0, len(best))
 	for id := range best {
@@ -810,7 +817,7 @@ func DecodeStablecoins(body []byte, fetchedAt time.Time) (cw.Batch, []Stablecoin
 		out.Entities = append(out.Entities, c.ent)
 		infos = append(infos, c.info)
 		if !math.IsNaN(c.info.USD) {
-			out.Observations = append(out.Observations, cw.Observation{Entity: id, Metric: "circulating_usd", Day: day, Value: c.info.USD, Source: ProvStablecoins})
+			out.Observations = append(out.Observations, cw.Observation{Entity: id, Metric: "circulating_usd", Day: day, Value: c.info.USD, Source: SourceStablecoins})
 		}
 	}
 	return out, infos, nil
@@ -878,13 +885,13 @@ func DecodeStablecoinChart(body []byte, stablecoinID, symbol string, fetchedAt t
 	if err != nil {
 		return cw.Batch{}, err
 	}
-	b := newBatch(ProvStablecoins)
+	b := newBatch(SourceStablecoins)
 	if stablecoinID == "" {
 		b.Entities = []cw.Entity{{ID: ent, Kind: cw.KindIndex, Name: "USD-pegged stablecoins, total circulating (DefiLlama)"}}
 	} else {
 		b.Entities = []cw.Entity{{ID: ent, Kind: cw.KindStablecoin, Symbol: cleanText(symbol), Attrs: map[string]string{"defillama_id": stablecoinID}}}
 	}
-	b.Observations = observations(ent, "circulating_usd", ProvStablecoins, days)
+	b.Observations = observations(ent, "circulating_usd", SourceStablecoins, days)
 	return b, nil
 }
 
@@ -914,7 +921,7 @@ func DecodeCoinsChart(body []byte) (cw.Batch, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	b := newBatch(ProvCoins)
+	b := newBatch(SourceCoins)
 	owner := map[string]string{}
 	for _, k := range keys {
 		f := "coins[" + k + "]"
@@ -952,7 +959,7 @@ func DecodeCoinsChart(body []byte) (cw.Batch, error) {
 			e.Attrs["confidence"] = fmtFloat(v)
 		}
 		b.Entities = append(b.Entities, e)
-		b.Observations = append(b.Observations, observations(id, "price", ProvCoins, days)...)
+		b.Observations = append(b.Observations, observations(id, "price", SourceCoins, days)...)
 	}
 	return b, nil
 }

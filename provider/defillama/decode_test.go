@@ -159,7 +159,7 @@ func TestDecodeProtocolFixtureAndRaw(t *testing.T) {
 	if len(m) != 2 || m["protocol:aave-v3 tvl 2026-01-10"] != 23610000000 {
 		t.Errorf("obs = %v", m)
 	}
-	if e := entity(b, "protocol:aave-v3"); e == nil || e.Parent != "protocol:aave" || b.Source.ID != ProvProtocolTVL {
+	if e := entity(b, "protocol:aave-v3"); e == nil || e.Parent != "protocol:aave" || b.Source.ID != SourceProtocolTVL {
 		t.Errorf("entity = %+v", e)
 	}
 
@@ -233,7 +233,7 @@ func TestDecodeChainsAndHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustValid(t, tb)
-	if tb.Source.ID != ProvDefiTVL || len(tb.Observations) != 3 || obsMap(tb)["index:defi-tvl tvl 2026-01-11"] != 121400000000 {
+	if tb.Source.ID != SourceDefiTVL || len(tb.Observations) != 3 || obsMap(tb)["index:defi-tvl tvl 2026-01-11"] != 121400000000 {
 		t.Errorf("defi tvl = %+v", tb.Observations)
 	}
 	cb, err := DecodeChainTVL(fixture(t, "defillama-v2-historicalChainTvl-chain.json"), "Ethereum")
@@ -243,7 +243,7 @@ func TestDecodeChainsAndHistory(t *testing.T) {
 	mustValid(t, cb)
 	m := obsMap(cb)
 	// 8 daily points; the intraday 9th (2026-01-11 08:26) is dropped, 2026-01-11 keeps 00:00
-	if cb.Source.ID != ProvChainTVL || len(m) != 8 || m["chain:ethereum tvl 2026-01-11"] != 68410000000 {
+	if cb.Source.ID != SourceChainTVL || len(m) != 8 || m["chain:ethereum tvl 2026-01-11"] != 68410000000 {
 		t.Errorf("chain tvl = %v", m)
 	}
 }

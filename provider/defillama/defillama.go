@@ -204,7 +204,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		}
 	}
 	var shortlist []string
-	run(ProvProtocols, func() (*family, error) {
+	run(SourceProtocols, func() (*family, error) {
 		fam, err := s.fetchProtocols(ctx)
 		if err == nil && len(s.o.Protocols) == 0 && s.o.Shortlist > 0 {
 			shortlist = Shortlist(fam.batches, s.o.Shortlist, s.o.ShortlistMinTVL)
@@ -215,11 +215,11 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		shortlist = s.o.Protocols
 	}
 	if len(shortlist) > 0 {
-		run(ProvProtocolTVL, func() (*family, error) { return s.fetchProtocolTVL(ctx, shortlist) })
+		run(SourceProtocolTVL, func() (*family, error) { return s.fetchProtocolTVL(ctx, shortlist) })
 	}
-	run(ProvDefiTVL, func() (*family, error) { return s.fetchDefiTVL(ctx) })
+	run(SourceDefiTVL, func() (*family, error) { return s.fetchDefiTVL(ctx) })
 	var chains []string
-	run(ProvChainTVL, func() (*family, error) {
+	run(SourceChainTVL, func() (*family, error) {
 		fam, cs, err := s.fetchChainTVL(ctx)
 		chains = cs
 		return fam, err
@@ -227,13 +227,13 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 	if chains == nil && len(s.o.Chains) > 0 {
 		chains = s.o.Chains
 	}
-	run(ProvDexVolume, func() (*family, error) { return s.fetchDex(ctx, chains) })
-	run(ProvStablecoins, func() (*family, error) { return s.fetchStablecoins(ctx) })
+	run(SourceDexVolume, func() (*family, error) { return s.fetchDex(ctx, chains) })
+	run(SourceStablecoins, func() (*family, error) { return s.fetchStablecoins(ctx) })
 	return out, errors.Join(errs...)
 }
 
 func (s *Source) fetchProtocols(ctx context.Context) (*family, error) {
-	fam := &family{id: ProvProtocols}
+	fam := &family{id: SourceProtocols}
 	r, err := s.get(ctx, "/protocols", s.o.APIURL+"/protocols")
 	if err != nil {
 		return nil, err
@@ -293,7 +293,7 @@ func Shortlist(batches []cw.Batch, n int, minTVL float64) []string {
 }
 
 func (s *Source) fetchProtocolTVL(ctx context.Context, slugs []string) (*family, error) {
-	fam := &family{id: ProvProtocolTVL}
+	fam := &family{id: SourceProtocolTVL}
 	for _, slug := range slugs {
 		slug = strings.TrimSpace(slug)
 		if slug == "" {
@@ -314,7 +314,7 @@ func (s *Source) fetchProtocolTVL(ctx context.Context, slugs []string) (*family,
 }
 
 func (s *Source) fetchDefiTVL(ctx context.Context) (*family, error) {
-	fam := &family{id: ProvDefiTVL}
+	fam := &family{id: SourceDefiTVL}
 	r, err := s.get(ctx, "/v2/historicalChainTvl", s.o.APIURL+"/v2/historicalChainTvl")
 	if err != nil {
 		return nil, err
@@ -329,7 +329,7 @@ func (s *Source) fetchDefiTVL(ctx context.Context) (*family, error) {
 
 // fetchChainTVL returns the family and the chain labels used (for the DEX family).
 func (s *Source) fetchChainTVL(ctx context.Context) (*family, []string, error) {
-	fam := &family{id: ProvChainTVL}
+	fam := &family{id: SourceChainTVL}
 	r, err := s.get(ctx, "/v2/chains", s.o.APIURL+"/v2/chains")
 	if err != nil {
 		return nil, nil, err
@@ -375,7 +375,7 @@ func (s *Source) fetchChainTVL(ctx context.Context) (*family, []string, error) {
 const dexQuery = "?excludeTotalDataChart=false&excludeTotalDataChartBreakdown=true"
 
 func (s *Source) fetchDex(ctx context.Context, chains []string) (*family, error) {
-	fam := &family{id: ProvDexVolume}
+	fam := &family{id: SourceDexVolume}
 	r, err := s.get(ctx, "/overview/dexs", s.o.APIURL+"/overview/dexs"+dexQuery)
 	if err != nil {
 		return nil, err
@@ -411,7 +411,7 @@ func (s *Source) fetchDex(ctx context.Context, chains []string) (*family, error)
 }
 
 func (s *Source) fetchStablecoins(ctx context.Context) (*family, error) {
-	fam := &family{id: ProvStablecoins}
+	fam := &family{id: SourceStablecoins}
 	r, err := s.get(ctx, "/stablecoins", s.o.StablecoinsURL+"/stablecoins?includePrices=true")
 	if err != nil {
 		return nil, err
@@ -479,7 +479,7 @@ func (s *Source) PriceHistory(ctx context.Context, ids []string, since time.Time
 	}
 	span := int(cw.Day(now).Sub(start).Hours()/24) + 1
 	if span < 1 {
-		return cw.Batch{Source: NewProvenance(ProvCoins)}, nil
+		return cw.Batch{Source: NewProvenance(SourceCoins)}, nil
 	}
 	var keys []string
 	for _, id := range ids {
@@ -493,7 +493,7 @@ func (s *Source) PriceHistory(ctx context.Context, ids []string, since time.Time
 		keys = append(keys, id)
 	}
 	sort.Strings(keys)
-	fam := &family{id: ProvCoins}
+	fam := &family{id: SourceCoins}
 	for i := 0; i < len(keys); i += 10 {
 		group := keys[i:min(i+10, len(keys))]
 		path := "/chart/" + strings.Join(group, ",")
@@ -531,9 +531,9 @@ func init() {
 			Text: "DefiLlama legacy all-chains total (api.llama.fi/charts, totalLiquidityUSD). Appears to include liquid staking and double-counted TVL; well above DefiLlama's default headline."},
 		{ID: "tvl.v2", Metric: cw.MetricTVL,
 			Text: "DefiLlama default TVL (api.llama.fi/v2/historicalChainTvl): excludes liquid staking and double-counted TVL."},
-		{ID: "tvl.protocol", Source: ProvProtocolTVL, Metric: cw.MetricTVL,
+		{ID: "tvl.protocol", Source: SourceProtocolTVL, Metric: cw.MetricTVL,
 			Text: "DefiLlama protocol TVL (api.llama.fi/protocol/{slug}, tvl[].totalLiquidityUSD), summed over the protocol's chains."},
-		{ID: "tvl.protocol", Source: ProvProtocols, Metric: cw.MetricTVL},
+		{ID: "tvl.protocol", Source: SourceProtocols, Metric: cw.MetricTVL},
 		{ID: "stablecoin.circulating.defillama", Metric: cw.MetricCirculatingUSD,
 			Text: "Circulating supply in USD as DefiLlama's stablecoin dashboard reports it."},
 		{ID: "dex.volume.defillama", Metric: cw.MetricDEXVolume,

@@ -131,21 +131,21 @@ func TestFetchAllFamilies(t *testing.T) {
 			t.Errorf("provenance %+v", b.Source)
 		}
 	}
-	want := []cw.SourceID{ProvProtocols, ProvProtocolTVL, ProvDefiTVL, ProvChainTVL, ProvDexVolume, ProvStablecoins}
+	want := []cw.SourceID{SourceProtocols, SourceProtocolTVL, SourceDefiTVL, SourceChainTVL, SourceDexVolume, SourceStablecoins}
 	if !reflect.DeepEqual(ids, want) {
 		t.Fatalf("families %v, want %v", ids, want)
 	}
 	m := byID(bs)
-	if m[ProvProtocols].Source.Location != srv.URL+"/protocols" {
-		t.Errorf("location %q", m[ProvProtocols].Source.Location)
+	if m[SourceProtocols].Source.Location != srv.URL+"/protocols" {
+		t.Errorf("location %q", m[SourceProtocols].Source.Location)
 	}
 	// protocol histories: fixture + real kamino-lend
-	po := obsMap(m[ProvProtocolTVL])
+	po := obsMap(m[SourceProtocolTVL])
 	if po["protocol:aave-v3 tvl 2026-01-10"] != 23610000000 || po["protocol:kamino-lend tvl 2023-10-12"] != 10252 {
 		t.Errorf("protocol tvl missing values")
 	}
 	// chain TVL: every /v2/chains chain (4 < top 20), 8 days each
-	ct := m[ProvChainTVL]
+	ct := m[SourceChainTVL]
 	perEntity := map[string]int{}
 	for _, o := range ct.Observations {
 		perEntity[o.Entity]++
@@ -157,7 +157,7 @@ func TestFetchAllFamilies(t *testing.T) {
 		t.Errorf("bsc entity %+v", e)
 	}
 	// DEX: HyperEVM is not in allChains -> not requested; today's bar dropped
-	dx := m[ProvDexVolume]
+	dx := m[SourceDexVolume]
 	perEntity = map[string]int{}
 	for _, o := range dx.Observations {
 		perEntity[o.Entity+" "+string(o.Metric)]++
@@ -171,7 +171,7 @@ func TestFetchAllFamilies(t *testing.T) {
 		}
 	}
 	// stablecoins: USDT/USDC series (fetch-day points dropped), snapshot only for EURC, total series
-	sm := obsMap(m[ProvStablecoins])
+	sm := obsMap(m[SourceStablecoins])
 	if _, ok := sm["stablecoin:usdt circulating_usd 2026-01-11"]; ok {
 		t.Error("USDT snapshot must yield to its series")
 	}
@@ -226,14 +226,14 @@ func TestFetchUnknownChainAndStablecoin(t *testing.T) {
 		}
 	}
 	m := byID(bs)
-	if _, ok := m[ProvChainTVL]; ok {
+	if _, ok := m[SourceChainTVL]; ok {
 		t.Error("failed family must not be returned")
 	}
-	if _, ok := m[ProvStablecoins]; ok {
+	if _, ok := m[SourceStablecoins]; ok {
 		t.Error("failed family must not be returned")
 	}
 	// the other families still arrive; DEX falls back to the configured chains
-	dx, ok := m[ProvDexVolume]
+	dx, ok := m[SourceDexVolume]
 	if !ok || len(m) != 4 {
 		t.Fatalf("families %v", m)
 	}
@@ -387,7 +387,7 @@ func TestPriceHistory(t *testing.T) {
 	mustValid(t, b)
 	m := obsMap(b)
 	// the fetch-day sample (2026-01-11) is dropped
-	if len(m) != 2 || m["asset:link price 2026-01-05"] != 13.88 || b.Source.ID != ProvCoins {
+	if len(m) != 2 || m["asset:link price 2026-01-05"] != 13.88 || b.Source.ID != SourceCoins {
 		t.Errorf("prices %v", m)
 	}
 	last := rs.reqs[len(rs.reqs)-1]

@@ -22,9 +22,10 @@ type Config struct {
 
 func init() {
 	cw.RegisterProvider(cw.Provider{
-		Name:    Name,
-		Order:   20,
-		Sources: []cw.SourceID{ProvProtocols, ProvProtocolTVL, ProvDefiTVL, ProvChainTVL, ProvDexVolume, ProvStablecoins, ProvCoins},
+		Name:  Name,
+		Order: 20,
+		Sources: []cw.SourceID{SourceProtocols, SourceProtocolTVL, SourceDefiTVL, SourceChainTVL, SourceDexVolume, SourceStablecoins, SourceCoins,
+			SourceProtocolsList, SourceDefiTVLLegacy, SourceStablecoinsTotal, SourceChainTVLSolanaCharts},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var c Config
 			if err := env.Config(&c); err != nil {

@@ -14,7 +14,7 @@ func TestShortlist(t *testing.T) {
 		return cw.Entity{ID: "protocol:" + name, Kind: cw.KindProtocol, Attrs: map[string]string{"slug": slug, "change_7d": ch}}
 	}
 	obs := func(name string, v float64) cw.Observation {
-		return cw.Observation{Entity: "protocol:" + name, Metric: "tvl", Day: day, Value: v, Source: ProvProtocols}
+		return cw.Observation{Entity: "protocol:" + name, Metric: "tvl", Day: day, Value: v, Source: SourceProtocols}
 	}
 	b := cw.Batch{
 		Entities:     []cw.Entity{ent("big", "big", "1"), ent("mover", "mover", "-40"), ent("tiny", "tiny", "900"), ent("mid", "mid", "5"), ent("cex", "cex", "50"), ent("nochange", "nochange", "")},

@@ -39,8 +39,8 @@ const Base = "https://lunarcrush.com"
 
 // Provenance ids.
 const (
-	ProvTopics = cw.SourceID("lunarcrush-topics")
-	ProvCoins  = cw.SourceID("lunarcrush-coins")
+	SourceTopics = cw.SourceID("lunarcrush-topics")
+	SourceCoins  = cw.SourceID("lunarcrush-coins")
 )
 
 // Licence is carried by every LunarCrush provenance.
@@ -132,7 +132,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		if err != nil {
 			return nil, s.wrap(err, resp)
 		}
-		prov := cw.Provenance{ID: ProvTopics, Provider: "LunarCrush", Location: resp.URL, FetchedAt: resp.FetchedAt, Licence: Licence,
+		prov := cw.Provenance{ID: SourceTopics, Provider: "LunarCrush", Location: resp.URL, FetchedAt: resp.FetchedAt, Licence: Licence,
 			Note: provnote.Join("Crypto-category social topics (not the all-of-social global topic list); topic_rank 1 = most active; interactions_24h and num_contributors are rolling 24h at fetch time.", provnote.Skipped(skipped))}
 		out = append(out, TopicsBatch(prov, topics, resp.FetchedAt))
 	}
@@ -146,7 +146,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		if err != nil {
 			return nil, s.wrap(err, resp)
 		}
-		prov := cw.Provenance{ID: ProvCoins, Provider: "LunarCrush", Location: resp.URL, FetchedAt: resp.FetchedAt, Licence: Licence,
+		prov := cw.Provenance{ID: SourceCoins, Provider: "LunarCrush", Location: resp.URL, FetchedAt: resp.FetchedAt, Licence: Licence,
 			Note: provnote.Join(fmt.Sprintf("Social metrics of the top %d coins by market cap rank from /coins/list/v2 on the fetch day: galaxy_score (0-100, LunarCrush composite), alt_rank (1 = best), social_dominance (percent of crypto social volume), interactions_24h. Tags lc:<category> from LunarCrush categories.", len(coins)), provnote.Skipped(skipped))}
 		out = append(out, CoinsBatch(prov, coins, resp.FetchedAt))
 	}

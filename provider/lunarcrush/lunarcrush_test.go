@@ -23,7 +23,7 @@ func TestTopicsFixture(t *testing.T) {
 	if err != nil || skipped != 0 || len(topics) != 2 {
 		t.Fatalf("%v %d %v", topics, skipped, err)
 	}
-	b := TopicsBatch(cw.Provenance{ID: ProvTopics}, topics, fetchDay)
+	b := TopicsBatch(cw.Provenance{ID: SourceTopics}, topics, fetchDay)
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestCoinsFixture(t *testing.T) {
 	if err != nil || skipped != 0 || len(coins) != 1 {
 		t.Fatalf("%v %d %v", coins, skipped, err)
 	}
-	b := CoinsBatch(cw.Provenance{ID: ProvCoins}, coins, fetchDay)
+	b := CoinsBatch(cw.Provenance{ID: SourceCoins}, coins, fetchDay)
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestDrift(t *testing.T) {
 	if err != nil || skipped != 2 || len(coins) != 2 {
 		t.Fatalf("%+v %d %v", coins, skipped, err)
 	}
-	b := CoinsBatch(cw.Provenance{ID: ProvCoins}, coins, fetchDay)
+	b := CoinsBatch(cw.Provenance{ID: SourceCoins}, coins, fetchDay)
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestDrift(t *testing.T) {
 	if err != nil || len(topics) != 2 {
 		t.Fatal(topics, err)
 	}
-	tb := TopicsBatch(cw.Provenance{ID: ProvTopics}, topics, fetchDay)
+	tb := TopicsBatch(cw.Provenance{ID: SourceTopics}, topics, fetchDay)
 	if len(tb.Entities) != 1 || tb.Entities[0].Name != "dup" || sourcetest.ObsMap(tb)["topic:solana topic_rank 2026-01-11"] != 4 {
 		t.Errorf("%+v", tb)
 	}
@@ -139,7 +139,7 @@ func TestFetch(t *testing.T) {
 		check   func(*testing.T, *env, []cw.Batch)
 	}{
 		{name: "replay", check: func(t *testing.T, e *env, bs []cw.Batch) {
-			if len(bs) != 2 || bs[0].Source.ID != ProvTopics || bs[1].Source.ID != ProvCoins || len(bs[0].Observations) != 6 || len(bs[1].Observations) != 4 {
+			if len(bs) != 2 || bs[0].Source.ID != SourceTopics || bs[1].Source.ID != SourceCoins || len(bs[0].Observations) != 6 || len(bs[1].Observations) != 4 {
 				t.Fatalf("%+v", bs)
 			}
 			for _, b := range bs {
@@ -242,7 +242,7 @@ func FuzzDecodeTopics(f *testing.F) {
 		if err != nil {
 			return
 		}
-		checkBatch(t, TopicsBatch(cw.Provenance{ID: ProvTopics}, topics, fetchDay))
+		checkBatch(t, TopicsBatch(cw.Provenance{ID: SourceTopics}, topics, fetchDay))
 	})
 }
 
@@ -254,6 +254,6 @@ func FuzzDecodeCoins(f *testing.F) {
 		if err != nil {
 			return
 		}
-		checkBatch(t, CoinsBatch(cw.Provenance{ID: ProvCoins}, coins, fetchDay))
+		checkBatch(t, CoinsBatch(cw.Provenance{ID: SourceCoins}, coins, fetchDay))
 	})
 }

@@ -23,7 +23,7 @@ func init() {
 	cw.RegisterProvider(cw.Provider{
 		Name:    Name,
 		Order:   50,
-		Sources: []cw.SourceID{ProvTopics, ProvCoins},
+		Sources: []cw.SourceID{SourceTopics, SourceCoins},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var c Config
 			if err := env.Config(&c); err != nil {

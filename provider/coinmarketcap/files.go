@@ -1,12 +1,14 @@
-package importer
+package coinmarketcap
 
-// CoinMarketCap families:
+// CoinMarketCap's bundled file families:
 //
 //   - coinmarketcap-weekly-top100-frla18cz: the weekly top-100 snapshot pages, as display strings;
-//   - coinmarketcap-stablecoins-MuLancer: per-coin "historical data" CSV downloads (USDT, USDC, DAI).
+//   - coinmarketcap-stablecoins-MuLancer: per-coin "historical data" CSV downloads (USDT, USDC, DAI);
+//   - the monthly top-200 snapshots bundled in market-smoothbrainquant (ParseMonthly, called by
+//     provider/smoothbrainquant's family).
 //
-// This file also holds the asset-ID rule shared with the CMC monthly snapshots in market.go
-// (assetIDs), so that a coin lands on the same entity whichever CMC file it came from.
+// This file also holds the asset-ID rule of the snapshot files (assetIDs), so that a coin lands
+// on the same entity whichever CMC file it came from.
 
 import (
 	"errors"
@@ -22,17 +24,15 @@ import (
 )
 
 const (
-	cmcWeeklyDir     = "coinmarketcap-weekly-top100-frla18cz"
+	WeeklyDir        = "coinmarketcap-weekly-top100-frla18cz"
 	cmcWeeklyGlob    = "top100_weekly_data*.csv"
 	cmcStableDir     = "coinmarketcap-stablecoins-MuLancer"
-	cmcWeeklySrc     = "cmc-weekly-top100"
-	cmcStableSrc     = "cmc-stablecoin-history"
-	cmcLicence       = "none stated; data © CoinMarketCap"
+	FileLicence      = "none stated; data © CoinMarketCap"
 	cmcWeeklyLicence = `none stated (repo README: "[Specify your license here]"); data © CoinMarketCap`
 )
 
 func init() {
-	cw.RegisterFamily(cw.FileFamily{Dir: cmcWeeklyDir, Parse: parseCMCWeekly})
+	cw.RegisterFamily(cw.FileFamily{Dir: WeeklyDir, Parse: parseCMCWeekly})
 	cw.RegisterFamily(cw.FileFamily{Dir: cmcStableDir, Parse: parseCMCStablecoins})
 }
 
@@ -71,7 +71,7 @@ func utcDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0,
 // open-interest parents) use "asset:<symbol>", i.e. the canonical coin.
 //
 // The grouping is computed from whichever of the two snapshot files are present under the import
-// root (the weekly file under cmcWeeklyDir, the monthly file under mktDir), so both families
+// root (the weekly file under WeeklyDir, the monthly file under mktDir), so both families
 // resolve against the same evidence; it is deterministic for a given set of files.
 // ---------------------------------------------------------------------------------------------
 
@@ -271,7 +271,7 @@ func cmcAssetIDsFor(fsys fs.FS, dir string, have []cmcNameObs, haveSrc int) (*as
 	root := path.Dir(dir)
 	obs := have
 	if haveSrc != 0 {
-		names, _ := fs.Glob(fsys, path.Join(root, cmcWeeklyDir, cmcWeeklyGlob))
+		names, _ := fs.Glob(fsys, path.Join(root, WeeklyDir, cmcWeeklyGlob))
 		for _, name := range names {
 			f, err := rawfile.ReadCSV(fsys, name, ',', "snapshot_date", "name", "symbol", "circulating")
 			if err != nil {
@@ -285,7 +285,7 @@ func cmcAssetIDsFor(fsys fs.FS, dir string, have []cmcNameObs, haveSrc int) (*as
 		}
 	}
 	if haveSrc != 1 {
-		names, _ := fs.Glob(fsys, path.Join(root, mktDir, mktMonthlyGlob))
+		names, _ := fs.Glob(fsys, path.Join(root, MonthlyDir, MonthlyGlob))
 		for _, name := range names {
 			f, err := rawfile.ReadCSV(fsys, name, ',', "Name", "Symbol", "Circulating Supply", "snapshot_date")
 			if err != nil {
@@ -363,9 +363,9 @@ func cmcWeeklyNames(f *rawfile.CSVFile, seq0 int) ([]cmcNameObs, error) {
 
 func cmcWeeklyProvenance(file string) cw.Provenance {
 	return cw.Provenance{
-		ID:        cmcWeeklySrc,
+		ID:        SourceWeeklyTop100,
 		Provider:  "CoinMarketCap",
-		Location:  path.Join(cmcWeeklyDir, path.Base(file)),
+		Location:  path.Join(WeeklyDir, path.Base(file)),
 		FetchedAt: utcDay(2025, time.July, 30),
 		Licence:   cmcWeeklyLicence,
 		Note: "frla18cz/btc_dom_index@3338ace61f476b357f6ab63b44ce59ed1ee67915:top100_weekly_data.csv (2025-07-30), " +
@@ -522,11 +522,11 @@ var cmcStableCoins = map[string]struct{ symbol, name string }{
 
 func cmcStableProvenance(file string) cw.Provenance {
 	return cw.Provenance{
-		ID:        cmcStableSrc,
+		ID:        SourceStablecoinHistory,
 		Provider:  "CoinMarketCap",
 		Location:  path.Join(cmcStableDir, path.Base(file)),
 		FetchedAt: utcDay(2026, time.April, 10), // repo HEAD date stated in SOURCES.md; the files run to 2025-12-31
-		Licence:   cmcLicence,
+		Licence:   FileLicence,
 		Note: "MuLancer/DSE4101-Stablecoin-Depegging-Prediction-Project@08254900b801e9c05aba2701b268e4d7934df529:" +
 			"Project Phase 2/data/CoinMarketCap pulled data/" + path.Base(file) + ": CoinMarketCap historical-data CSV download. " +
 			"Coin known from the file name only (the name column is \"2781\"). price = daily close (USD); day = the UTC day of timeOpen. " +
@@ -643,6 +643,107 @@ func parseCMCStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "stablecoin.marketcap.cmc", Source: cmcStableSrc, Metric: cw.MetricMarketCap,
+	cw.RegisterDefinition(cw.Definition{ID: "stablecoin.marketcap.cmc", Source: SourceStablecoinHistory, Metric: cw.MetricMarketCap,
 		Text: "CoinMarketCap market cap of the stablecoin (historical data download)."})
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monthly top-200 snapshots. They are bundled in the smoothbrainquant dataset, but they are
+// CoinMarketCap's snapshot pages and share the asset-ID rule with the weekly top-100, so their
+// decoder is here and that dataset's family calls it.
+
+// Where the bundled raw tree keeps CMC's monthly top-200 snapshots; the weekly family reads them
+// too, as evidence for the asset-ID rule.
+const (
+	MonthlyDir  = "market-smoothbrainquant"
+	MonthlyGlob = "coinmarketcap_monthly_all_snapshots*.csv"
+)
+
+func snapshotDay(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	t, err := time.Parse("20060102", s)
+	if err != nil || len(s) != 8 {
+		return time.Time{}, fmt.Errorf("not a YYYYMMDD day: %q", s)
+	}
+	return t, nil
+}
+
+func cmcMonthlyNames(f *rawfile.CSVFile, seq0 int) ([]cmcNameObs, error) {
+	out := make([]cmcNameObs, 0, len(f.Rows))
+	for i := range f.Rows {
+		day, err := snapshotDay(f.Get(i, "snapshot_date"))
+		if err != nil {
+			return nil, f.Err(i, "snapshot_date", err)
+		}
+		sym, err := rawfile.Symbol(f, i, "Symbol")
+		if err != nil {
+			return nil, err
+		}
+		name := f.Get(i, "Name")
+		if name == "" {
+			return nil, f.Err(i, "Name", fmt.Errorf("empty name"))
+		}
+		sup, err := f.Float(i, "Circulating Supply")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cmcNameObs{sym: cw.NormKey(sym), name: name, day: day, src: 1, seq: seq0 + i, supply: sup})
+	}
+	return out, nil
+}
+
+// ParseMonthly decodes one monthly top-200 snapshot file of the dataset folder dir into a batch
+// of provenance prov (whose ID is SourceMonthlyTop200).
+func ParseMonthly(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
+	f, err := rawfile.ReadCSV(fsys, name, ',', "Rank", "Name", "Symbol", "Market Cap", "Price", "Circulating Supply", "Volume (24h)", "% 24h", "% 7d", "snapshot_date")
+	if err != nil {
+		return cw.Batch{}, err
+	}
+	names, err := cmcMonthlyNames(f, 0)
+	if err != nil {
+		return cw.Batch{}, err
+	}
+	ids, err := cmcAssetIDsFor(fsys, dir, names, 1)
+	if err != nil {
+		return cw.Batch{}, err
+	}
+	s := rawfile.NewSeries(prov.ID)
+	ents := newAssetEntities()
+	money := []string{"Price", "Market Cap", "Volume (24h)", "Circulating Supply"}
+	moneyMetric := []cw.Metric{"price", "market_cap", "volume_24h", "circulating_supply"}
+	pct := []string{"% 24h", "% 7d"}
+	pctMetric := []cw.Metric{"pct_change_24h", "pct_change_7d"}
+	for i := range f.Rows {
+		where := rawfile.At(f.Name, f.Lines[i])
+		day := names[i].day
+		sym := f.Get(i, "Symbol")
+		id := ids.id(sym, names[i].name)
+		rank, err := rawfile.Whole(f, i, "Rank", 1)
+		if err != nil {
+			return cw.Batch{}, err
+		}
+		mv, err := rawfile.Floats(f, i, money, true)
+		if err != nil {
+			return cw.Batch{}, err
+		}
+		pv, err := rawfile.Floats(f, i, pct, false)
+		if err != nil {
+			return cw.Batch{}, err
+		}
+		for j, m := range moneyMetric {
+			if err := s.Add(id, m, day, mv[j], where); err != nil {
+				return cw.Batch{}, err
+			}
+		}
+		for j, m := range pctMetric {
+			if err := s.Add(id, m, day, pv[j], where); err != nil {
+				return cw.Batch{}, err
+			}
+		}
+		if err := s.Add(id, "rank", day, rank, where); err != nil {
+			return cw.Batch{}, err
+		}
+		ents.see(id, sym, names[i].name, day)
+	}
+	return cw.Batch{Source: prov, Entities: ents.list(), Observations: s.Obs()}, nil
 }

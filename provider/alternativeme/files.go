@@ -1,4 +1,4 @@
-package importer
+package alternativeme
 
 // alternative.me Crypto Fear & Greed Index, as dumped from api.alternative.me/fng/ by
 // MuLancer/DSE4101-Stablecoin-Depegging-Prediction-Project (see raw/SOURCES.md).
@@ -25,11 +25,8 @@ import (
 )
 
 const (
-	fngDir      = "alternativeme-fng-MuLancer"
-	fngFile     = "fear_and_greed_index_2.csv"
-	fngSourceID = "alternativeme-fng"
-	fngEntityID = "index:fear-greed"
-	fngMetric   = "value"
+	fngDir  = "alternativeme-fng-MuLancer"
+	fngFile = "fear_and_greed_index_2.csv"
 )
 
 // fngKnownGaps are days alternative.me's API itself has no value for (SOURCES.md).
@@ -44,7 +41,7 @@ func init() { cw.RegisterFamily(cw.FileFamily{Dir: fngDir, Parse: parseFearGreed
 
 func fngProvenance() cw.Provenance {
 	return cw.Provenance{
-		ID:       fngSourceID,
+		ID:       SourceFearGreed,
 		Provider: "alternative.me",
 		Location: fngDir + "/" + fngFile,
 		// The blob's commit date is not recorded; the dump contains 2026-03-12, so it was fetched on
@@ -84,7 +81,7 @@ func parseFearGreed(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		if want := cw.FearGreedZone(float64(v)); cls != want {
 			return nil, f.Err(i, "value_classification", fmt.Errorf("%q disagrees with value %d (alternative.me zone %q)", cls, v, want))
 		}
-		if err := s.Add(fngEntityID, fngMetric, day, float64(v), rawfile.At(f.Name, f.Lines[i])); err != nil {
+		if err := s.Add(EntityID, Metric, day, float64(v), rawfile.At(f.Name, f.Lines[i])); err != nil {
 			return nil, err
 		}
 		if n := len(days); n > 0 && !day.Before(days[n-1]) {
@@ -101,7 +98,7 @@ func parseFearGreed(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	return []cw.Batch{{
 		Source: prov,
 		Entities: []cw.Entity{{
-			ID:   fngEntityID,
+			ID:   EntityID,
 			Kind: cw.KindIndex,
 			Name: "Crypto Fear & Greed Index (alternative.me)",
 		}},

@@ -1,4 +1,4 @@
-package importer
+package alternativeme
 
 import (
 	"math"
@@ -21,7 +21,7 @@ func fngFS(body string) fstest.MapFS {
 func fngObs(b cw.Batch, day string) (float64, bool) {
 	d, _ := cw.ParseDay(day)
 	for _, o := range b.Observations {
-		if o.Entity == fngEntityID && o.Metric == fngMetric && o.Day.Equal(d) {
+		if o.Entity == EntityID && o.Metric == Metric && o.Day.Equal(d) {
 			return o.Value, true
 		}
 	}
@@ -112,7 +112,7 @@ func TestFearGreedBad(t *testing.T) {
 }
 
 func TestFearGreedReal(t *testing.T) {
-	root := "../../shared/data/raw"
+	root := "../../../shared/data/raw"
 	if _, err := os.Stat(root + "/" + fngPath); err != nil {
 		t.Skip("real data not present:", err)
 	}

@@ -1,4 +1,4 @@
-package importer
+package smoothbrainquant
 
 import (
 	"strings"
@@ -6,18 +6,19 @@ import (
 	"testing/fstest"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/coinmarketcap"
 )
 
 const (
-	mktMonthlyFile  = mktDir + "/coinmarketcap_monthly_all_snapshots.csv"
-	mktCoinbaseFile = mktDir + "/coinbase_top200_daily_20200101_to_present_20251025_171425.csv"
-	mktDerivedFile  = mktDir + "/daily_calculated_market_cap_clean.csv"
-	mktOI10File     = mktDir + "/historical_open_interest_top10_since2020_20251026_040214.csv"
-	mktOI100File    = mktDir + "/historical_open_interest_top100_since2020_20251026_113816.csv"
-	mktTagsFile     = mktDir + "/cmc_coin_tags_20251102_192126.csv"
-	mktFlagsFile    = mktDir + "/cmc_tag_categories_20251102_192126.csv"
-	mktCuratedFile  = mktDir + "/category_mappings_validated.csv"
-	mktCatsFile     = mktDir + "/cmc_categories_20251026_151505.csv"
+	mktMonthlyFile  = Dir + "/coinmarketcap_monthly_all_snapshots.csv"
+	mktCoinbaseFile = Dir + "/coinbase_top200_daily_20200101_to_present_20251025_171425.csv"
+	mktDerivedFile  = Dir + "/daily_calculated_market_cap_clean.csv"
+	mktOI10File     = Dir + "/historical_open_interest_top10_since2020_20251026_040214.csv"
+	mktOI100File    = Dir + "/historical_open_interest_top100_since2020_20251026_113816.csv"
+	mktTagsFile     = Dir + "/cmc_coin_tags_20251102_192126.csv"
+	mktFlagsFile    = Dir + "/cmc_tag_categories_20251102_192126.csv"
+	mktCuratedFile  = Dir + "/category_mappings_validated.csv"
+	mktCatsFile     = Dir + "/cmc_categories_20251026_151505.csv"
 )
 
 const (
@@ -75,16 +76,16 @@ const (
 
 func mktGoodFS() fstest.MapFS {
 	return fstest.MapFS{
-		mktMonthlyFile:         {Data: []byte(mktMonthly)},
-		mktCoinbaseFile:        {Data: []byte(mktCoinbase)},
-		mktDerivedFile:         {Data: []byte(mktDerived)},
-		mktOI10File:            {Data: []byte(mktOI10)},
-		mktOI100File:           {Data: []byte(mktOI100)},
-		mktTagsFile:            {Data: []byte(mktTags)},
-		mktFlagsFile:           {Data: []byte(mktFlagsCSV)},
-		mktCuratedFile:         {Data: []byte(mktCurated)},
-		mktCatsFile:            {Data: []byte(mktCats)},
-		mktDir + "/README.txt": {Data: []byte("not a data file")},
+		mktMonthlyFile:      {Data: []byte(mktMonthly)},
+		mktCoinbaseFile:     {Data: []byte(mktCoinbase)},
+		mktDerivedFile:      {Data: []byte(mktDerived)},
+		mktOI10File:         {Data: []byte(mktOI10)},
+		mktOI100File:        {Data: []byte(mktOI100)},
+		mktTagsFile:         {Data: []byte(mktTags)},
+		mktFlagsFile:        {Data: []byte(mktFlagsCSV)},
+		mktCuratedFile:      {Data: []byte(mktCurated)},
+		mktCatsFile:         {Data: []byte(mktCats)},
+		Dir + "/README.txt": {Data: []byte("not a data file")},
 	}
 }
 
@@ -100,7 +101,7 @@ func mktBatch(t *testing.T, bs []cw.Batch, file string) cw.Batch {
 }
 
 func TestMarketGood(t *testing.T) {
-	bs, err := cmcTestParse(t, mktGoodFS(), mktDir)
+	bs, err := cmcTestParse(t, mktGoodFS(), Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,14 +234,14 @@ func TestMarketSharedAssetIDs(t *testing.T) {
 		"7,Gamma,XYZ,2000000000,2,1000000000,1000,0,1,2,20250101\n" +
 		"8,Gamma,XYZ,2000000000,2,1000000000,1000,0,1,2,20250201\n"
 	fsys := fstest.MapFS{
-		cmcWeeklyDir + "/top100_weekly_data.csv": {Data: []byte(weekly)},
-		mktMonthlyFile:                           {Data: []byte(monthly)},
+		coinmarketcap.WeeklyDir + "/top100_weekly_data.csv": {Data: []byte(weekly)},
+		mktMonthlyFile: {Data: []byte(monthly)},
 	}
-	wb, err := cmcTestParse(t, fsys, cmcWeeklyDir)
+	wb, err := cmcTestParse(t, fsys, coinmarketcap.WeeklyDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mb, err := cmcTestParse(t, fsys, mktDir)
+	mb, err := cmcTestParse(t, fsys, Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +315,7 @@ func TestMarketBad(t *testing.T) {
 		{"categories duplicate", with(mktCatsFile, mktCats+"id,Trading Bots,t,d,3,1,5,1,1,1,x,2025-10-26T15:15:05.3\n"), []string{mktCatsFile + ":5", "duplicate day", mktCatsFile + ":2"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := cmcTestParse(t, c.fsys, mktDir)
+			_, err := cmcTestParse(t, c.fsys, Dir)
 			cmcTestErr(t, err, c.wants...)
 		})
 	}
@@ -322,7 +323,7 @@ func TestMarketBad(t *testing.T) {
 
 func TestMarketRealFiles(t *testing.T) {
 	raw := cmcTestRaw(t)
-	bs, err := cmcTestParse(t, raw, mktDir)
+	bs, err := cmcTestParse(t, raw, Dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,11 @@
-package importer
+package alternativeme
 
 import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"cryptoweekly/importer"
 )
 
 // FuzzFearGreedFile feeds arbitrary bytes to a real family parser through ImportDir: it must
@@ -14,7 +16,7 @@ func FuzzFearGreedFile(f *testing.F) {
 	f.Add("date,value\n\"unterminated\n")
 	f.Fuzz(func(t *testing.T, body string) {
 		fsys := fstest.MapFS{"alternativeme-fng-MuLancer/fear_and_greed_index_2.csv": {Data: []byte(body)}}
-		bs, err := ImportDir(fsys)
+		bs, err := importer.ImportDir(fsys)
 		if err != nil {
 			if !strings.Contains(err.Error(), "fear_and_greed_index_2.csv") {
 				t.Fatalf("error does not name the file: %v", err)

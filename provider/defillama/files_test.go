@@ -1,4 +1,4 @@
-package importer
+package defillama
 
 import (
 	"io/fs"
@@ -21,7 +21,7 @@ const (
 	dlTestListPath   = dlProtocolsDir + "/" + dlProtocolsListFile
 	dlTestKaminoPath = dlProtocolsDir + "/protocols/kamino-lend.json"
 	dlTestSavePath   = dlProtocolsDir + "/protocols/Save.json"
-	dlTestRealRoot   = "../../shared/data/raw"
+	dlTestRealRoot   = "../../../shared/data/raw"
 )
 
 func dlMapFS(files map[string]string) fstest.MapFS {

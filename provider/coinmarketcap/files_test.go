@@ -1,4 +1,4 @@
-package importer
+package coinmarketcap
 
 import (
 	"fmt"
@@ -100,7 +100,7 @@ func cmcTestErr(t *testing.T, err error, wants ...string) {
 
 func cmcTestRaw(t *testing.T) fs.FS {
 	t.Helper()
-	const root = "../../shared/data/raw"
+	const root = "../../../shared/data/raw"
 	if st, err := os.Stat(root); err != nil || !st.IsDir() {
 		t.Skip("raw data not present at " + root)
 	}
@@ -132,12 +132,12 @@ const (
 )
 
 func cmcWeeklyFS(content string) fstest.MapFS {
-	return fstest.MapFS{cmcWeeklyDir + "/top100_weekly_data.csv": {Data: []byte(content)}}
+	return fstest.MapFS{WeeklyDir + "/top100_weekly_data.csv": {Data: []byte(content)}}
 }
 
 func TestCMCWeeklyGood(t *testing.T) {
 	content := cmcWeeklyHeader + cmcWeeklySnap("2024-12-09", 100, cmcBTCRow, cmcUSDTRow, cmcRUNERow, cmc1INCH)
-	bs, err := cmcTestParse(t, cmcWeeklyFS(content), cmcWeeklyDir)
+	bs, err := cmcTestParse(t, cmcWeeklyFS(content), WeeklyDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestCMCWeeklyGood(t *testing.T) {
 		t.Fatalf("%d batches, want 1", len(bs))
 	}
 	p := bs[0].Source
-	if p.ID != "cmc-weekly-top100" || p.Provider != "CoinMarketCap" || p.Location != cmcWeeklyDir+"/top100_weekly_data.csv" ||
+	if p.ID != "cmc-weekly-top100" || p.Provider != "CoinMarketCap" || p.Location != WeeklyDir+"/top100_weekly_data.csv" ||
 		!p.FetchedAt.Equal(cmcTestDay("2025-07-30")) || !strings.Contains(p.Licence, "CoinMarketCap") || !strings.Contains(p.Note, "3338ace6") {
 		t.Errorf("provenance %+v", p)
 	}
@@ -210,7 +210,7 @@ func TestCMCSymbolCollisions(t *testing.T) {
 		cmcWeeklySnap("2024-12-02", 100, row(1, "Alpha Net", "1,050,000")) + // rename, same supply
 		cmcWeeklySnap("2024-12-09", 100, row(1, "Alpha Net", "1,100,000"), row(2, "Beta", "1,100,000")) + // same snapshot
 		cmcWeeklySnap("2024-12-16", 100, row(1, "Gamma", "1,000,000,000")) // ×1000 supply: another coin
-	bs, err := cmcTestParse(t, cmcWeeklyFS(content), cmcWeeklyDir)
+	bs, err := cmcTestParse(t, cmcWeeklyFS(content), WeeklyDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestCMCSymbolCollisions(t *testing.T) {
 }
 
 func TestCMCWeeklyBad(t *testing.T) {
-	file := cmcWeeklyDir + "/top100_weekly_data.csv"
+	file := WeeklyDir + "/top100_weekly_data.csv"
 	snap := func(first string) string { return cmcWeeklySnap("2024-12-09", 100, first) }
 	for _, c := range []struct {
 		name, content string
@@ -277,7 +277,7 @@ func TestCMCWeeklyBad(t *testing.T) {
 		{"missing column", strings.Replace(cmcWeeklyHeader, ",volume_24h", "", 1) + strings.ReplaceAll(cmcWeeklySnap("2024-12-09", 100), `,"$10.00"`, ""), []string{file + ":1", `missing column "volume_24h"`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := cmcTestParse(t, cmcWeeklyFS(c.content), cmcWeeklyDir)
+			_, err := cmcTestParse(t, cmcWeeklyFS(c.content), WeeklyDir)
 			cmcTestErr(t, err, c.wants...)
 		})
 	}
@@ -400,7 +400,7 @@ func TestCMCStablecoinsBad(t *testing.T) {
 func TestCMCRealFiles(t *testing.T) {
 	raw := cmcTestRaw(t)
 	t.Run("weekly", func(t *testing.T) {
-		bs, err := cmcTestParse(t, raw, cmcWeeklyDir)
+		bs, err := cmcTestParse(t, raw, WeeklyDir)
 		if err != nil {
 			t.Fatal(err)
 		}

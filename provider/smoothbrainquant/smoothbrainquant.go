@@ -1,8 +1,7 @@
-package importer
-
-// Family market-smoothbrainquant: nine files from the data/raw/ folder of
-// smoothbrainquant/trading-for-new-dads (HEAD ca5c8252b300529d173259b29764cf6e926d77a5,
-// 2025-11-08): CoinMarketCap monthly top-200 snapshots, Coinbase daily candles, a derived daily
+// Package smoothbrainquant is a provider with bundled files only: the market-smoothbrainquant
+// dataset, nine files from the data/raw/ folder of smoothbrainquant/trading-for-new-dads (HEAD
+// ca5c8252b300529d173259b29764cf6e926d77a5, 2025-11-08): CoinMarketCap monthly top-200 snapshots
+// (decoded by provider/coinmarketcap, which owns their asset-ID rule), Coinbase daily candles, a derived daily
 // market cap, Coinalyze open interest, CMC tags / sector flags / categories and a hand-curated
 // sector map. Each file kind is recognised by its name prefix (the names carry capture stamps).
 //
@@ -17,6 +16,7 @@ package importer
 //     in Attrs["upstream_coin"].
 //   - category_mappings_validated.csv: priority is "primary" or "secondary"; OCEAN/Data Economy
 //     appears twice (tags are a set, so once).
+package smoothbrainquant
 
 import (
 	"fmt"
@@ -30,16 +30,43 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/internal/rawfile"
+	"cryptoweekly/provider/coinmarketcap"
 )
+
+// Provenance ids of the dataset's files. The CMC monthly snapshots are CoinMarketCap's own
+// pages and keep CMC's id (coinmarketcap.SourceMonthlyTop200); the others exist only here.
+const (
+	SourceCoinbaseDaily            = cw.SourceID("coinbase-daily")
+	SourceCoinbaseDerivedMarketCap = cw.SourceID("coinbase-derived-market-cap")
+	SourceCoinalyzeOITop10         = cw.SourceID("coinalyze-oi-top10")
+	SourceCoinalyzeOITop100        = cw.SourceID("coinalyze-oi-top100")
+	SourceCMCTags                  = cw.SourceID("cmc-tags")
+	SourceCMCSectorFlags           = cw.SourceID("cmc-sector-flags")
+	SourceCMCCategories            = cw.SourceID("cmc-categories")
+	SourceCuratedSectors           = cw.SourceID("curated-sectors")
+)
+
+// Name is the provider's name in the registry; it has no live connector.
+const Name = "smoothbrainquant"
+
+// Dir is the dataset's folder in the raw tree. It also holds CoinMarketCap's monthly snapshots,
+// which provider/coinmarketcap decodes and reads as asset-ID evidence, so the name is CMC's.
+const Dir = coinmarketcap.MonthlyDir
 
 const (
-	mktDir         = "market-smoothbrainquant"
-	mktMonthlyGlob = "coinmarketcap_monthly_all_snapshots*.csv"
-	mktRepo        = "smoothbrainquant/trading-for-new-dads"
-	mktHeadNote    = "repo HEAD ca5c8252b300529d173259b29764cf6e926d77a5, 2025-11-08; no licence stated"
+	mktRepo     = "smoothbrainquant/trading-for-new-dads"
+	mktHeadNote = "repo HEAD ca5c8252b300529d173259b29764cf6e926d77a5, 2025-11-08; no licence stated"
 )
 
-func init() { cw.RegisterFamily(cw.FileFamily{Dir: mktDir, Parse: parseMarket}) }
+func init() {
+	cw.RegisterFamily(cw.FileFamily{Dir: Dir, Parse: parseMarket})
+	cw.RegisterProvider(cw.Provider{
+		Name:  Name,
+		Order: 100,
+		Sources: []cw.SourceID{SourceCoinbaseDaily, SourceCoinbaseDerivedMarketCap, SourceCoinalyzeOITop10, SourceCoinalyzeOITop100,
+			SourceCMCTags, SourceCMCSectorFlags, SourceCMCCategories, SourceCuratedSectors},
+	})
+}
 
 // mktKind is one file kind of the family.
 type mktKind struct {
@@ -53,31 +80,31 @@ type mktKind struct {
 }
 
 var mktKinds = []mktKind{
-	{"coinmarketcap_monthly_all_snapshots", "6b3fa1e4", "cmc-monthly-top200", "CoinMarketCap", cmcLicence,
+	{"coinmarketcap_monthly_all_snapshots", "6b3fa1e4", coinmarketcap.SourceMonthlyTop200, "CoinMarketCap", coinmarketcap.FileLicence,
 		"CoinMarketCap historical snapshot, top 200 on the 1st of each month (values as of that day; pct_change_* in percent). " +
-			"Coins sharing a ticker are split by the importer's asset-ID rule, shared with the weekly top-100.", mktParseMonthly},
-	{"coinbase_top200_daily_", "eb25b285", "coinbase-daily", "Coinbase", "none stated; data © Coinbase",
+			"Coins sharing a ticker are split by the importer's asset-ID rule, shared with the weekly top-100.", coinmarketcap.ParseMonthly},
+	{"coinbase_top200_daily_", "eb25b285", SourceCoinbaseDaily, "Coinbase", "none stated; data © Coinbase",
 		"Coinbase spot daily OHLCV (UTC days); volume_base is in units of the base coin. All pairs are XXX/USD except EURC/USDC. " +
 			"Only coins listed on Coinbase (33 in Nov-Dec 2024).", mktParseCoinbase},
-	{"daily_calculated_market_cap", "0ac70247", "coinbase-derived-market-cap", "smoothbrainquant (derived from Coinbase and CoinMarketCap)",
+	{"daily_calculated_market_cap", "0ac70247", SourceCoinbaseDerivedMarketCap, "smoothbrainquant (derived from Coinbase and CoinMarketCap)",
 		"none stated; inputs © Coinbase and CoinMarketCap",
 		"DERIVED by the upstream repo (data/scripts/calculate_daily_market_cap.py): Coinbase daily close × circulating supply " +
 			"forward-filled from the CMC monthly snapshots, so supply changes within a month are not reflected. Not a CoinMarketCap figure.", mktParseDerived},
-	{"historical_open_interest_top100_", "36fa3719", "coinalyze-oi-top100", "Coinalyze via smoothbrainquant", "none stated; data © Coinalyze",
+	{"historical_open_interest_top100_", "36fa3719", SourceCoinalyzeOITop100, "Coinalyze via smoothbrainquant", "none stated; data © Coinalyze",
 		"Coinalyze daily open interest in USD (oi_close) of perpetuals of 24 mid-cap coins, mostly Binance (.A); " +
 			"BONKUSDT_PERP.3 is OKX, OKBUSDT.6 Bybit, FTM.H Hyperliquid. One venue only: not market-wide OI.", mktParseOI},
-	{"historical_open_interest_top10_", "485f0e72", "coinalyze-oi-top10", "Coinalyze via smoothbrainquant", "none stated; data © Coinalyze",
+	{"historical_open_interest_top10_", "485f0e72", SourceCoinalyzeOITop10, "Coinalyze via smoothbrainquant", "none stated; data © Coinalyze",
 		"Coinalyze daily open interest in USD (oi_close) of Binance perpetuals (…USD_PERP.A coin-margined, …USDT_PERP.A USDT-margined) " +
 			"of the top-10 coins. One venue only: not market-wide OI. The rows listed as coin USDT are SOMIUSDT_PERP.A (Somnia), " +
 			"kept under the contract's own base.", mktParseOI},
-	{"cmc_coin_tags_", "c2cbe300", "cmc-tags", "CoinMarketCap", cmcLicence,
+	{"cmc_coin_tags_", "c2cbe300", SourceCMCTags, "CoinMarketCap", coinmarketcap.FileLicence,
 		"CoinMarketCap tags per coin (snapshot of 2025-11-02, 100 coins) as cmc:<tag slug>; a current classification, not historical.", mktParseTags},
-	{"cmc_tag_categories_", "c2cbe300", "cmc-sector-flags", "CoinMarketCap (flags derived by smoothbrainquant)", cmcLicence,
+	{"cmc_tag_categories_", "c2cbe300", SourceCMCSectorFlags, "CoinMarketCap (flags derived by smoothbrainquant)", coinmarketcap.FileLicence,
 		"Boolean sector flags per coin derived by the repo from CMC tags (snapshot of 2025-11-02) as sector:<sector>; " +
 			"broad (e.g. many DeFi tokens are also flagged layer-1), current not historical.", mktParseFlags},
-	{"category_mappings_validated", "30a93231", "curated-sectors", "smoothbrainquant (hand-curated)", "none stated",
+	{"category_mappings_validated", "30a93231", SourceCuratedSectors, "smoothbrainquant (hand-curated)", "none stated",
 		"The repo's hand-curated sector per symbol: curated:<category> for the primary sector, curated-secondary:<category> for others.", mktParseCurated},
-	{"cmc_categories_", "30a93231", "cmc-categories", "CoinMarketCap", cmcLicence,
+	{"cmc_categories_", "30a93231", SourceCMCCategories, "CoinMarketCap", coinmarketcap.FileLicence,
 		"CoinMarketCap category-level snapshot (2025-10-26, 50 categories): market cap, 24h volume, token count, " +
 			"average price change and market-cap change in percent. One day only.", mktParseCategories},
 }
@@ -88,7 +115,7 @@ var mktStamp = regexp.MustCompile(`_(\d{8})_\d{6}\.csv$`)
 // the repo HEAD date (SOURCES.md gives no per-commit dates).
 func mktProvenance(k mktKind, dir, name string) cw.Provenance {
 	base := path.Base(name)
-	fetched := utcDay(2025, time.November, 8)
+	fetched := time.Date(2025, time.November, 8, 0, 0, 0, 0, time.UTC)
 	if m := mktStamp.FindStringSubmatch(base); m != nil {
 		if t, err := time.Parse("20060102", m[1]); err == nil {
 			fetched = t
@@ -129,133 +156,6 @@ func parseMarket(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		return nil, fmt.Errorf("%s: no known file", dir)
 	}
 	return out, nil
-}
-
-// mktFloats reads columns of row i as numbers; nonNeg marks those that may not be negative.
-func mktFloats(f *rawfile.CSVFile, i int, cols []string, nonNeg bool) ([]float64, error) {
-	out := make([]float64, len(cols))
-	for j, c := range cols {
-		v, err := f.Float(i, c)
-		if err != nil {
-			return nil, err
-		}
-		if nonNeg {
-			if err := rawfile.CheckNonNegative(f, i, c, v); err != nil {
-				return nil, err
-			}
-		}
-		out[j] = v
-	}
-	return out, nil
-}
-
-func mktWhole(f *rawfile.CSVFile, i int, col string, min float64) (float64, error) {
-	v, err := f.Float(i, col)
-	if err != nil {
-		return 0, err
-	}
-	if v < min || v != float64(int64(v)) {
-		return 0, f.Err(i, col, fmt.Errorf("not a whole number ≥ %v: %q", min, f.Get(i, col)))
-	}
-	return v, nil
-}
-
-func mktSymbol(f *rawfile.CSVFile, i int, col string) (string, error) {
-	s := f.Get(i, col)
-	if s == "" || strings.ContainsAny(s, " \t") {
-		return "", f.Err(i, col, fmt.Errorf("bad symbol %q", s))
-	}
-	return s, nil
-}
-
-// ---------------------------------------------------------------------------------------------
-// CMC monthly top-200
-
-func mktSnapshotDay(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	t, err := time.Parse("20060102", s)
-	if err != nil || len(s) != 8 {
-		return time.Time{}, fmt.Errorf("not a YYYYMMDD day: %q", s)
-	}
-	return t, nil
-}
-
-func cmcMonthlyNames(f *rawfile.CSVFile, seq0 int) ([]cmcNameObs, error) {
-	out := make([]cmcNameObs, 0, len(f.Rows))
-	for i := range f.Rows {
-		day, err := mktSnapshotDay(f.Get(i, "snapshot_date"))
-		if err != nil {
-			return nil, f.Err(i, "snapshot_date", err)
-		}
-		sym, err := mktSymbol(f, i, "Symbol")
-		if err != nil {
-			return nil, err
-		}
-		name := f.Get(i, "Name")
-		if name == "" {
-			return nil, f.Err(i, "Name", fmt.Errorf("empty name"))
-		}
-		sup, err := f.Float(i, "Circulating Supply")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, cmcNameObs{sym: cw.NormKey(sym), name: name, day: day, src: 1, seq: seq0 + i, supply: sup})
-	}
-	return out, nil
-}
-
-func mktParseMonthly(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	f, err := rawfile.ReadCSV(fsys, name, ',', "Rank", "Name", "Symbol", "Market Cap", "Price", "Circulating Supply", "Volume (24h)", "% 24h", "% 7d", "snapshot_date")
-	if err != nil {
-		return cw.Batch{}, err
-	}
-	names, err := cmcMonthlyNames(f, 0)
-	if err != nil {
-		return cw.Batch{}, err
-	}
-	ids, err := cmcAssetIDsFor(fsys, dir, names, 1)
-	if err != nil {
-		return cw.Batch{}, err
-	}
-	s := rawfile.NewSeries(prov.ID)
-	ents := newAssetEntities()
-	money := []string{"Price", "Market Cap", "Volume (24h)", "Circulating Supply"}
-	moneyMetric := []cw.Metric{"price", "market_cap", "volume_24h", "circulating_supply"}
-	pct := []string{"% 24h", "% 7d"}
-	pctMetric := []cw.Metric{"pct_change_24h", "pct_change_7d"}
-	for i := range f.Rows {
-		where := rawfile.At(f.Name, f.Lines[i])
-		day := names[i].day
-		sym := f.Get(i, "Symbol")
-		id := ids.id(sym, names[i].name)
-		rank, err := mktWhole(f, i, "Rank", 1)
-		if err != nil {
-			return cw.Batch{}, err
-		}
-		mv, err := mktFloats(f, i, money, true)
-		if err != nil {
-			return cw.Batch{}, err
-		}
-		pv, err := mktFloats(f, i, pct, false)
-		if err != nil {
-			return cw.Batch{}, err
-		}
-		for j, m := range moneyMetric {
-			if err := s.Add(id, m, day, mv[j], where); err != nil {
-				return cw.Batch{}, err
-			}
-		}
-		for j, m := range pctMetric {
-			if err := s.Add(id, m, day, pv[j], where); err != nil {
-				return cw.Batch{}, err
-			}
-		}
-		if err := s.Add(id, "rank", day, rank, where); err != nil {
-			return cw.Batch{}, err
-		}
-		ents.see(id, sym, names[i].name, day)
-	}
-	return cw.Batch{Source: prov, Entities: ents.list(), Observations: s.Obs()}, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,7 +224,7 @@ func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols []st
 		if err != nil {
 			return cw.Batch{}, f.Err(i, "date", err)
 		}
-		base, err := mktSymbol(f, i, "base")
+		base, err := rawfile.Symbol(f, i, "base")
 		if err != nil {
 			return cw.Batch{}, err
 		}
@@ -333,7 +233,7 @@ func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols []st
 				return cw.Batch{}, err
 			}
 		}
-		v, err := mktFloats(f, i, cols, true)
+		v, err := rawfile.Floats(f, i, cols, true)
 		if err != nil {
 			return cw.Batch{}, err
 		}
@@ -414,11 +314,11 @@ func mktParseOI(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, err
 		if tsDay, _ := rawfile.ParseUnixDay(float64(ts)); !tsDay.Equal(day) {
 			return cw.Batch{}, f.Err(i, "timestamp", fmt.Errorf("%d is %s, but date says %s", ts, cw.DayString(tsDay), cw.DayString(day)))
 		}
-		sym, err := mktSymbol(f, i, "symbol")
+		sym, err := rawfile.Symbol(f, i, "symbol")
 		if err != nil {
 			return cw.Batch{}, err
 		}
-		coin, err := mktSymbol(f, i, "coin_symbol")
+		coin, err := rawfile.Symbol(f, i, "coin_symbol")
 		if err != nil {
 			return cw.Batch{}, err
 		}
@@ -426,7 +326,7 @@ func mktParseOI(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, err
 		if err != nil {
 			return cw.Batch{}, f.Err(i, "symbol", err)
 		}
-		v, err := mktFloats(f, i, []string{"oi_close"}, true)
+		v, err := rawfile.Floats(f, i, []string{"oi_close"}, true)
 		if err != nil {
 			return cw.Batch{}, err
 		}
@@ -505,7 +405,7 @@ func mktParseTags(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, e
 	}
 	ts := newMktTagSet()
 	for i := range f.Rows {
-		sym, err := mktSymbol(f, i, "symbol")
+		sym, err := rawfile.Symbol(f, i, "symbol")
 		if err != nil {
 			return cw.Batch{}, err
 		}
@@ -542,7 +442,7 @@ func mktParseFlags(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, 
 	}
 	ts := newMktTagSet()
 	for i := range f.Rows {
-		sym, err := mktSymbol(f, i, "symbol")
+		sym, err := rawfile.Symbol(f, i, "symbol")
 		if err != nil {
 			return cw.Batch{}, err
 		}
@@ -568,7 +468,7 @@ func mktParseCurated(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch
 	}
 	ts := newMktTagSet()
 	for i := range f.Rows {
-		sym, err := mktSymbol(f, i, "symbol")
+		sym, err := rawfile.Symbol(f, i, "symbol")
 		if err != nil {
 			return cw.Batch{}, err
 		}
@@ -609,15 +509,15 @@ func mktParseCategories(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Ba
 			return cw.Batch{}, f.Err(i, "category_name", fmt.Errorf("empty category name"))
 		}
 		id := cw.EntityID(cw.KindCategory, cname)
-		n, err := mktWhole(f, i, "num_tokens", 0)
+		n, err := rawfile.Whole(f, i, "num_tokens", 0)
 		if err != nil {
 			return cw.Batch{}, err
 		}
-		mv, err := mktFloats(f, i, []string{"market_cap", "volume"}, true)
+		mv, err := rawfile.Floats(f, i, []string{"market_cap", "volume"}, true)
 		if err != nil {
 			return cw.Batch{}, err
 		}
-		pv, err := mktFloats(f, i, []string{"avg_price_change", "market_cap_change"}, false)
+		pv, err := rawfile.Floats(f, i, []string{"avg_price_change", "market_cap_change"}, false)
 		if err != nil {
 			return cw.Batch{}, err
 		}

@@ -1,4 +1,4 @@
-package importer
+package defillama
 
 // DefiLlama file families (see raw/SOURCES.md for origins). Quirks found in the real files and
 // how each parser treats them:
@@ -116,7 +116,7 @@ func parseDefiLlamaStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		return nil, fmt.Errorf("defillama stablecoins: %w", err)
 	}
 	prov := cw.Provenance{
-		ID:        "defillama-stablecoins",
+		ID:        SourceStablecoins,
 		Provider:  "DefiLlama",
 		Location:  dlStablecoinsDir + "/" + dlStablecoinsFile,
 		FetchedAt: dlDay(2025, 8, 4), // the export is area-chart-data-2025-08-04.csv
@@ -210,7 +210,7 @@ func parseDefiLlamaStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			if err := rawfile.CheckNonNegative(f, i, c.sym, v); err != nil {
 				return nil, err
 			}
-			if err := s.Add(c.id, "circulating_usd", day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
+			if err := s.Add(c.id, cw.MetricCirculatingUSD, day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
 				return nil, err
 			}
 		}
@@ -231,7 +231,7 @@ func parseDefiLlamaTotals(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	const origin = "dylanlayden/finance-terminal@b562d735e638516c3af8f97f9abc0a7e1b5189b6"
 	refreshed := dlDay(2026, 8, 21)
 	tvl, err := dlParseAsOfFile(fsys, path.Join(dir, dlTotalsTVLFile), cw.Provenance{
-		ID:        "defillama-defi-tvl-legacy",
+		ID:        SourceDefiTVLLegacy,
 		Provider:  "DefiLlama",
 		Location:  dlTotalsDir + "/" + dlTotalsTVLFile,
 		FetchedAt: refreshed,
@@ -240,19 +240,19 @@ func parseDefiLlamaTotals(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			"DefiLlama's legacy /charts all-chains total. Not the default /v2/historicalChainTvl headline: its level is well above it " +
 			"(239 B vs about 130-140 B on 2024-12-06) and appears to include liquid staking and double-counted TVL (not verified). " +
 			"Stored with about 6 significant digits. Values are 0 until 2018-02-11 upstream.",
-	}, cw.Entity{ID: "index:defi-tvl", Kind: cw.KindIndex, Name: "Total DeFi TVL"}, "tvl_legacy")
+	}, cw.Entity{ID: EntityDefiTVL, Kind: cw.KindIndex, Name: "Total DeFi TVL"}, cw.MetricTVLLegacy)
 	if err != nil {
 		return nil, err
 	}
 	st, err := dlParseAsOfFile(fsys, path.Join(dir, dlTotalsStableFile), cw.Provenance{
-		ID:        "defillama-stablecoins-total",
+		ID:        SourceStablecoinsTotal,
 		Provider:  "DefiLlama",
 		Location:  dlTotalsDir + "/" + dlTotalsStableFile,
 		FetchedAt: refreshed,
 		Licence:   dlLicence,
 		Note: origin + ":data/stablecoin_supply.csv (data refresh 2026-08-21), from https://stablecoins.llama.fi/stablecoincharts/all " +
 			"field totalCirculatingUSD.peggedUSD: total circulating supply of USD-pegged stablecoins only. Stored with about 6 significant digits.",
-	}, cw.Entity{ID: "index:stablecoins-usd-total", Kind: cw.KindIndex, Name: "Total USD-pegged stablecoin supply"}, "circulating_usd")
+	}, cw.Entity{ID: EntityStablecoinsTotal, Kind: cw.KindIndex, Name: "Total USD-pegged stablecoin supply"}, cw.MetricCirculatingUSD)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +328,7 @@ func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		return nil, fmt.Errorf("defillama chain tvl: %w", err)
 	}
 	prov := cw.Provenance{
-		ID:       "defillama-chain-tvl",
+		ID:       SourceChainTVL,
 		Provider: "DefiLlama",
 		Location: dlChainTVLDir + "/" + dlChainTVLFile,
 		// No commit date is recorded; the file's last day is 2025-08-02 and the same repo's
@@ -370,7 +370,7 @@ func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			per[e.ID] = cd
 			ents = append(ents, e)
 		}
-		if err := s.Add(e.ID, "tvl", day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
+		if err := s.Add(e.ID, cw.MetricTVL, day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
 			return nil, err
 		}
 		cd.days = append(cd.days, day)
@@ -398,7 +398,7 @@ func parseDefiLlamaSolanaCharts(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		return nil, fmt.Errorf("defillama solana charts: %w", err)
 	}
 	prov := cw.Provenance{
-		ID:       "defillama-chain-tvl-solana-charts",
+		ID:       SourceChainTVLSolanaCharts,
 		Provider: "DefiLlama",
 		Location: dlSolanaDir + "/" + dlSolanaFile,
 		// No commit date recorded; the file's last bin is 2025-05-29 00:00, used as the fetch day.
@@ -471,7 +471,7 @@ func parseDefiLlamaSolanaCharts(fsys fs.FS, dir string) ([]cw.Batch, error) {
 					Err: fmt.Errorf("12:00 bin %v differs from the 00:00 bin %v (line %d) of %s", c, a, b.line[0], cw.DayString(day))}
 			}
 		}
-		if err := s.Add("chain:solana", "tvl_legacy", day, b.v[slot], rawfile.At(f.Name, b.line[slot])); err != nil {
+		if err := s.Add(ChainEntityID("solana"), cw.MetricTVLLegacy, day, b.v[slot], rawfile.At(f.Name, b.line[slot])); err != nil {
 			return nil, err
 		}
 		days = append(days, day)
@@ -542,7 +542,7 @@ func dlParseProtocolList(fsys fs.FS, name string) (cw.Batch, error) {
 		return cw.Batch{}, fmt.Errorf("defillama protocol list: %w", err)
 	}
 	prov := cw.Provenance{
-		ID:        "defillama-protocols-list",
+		ID:        SourceProtocolsList,
 		Provider:  "DefiLlama",
 		Location:  dlProtocolsDir + "/" + dlProtocolsListFile,
 		FetchedAt: dlDay(2025, 12, 19),
@@ -690,7 +690,7 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 		return cw.Batch{}, fmt.Errorf("%s: no *.json protocol files", dir)
 	}
 	prov := cw.Provenance{
-		ID:        "defillama-protocol-tvl",
+		ID:        SourceProtocolTVL,
 		Provider:  "DefiLlama",
 		Location:  dlProtocolsDir + "/" + dlProtocolsSubdir + "/*.json",
 		FetchedAt: dlDay(2025, 12, 19),
@@ -747,7 +747,7 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "totalLiquidityUSD", Err: fmt.Errorf("negative value %v", v)}
 			}
 			dayLine[day] = line
-			if err := s.Add(id, "tvl", day, v, rawfile.At(name, line)); err != nil {
+			if err := s.Add(id, cw.MetricTVL, day, v, rawfile.At(name, line)); err != nil {
 				return cw.Batch{}, err
 			}
 		}
@@ -876,6 +876,6 @@ func dlReadProtocolFile(fsys fs.FS, name string) (*dlProtocolFile, error) {
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "tvl.legacy.charts-chain", Source: "defillama-chain-tvl-solana-charts", Metric: cw.MetricTVLLegacy,
+	cw.RegisterDefinition(cw.Definition{ID: "tvl.legacy.charts-chain", Source: SourceChainTVLSolanaCharts, Metric: cw.MetricTVLLegacy,
 		Text: "DefiLlama legacy per-chain total (api.llama.fi/charts/{chain}); not the v2 definition used for the other chains."})
 }
