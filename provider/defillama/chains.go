@@ -103,3 +103,43 @@ func ChainName(nameOrID string) string {
 
 // ChainEntityID is "chain:" + ChainID(name).
 func ChainEntityID(name string) string { return string(cw.KindChain) + ":" + ChainID(name) }
+
+// ChainEntity is the entity of a chain label from any DefiLlama payload, live or bundled:
+// "chain:<id>" named by DefiLlama's current display name, so "Optimism" in an old export and
+// "OP Mainnet" from /v2/chains are one row with one name.
+func ChainEntity(label string) cw.Entity {
+	n := ChainName(label)
+	return cw.Entity{ID: ChainEntityID(label), Kind: cw.KindChain, Name: n, Attrs: map[string]string{"defillama_name": n}}
+}
+
+// ChainNames maps a protocol's chain labels (old or new) to DefiLlama's current display names,
+// dropping blanks and repeats (two labels of one chain count once), in the given order.
+// Protocol entities list their chains this way in every payload, so the report prints
+// "OP Mainnet" whichever endpoint or file a protocol came from.
+func ChainNames(labels []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range labels {
+		id := ChainID(l)
+		if cw.NormKey(l) == "" || id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, ChainName(l))
+	}
+	return out
+}
+
+// extraTVLKeys are DefiLlama's non-chain breakdown keys of currentChainTvls; they appear bare
+// ("borrowed") or as a chain suffix ("Solana-borrowed").
+var extraTVLKeys = []string{"borrowed", "staking", "pool2", "vesting", "offers", "treasury", "doublecounted", "liquidstaking", "dcAndLsOverlap"}
+
+// isChainKey tells a chain key of currentChainTvls from a breakdown key.
+func isChainKey(k string) bool {
+	for _, x := range extraTVLKeys {
+		if k == x || strings.HasSuffix(k, "-"+x) {
+			return false
+		}
+	}
+	return strings.TrimSpace(k) != ""
+}

@@ -128,20 +128,28 @@ func chainList(raw json.RawMessage) []string {
 	if json.Unmarshal(raw, &items) != nil {
 		return nil // null, 0, or another type: no chains
 	}
-	seen := map[string]bool{}
-	var out []string
+	var labels []string
 	for _, it := range items {
-		n := cleanText(flexString(it))
-		if n == "" {
-			continue
-		}
-		id := ChainID(n)
-		if id != "" && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
+		labels = append(labels, cleanText(flexString(it)))
+	}
+	return ChainNames(labels)
+}
+
+// currentChains lists the chain keys of a /protocol/{slug} currentChainTvls object, sorted, for
+// payloads without a chains list (trimmed caches keep only currentChainTvls).
+func currentChains(raw json.RawMessage) []string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	var keys []string
+	for k := range m {
+		if isChainKey(k) {
+			keys = append(keys, cleanText(k))
 		}
 	}
-	return out
+	sort.Strings(keys)
+	return ChainNames(keys)
 }
 
 func parentID(raw json.RawMessage) string {
@@ -312,6 +320,7 @@ type protocolDetail struct {
 	URL            json.RawMessage `json:"url"`
 	ID             json.RawMessage `json:"id"`
 	TVL            json.RawMessage `json:"tvl"`
+	ChainTVLs      json.RawMessage `json:"currentChainTvls"`
 }
 
 // decodeSeries decodes an array of objects holding a time and a value field. A null value skips
@@ -360,7 +369,10 @@ func decodeSeries(ep, arrField string, raw json.RawMessage, timeKey string, valu
 }
 
 // DecodeProtocol decodes api.llama.fi/protocol/{slug}: the protocol entity and its daily tvl
-// (tvl[].date seconds, totalLiquidityUSD) under policyDailyClose.
+// (tvl[].date seconds, totalLiquidityUSD) under policyDailyClose. The bundled protocol files are
+// trimmed responses of the same endpoint and go through it too, so both keep the same days;
+// chains come from currentChainTvls when the payload has no chains list. Parents come from
+// parentProtocol; LinkParentsBySlug fills the ones a payload does not name.
 func DecodeProtocol(body []byte, slug string) (cw.Batch, error) {
 	ep := "/protocol/" + slug
 	if err := topLevel(ep, body, '{', "object"); err != nil {
@@ -376,6 +388,9 @@ func DecodeProtocol(body []byte, slug string) (cw.Batch, error) {
 	e, err := protocolEntity(ep, "", d.Name, d.Symbol, d.Category, d.Chains, d.ParentProtocol)
 	if err != nil {
 		return cw.Batch{}, err
+	}
+	if len(e.Chains) == 0 {
+		e.Chains = currentChains(d.ChainTVLs)
 	}
 	setAttr(e.Attrs, "slug", slug)
 	setAttr(e.Attrs, "url", flexString(d.URL))
@@ -484,7 +499,7 @@ func DecodeChainTVL(body []byte, chain string) (cw.Batch, error) {
 		b.Entities = []cw.Entity{{ID: EntityDefiTVL, Kind: cw.KindIndex, Name: "Total DeFi TVL (DefiLlama default v2)",
 			Attrs: map[string]string{"definition": "tvl.defillama.default"}}}
 	} else {
-		b.Entities = []cw.Entity{{ID: ent, Kind: cw.KindChain, Name: ChainName(chain)}}
+		b.Entities = []cw.Entity{ChainEntity(chain)}
 	}
 	b.Observations = observations(ent, "tvl", prov, days)
 	return b, nil

@@ -110,7 +110,7 @@ func TestDecodeProtocolsFixture(t *testing.T) {
 	mustValid(t, b)
 	aave := entity(b, "protocol:aave-v3")
 	if aave == nil || aave.Parent != "protocol:aave" || aave.Category != "Lending" || aave.Symbol != "AAVE" ||
-		strings.Join(aave.Chains, ",") != "ethereum,arbitrum,avalanche,bsc" || aave.Attrs["slug"] != "aave-v3" || aave.Attrs["url"] != "https://aave.com" {
+		strings.Join(aave.Chains, ",") != "Ethereum,Arbitrum,Avalanche,BSC" || aave.Attrs["slug"] != "aave-v3" || aave.Attrs["url"] != "https://aave.com" {
 		t.Errorf("aave = %+v", aave)
 	}
 	cex := entity(b, "protocol:binance-cex")
@@ -143,7 +143,7 @@ func TestDecodeProtocolsRealList(t *testing.T) {
 	if len(b.Entities) < 6000 {
 		t.Errorf("only %d entities", len(b.Entities))
 	}
-	if e := entity(b, "protocol:aave-v3"); e == nil || !strings.Contains(strings.Join(e.Chains, ","), "optimism") {
+	if e := entity(b, "protocol:aave-v3"); e == nil || !strings.Contains(strings.Join(e.Chains, ","), "OP Mainnet") {
 		t.Errorf("aave v3 = %+v", e)
 	}
 }
@@ -261,7 +261,7 @@ func TestDecodeDexFixtures(t *testing.T) {
 	if idx == nil || idx.Attrs["change_7dover7d"] != "10.5" || idx.Attrs["change_7d"] != "9.47" {
 		t.Errorf("index attrs %+v", idx)
 	}
-	if u := entity(b, "protocol:uniswap-v3"); u == nil || u.Parent != "protocol:uniswap" || strings.Join(u.Chains, ",") != "ethereum,arbitrum,base" {
+	if u := entity(b, "protocol:uniswap-v3"); u == nil || u.Parent != "protocol:uniswap" || strings.Join(u.Chains, ",") != "Ethereum,Arbitrum,Base" {
 		t.Errorf("uniswap = %+v", u)
 	}
 

@@ -294,6 +294,7 @@ func Shortlist(batches []cw.Batch, n int, minTVL float64) []string {
 
 func (s *Source) fetchProtocolTVL(ctx context.Context, slugs []string) (*family, error) {
 	fam := &family{id: SourceProtocolTVL}
+	var fetched []string
 	for _, slug := range slugs {
 		slug = strings.TrimSpace(slug)
 		if slug == "" {
@@ -309,8 +310,38 @@ func (s *Source) fetchProtocolTVL(ctx context.Context, slugs []string) (*family,
 			return nil, err
 		}
 		fam.add(r, b)
+		fetched = append(fetched, slug)
 	}
+	ents := make([]*cw.Entity, len(fam.batches))
+	for i := range fam.batches {
+		ents[i] = &fam.batches[i].Entities[0]
+	}
+	LinkParentsBySlug(fetched, ents)
 	return fam, nil
+}
+
+// LinkParentsBySlug sets Parent on protocols that have none when their slug extends another
+// fetched protocol's slug by a dash ("drift-trade" under "drift", "aptin-finance-v1" under
+// "aptin-finance"): DefiLlama names child protocols that way, and a parent's TVL includes its
+// children's, so the report must not rank or sum both. The parentProtocol field, where a
+// payload has it, wins; the bundled files are trimmed caches without it. ents[i] belongs to
+// slugs[i]; the longest matching parent slug wins.
+func LinkParentsBySlug(slugs []string, ents []*cw.Entity) {
+	norm := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	for i, child := range slugs {
+		if ents[i].Parent != "" {
+			continue
+		}
+		best := -1
+		for j, parent := range slugs {
+			if i != j && strings.HasPrefix(norm(child), norm(parent)+"-") && (best < 0 || len(parent) > len(slugs[best])) {
+				best = j
+			}
+		}
+		if best >= 0 && ents[best].ID != ents[i].ID {
+			ents[i].Parent = ents[best].ID
+		}
+	}
 }
 
 func (s *Source) fetchDefiTVL(ctx context.Context) (*family, error) {

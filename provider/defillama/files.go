@@ -16,6 +16,7 @@ package defillama
 //   - defillama-totals-dylanlayden: defi_tvl.csv is 0 from 2017-09-27 to 2018-02-11; those zeros are
 //     the upstream's values and are kept.
 //   - defillama-chain-tvl-pairie-koh: no gaps or duplicates in the real file; both are errors.
+//   - Numbers in the CSV files are machine-written: rawfile.ParsePlain, no display forms.
 //   - defillama-charts-solana-KetchupJL: 12-hour bins; in the real file the 12:00 bin always repeats
 //     that day's 00:00 value, so the 00:00 bin is taken and a 12:00 bin that differs from it by more
 //     than rounding is an error. The first day (2024-11-30) has only its 12:00 bin, which is taken.
@@ -24,15 +25,19 @@ package defillama
 //     entity in Attrs["duplicate_listings"], never dropped without trace. Three protocols (Market,
 //     Pinjam Labs, Joltify RWA) have a small negative snapshot tvl; it is an attribute, not an
 //     observation, and is kept as DefiLlama published it.
-//   - defillama-protocols-bma-d/protocols/*.json: every series but three ends with an intraday point
-//     (e.g. 2025-12-19 19:50:23) after that day's 00:00 point; it is DefiLlama's live "current"
-//     value and is dropped. Any other second point on a day is a duplicate and an error. Save's first
+//   - defillama-protocols-bma-d/protocols/*.json: trimmed /protocol/{slug} responses (name, tvl,
+//     currentChainTvls only), decoded by the live connector's DecodeProtocol so both keep the same
+//     days. Every series but three ends with an intraday point (e.g. 2025-12-19 19:50:23) after
+//     that day's 00:00 point; it is DefiLlama's live "current" value and is dropped. Save's first
 //     point is at 23:00 UTC and is kept on its UTC day. 14 of the 38 series have gaps (Nirvana V1
 //     lacks 2024-07-20..2025-06-05); DefiLlama did not fill them, so they stay gaps: no error, no
 //     invented values. Five files (Aptin Finance, Carrot, Drift, Suilend Protocol, Thala) have names
 //     that are not in the lite list; they look like DefiLlama parent protocols (the list has the
 //     children "Suilend", "Drift Trade", "Thala CDP", … with different TVLs). They keep their own IDs
-//     and are not joined to the list by guesswork.
+//     and are not joined to the list by guesswork; the files have no parentProtocol, so parents
+//     come from slugs (LinkParentsBySlug).
+//   - Chain labels in every file go through the connector's table (chains.go): chain entities are
+//     named by DefiLlama's current label ("OP Mainnet"), protocol chain lists likewise.
 
 import (
 	"bytes"
@@ -79,23 +84,6 @@ func init() { cw.RegisterFamily(cw.FileFamily{Dir: dlSolanaDir, Parse: parseDefi
 func init() { cw.RegisterFamily(cw.FileFamily{Dir: dlProtocolsDir, Parse: parseDefiLlamaProtocols}) }
 
 func dlDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-
-// dlFloat reads a plain machine-written number (no display forms: "12abc" is an error, unlike
-// ParseNumber). NaN and Inf are errors.
-func dlFloat(f *rawfile.CSVFile, i int, col string) (float64, error) {
-	s := f.Get(i, col)
-	if s == "" {
-		return 0, f.Err(i, col, errors.New("empty value"))
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, f.Err(i, col, fmt.Errorf("not a number: %q", s))
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, f.Err(i, col, fmt.Errorf("not a finite number: %q", s))
-	}
-	return v, nil
-}
 
 // dlDayCol parses a YYYY-MM-DD column.
 func dlDayCol(f *rawfile.CSVFile, i int, col string) (time.Time, error) {
@@ -200,12 +188,9 @@ func parseDefiLlamaStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			if cell == "" {
 				continue // the coin did not exist that day
 			}
-			v, err := strconv.ParseFloat(cell, 64)
+			v, err := rawfile.ParsePlain(cell)
 			if err != nil {
-				return nil, f.Err(i, c.sym, fmt.Errorf("not a number: %q", cell))
-			}
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, f.Err(i, c.sym, fmt.Errorf("not a finite number: %q", cell))
+				return nil, f.Err(i, c.sym, err)
 			}
 			if err := rawfile.CheckNonNegative(f, i, c.sym, v); err != nil {
 				return nil, err
@@ -274,7 +259,7 @@ func dlParseAsOfFile(fsys fs.FS, name string, prov cw.Provenance, ent cw.Entity,
 		if st := f.Get(i, "status"); st != "ok" {
 			return cw.Batch{}, f.Err(i, "status", fmt.Errorf("status %q, want \"ok\"", st))
 		}
-		v, err := dlFloat(f, i, "value")
+		v, err := f.Plain(i, "value")
 		if err != nil {
 			return cw.Batch{}, err
 		}
@@ -297,29 +282,6 @@ func dlParseAsOfFile(fsys fs.FS, name string, prov cw.Provenance, ent cw.Entity,
 
 // ---------------------------------------------------------------------------------------------
 // Chain TVL (v2 historicalChainTvl), long format.
-
-// dlChainNames gives the display name for the chain keys the file uses. DefiLlama renamed
-// Optimism to "OP Mainnet"; the ID and Name stay "optimism"/"Optimism" and the current DefiLlama
-// name goes in Attrs["defillama_name"].
-var dlChainNames = map[string][2]string{ // key -> {Name, defillama_name}
-	"ethereum":  {"Ethereum", "Ethereum"},
-	"arbitrum":  {"Arbitrum", "Arbitrum"},
-	"optimism":  {"Optimism", "OP Mainnet"},
-	"bsc":       {"BSC", "BSC"},
-	"polygon":   {"Polygon", "Polygon"},
-	"avalanche": {"Avalanche", "Avalanche"},
-	"solana":    {"Solana", "Solana"},
-}
-
-func dlChainEntity(raw string) cw.Entity {
-	key := cw.NormKey(raw)
-	e := cw.Entity{ID: string(cw.KindChain) + ":" + key, Kind: cw.KindChain, Name: strings.TrimSpace(raw)}
-	if n, ok := dlChainNames[key]; ok {
-		e.Name = n[0]
-		e.Attrs = map[string]string{"defillama_name": n[1]}
-	}
-	return e
-}
 
 func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	name := path.Join(dir, dlChainTVLFile)
@@ -356,14 +318,14 @@ func parseDefiLlamaChainTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := dlFloat(f, i, "tvl")
+		v, err := f.Plain(i, "tvl")
 		if err != nil {
 			return nil, err
 		}
 		if err := rawfile.CheckNonNegative(f, i, "tvl", v); err != nil {
 			return nil, err
 		}
-		e := dlChainEntity(raw)
+		e := ChainEntity(raw)
 		cd := per[e.ID]
 		if cd == nil {
 			cd = &chainDays{}
@@ -432,7 +394,7 @@ func parseDefiLlamaSolanaCharts(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		default:
 			return nil, f.Err(i, "timestamp", fmt.Errorf("%q is not a 00:00 or 12:00 bin", raw))
 		}
-		v, err := dlFloat(f, i, "tvl_usd")
+		v, err := f.Plain(i, "tvl_usd")
 		if err != nil {
 			return nil, err
 		}
@@ -480,7 +442,7 @@ func parseDefiLlamaSolanaCharts(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	if err := rawfile.CheckNoGaps(f.Name, days, lines, nil); err != nil {
 		return nil, err
 	}
-	return []cw.Batch{{Source: prov, Entities: []cw.Entity{dlChainEntity("solana")}, Observations: s.Obs()}}, nil
+	return []cw.Batch{{Source: prov, Entities: []cw.Entity{ChainEntity("solana")}, Observations: s.Obs()}}, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -601,9 +563,7 @@ func dlParseProtocolList(fsys fs.FS, name string) (cw.Batch, error) {
 			Category: *p.Category,
 			Attrs:    map[string]string{"snapshot_date": "2025-12-19"},
 		}
-		if len(p.Chains) > 0 {
-			e.Chains = append([]string(nil), p.Chains...)
-		}
+		e.Chains = ChainNames(p.Chains)
 		if p.URL != "" {
 			e.Attrs["url"] = p.URL
 		}
@@ -641,39 +601,12 @@ func dlUniq(in []string) []string {
 	return out
 }
 
-// dlExtraTVLKeys are DefiLlama's non-chain breakdown keys in currentChainTvls; they appear bare
-// ("borrowed") or as a chain suffix ("Solana-borrowed").
-var dlExtraTVLKeys = []string{"borrowed", "staking", "pool2", "vesting", "offers", "treasury", "doublecounted", "liquidstaking", "dcAndLsOverlap"}
-
-func dlIsChainKey(k string) bool {
-	for _, x := range dlExtraTVLKeys {
-		if k == x || strings.HasSuffix(k, "-"+x) {
-			return false
-		}
-	}
-	return strings.TrimSpace(k) != ""
-}
-
-type dlTVLPoint struct {
-	Date *float64 `json:"date"`
-	TVL  *float64 `json:"totalLiquidityUSD"`
-}
-
-type dlProtocolFile struct {
-	name   string
-	points []dlTVLPoint
-	lines  []int
-	chains []string
-	line1  int
-}
-
-// dlParseProtocolTVL reads protocols/*.json. Per series:
-//   - each point's day is the UTC day of its unix timestamp;
-//   - the final point, when not at 00:00 UTC and its day already has a point, is DefiLlama's live
-//     "current" value appended to the history and is dropped (the 00:00 point stands for the day);
-//   - any other second point on a day is a duplicate and an error naming both lines;
-//   - timestamps must increase; a negative TVL is an error;
-//   - missing days are left missing (12 real series have such gaps; DefiLlama did not fill them).
+// dlParseProtocolTVL reads protocols/*.json, trimmed /protocol/{slug} responses, with the live
+// connector's decoder (DecodeProtocol), so a bundled series keeps exactly the days a fetched one
+// would: the 00:00 UTC point stands for its day, the final intraday "current" point is dropped,
+// an off-grid point counts for its UTC day only when the day has no 00:00 point, and missing days
+// stay missing (12 real series have such gaps; DefiLlama did not fill them). The slug is the file
+// name; parents come from LinkParentsBySlug, as the files carry no parentProtocol.
 func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -701,178 +634,39 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 			"Five series (Aptin Finance, Carrot, Drift, Suilend Protocol, Thala) have names not in the protocol list; they appear to be parent protocols, not the list's children (e.g. Suilend, Drift Trade). " +
 			"A file whose slug extends another's by a dash (drift-trade under drift) is recorded as that protocol's child, so a parent and its child are never ranked or summed together.",
 	}
-	s := rawfile.NewSeries(prov.ID)
 	var ents []cw.Entity
+	var obs []cw.Observation
+	var slugs []string
 	owner := map[string]string{}
 	for _, fn := range files {
 		name := path.Join(dir, fn)
-		pf, err := dlReadProtocolFile(fsys, name)
+		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return cw.Batch{}, err
+			return cw.Batch{}, fmt.Errorf("defillama protocol tvl: %w", err)
 		}
-		id := cw.EntityID(cw.KindProtocol, pf.name)
-		if prev, dup := owner[id]; dup {
-			return cw.Batch{}, &rawfile.LineError{File: name, Line: pf.line1, Field: "name", Err: fmt.Errorf("%q has the same ID %s as %s", pf.name, id, prev)}
-		}
-		owner[id] = name
-		ents = append(ents, cw.Entity{ID: id, Kind: cw.KindProtocol, Name: pf.name, Chains: pf.chains})
-		dayLine := map[time.Time]int{}
-		var prevTS float64
-		for k, p := range pf.points {
-			line := pf.lines[k]
-			ts, v := *p.Date, *p.TVL
-			if ts != math.Trunc(ts) {
-				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "date", Err: fmt.Errorf("timestamp %v is not whole unix seconds", ts)}
-			}
-			day, err := rawfile.ParseUnixDay(ts)
-			if err != nil {
-				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "date", Err: err}
-			}
-			if first, dup := dayLine[day]; dup {
-				last := k == len(pf.points)-1
-				secs := ts
-				if secs > 1e11 { // milliseconds, as ParseUnixDay reads them
-					secs /= 1000
-				}
-				if last && ts > prevTS && int64(secs)%86400 != 0 {
-					continue // the live intraday value after the day's point: dropped
-				}
-				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "date", Err: fmt.Errorf("duplicate day %s (first at line %d)", cw.DayString(day), first)}
-			}
-			if k > 0 && ts <= prevTS {
-				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "date", Err: fmt.Errorf("timestamp %.0f does not increase (previous %.0f)", ts, prevTS)}
-			}
-			prevTS = ts
-			if v < 0 {
-				return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "totalLiquidityUSD", Err: fmt.Errorf("negative value %v", v)}
-			}
-			dayLine[day] = line
-			if err := s.Add(id, cw.MetricTVL, day, v, rawfile.At(name, line)); err != nil {
-				return cw.Batch{}, err
-			}
-		}
-	}
-	dlLinkParents(files, ents)
-	return cw.Batch{Source: prov, Entities: ents, Observations: s.Obs()}, nil
-}
-
-// dlLinkParents sets Parent on protocols whose file slug extends another file's slug by a dash
-// ("drift-trade" under "drift", "aptin-finance-v1" under "aptin-finance"): DefiLlama names child
-// protocols that way, and a parent's TVL includes its children's, so the metrics must not rank or
-// sum both. ents[i] belongs to files[i].
-func dlLinkParents(files []string, ents []cw.Entity) {
-	slug := func(fn string) string { return strings.ToLower(strings.TrimSuffix(fn, ".json")) }
-	for i, child := range files {
-		best := -1
-		for j, parent := range files {
-			if i != j && strings.HasPrefix(slug(child), slug(parent)+"-") && (best < 0 || len(parent) > len(files[best])) {
-				best = j
-			}
-		}
-		if best >= 0 {
-			ents[i].Parent = ents[best].ID
-		}
-	}
-}
-
-// dlReadProtocolFile decodes one /protocol/{slug} file, keeping each tvl point's line.
-func dlReadProtocolFile(fsys fs.FS, name string) (*dlProtocolFile, error) {
-	data, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, fmt.Errorf("defillama protocol tvl: %w", err)
-	}
-	pf := &dlProtocolFile{line1: 1}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, dlJSONErr(name, data, 0, "", err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, &rawfile.LineError{File: name, Line: 1, Err: errors.New("top level is not a JSON object (schema drift?)")}
-	}
-	var haveName, haveTVL, haveChains bool
-	for dec.More() {
-		off := dec.InputOffset()
-		kt, err := dec.Token()
+		slug := strings.TrimSuffix(fn, ".json")
+		b, err := DecodeProtocol(data, slug)
 		if err != nil {
-			return nil, dlJSONErr(name, data, off, "", err)
+			return cw.Batch{}, fmt.Errorf("%s: %w", name, err)
 		}
-		key, _ := kt.(string)
-		switch key {
-		case "name":
-			off := dec.InputOffset()
-			if err := dec.Decode(&pf.name); err != nil {
-				return nil, dlJSONErr(name, data, off, "name", err)
-			}
-			pf.line1 = dlLineAt(data, off)
-			if strings.TrimSpace(pf.name) == "" {
-				return nil, &rawfile.LineError{File: name, Line: pf.line1, Field: "name", Err: errors.New("empty name")}
-			}
-			haveName = true
-		case "tvl":
-			off := dec.InputOffset()
-			t, err := dec.Token()
-			if err != nil {
-				return nil, dlJSONErr(name, data, off, "tvl", err)
-			}
-			if d, ok := t.(json.Delim); !ok || d != '[' {
-				return nil, &rawfile.LineError{File: name, Line: dlLineAt(data, off), Field: "tvl", Err: errors.New("not an array (schema drift?)")}
-			}
-			for dec.More() {
-				off := dec.InputOffset()
-				line := dlLineAt(data, off)
-				var p dlTVLPoint
-				if err := dec.Decode(&p); err != nil {
-					return nil, dlJSONErr(name, data, off, "tvl", err)
-				}
-				if p.Date == nil {
-					return nil, &rawfile.LineError{File: name, Line: line, Field: "date", Err: errors.New("missing key (schema drift?)")}
-				}
-				if p.TVL == nil {
-					return nil, &rawfile.LineError{File: name, Line: line, Field: "totalLiquidityUSD", Err: errors.New("missing key (schema drift?)")}
-				}
-				pf.points = append(pf.points, p)
-				pf.lines = append(pf.lines, line)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, dlJSONErr(name, data, dec.InputOffset(), "tvl", err)
-			}
-			haveTVL = true
-		case "currentChainTvls":
-			off := dec.InputOffset()
-			var m map[string]float64
-			if err := dec.Decode(&m); err != nil {
-				return nil, dlJSONErr(name, data, off, "currentChainTvls", err)
-			}
-			for k := range m {
-				if dlIsChainKey(k) {
-					pf.chains = append(pf.chains, k)
-				}
-			}
-			sort.Strings(pf.chains)
-			haveChains = true
-		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, dlJSONErr(name, data, off, key, err)
-			}
+		if len(b.Observations) == 0 {
+			return cw.Batch{}, &rawfile.LineError{File: name, Line: 1, Field: "tvl", Err: errors.New("empty series")}
 		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, dlJSONErr(name, data, dec.InputOffset(), "", err)
-	}
-	for _, k := range []struct {
-		ok  bool
-		key string
-	}{{haveName, "name"}, {haveTVL, "tvl"}, {haveChains, "currentChainTvls"}} {
-		if !k.ok {
-			return nil, &rawfile.LineError{File: name, Line: 1, Field: k.key, Err: errors.New("missing key (schema drift?)")}
+		e := b.Entities[0]
+		if prev, dup := owner[e.ID]; dup {
+			return cw.Batch{}, fmt.Errorf("%s: %q has the same ID %s as %s", name, e.Name, e.ID, prev)
 		}
+		owner[e.ID] = name
+		ents = append(ents, e)
+		slugs = append(slugs, slug)
+		obs = append(obs, b.Observations...)
 	}
-	if len(pf.points) == 0 {
-		return nil, &rawfile.LineError{File: name, Line: 1, Field: "tvl", Err: errors.New("empty series")}
+	ptrs := make([]*cw.Entity, len(ents))
+	for i := range ents {
+		ptrs[i] = &ents[i]
 	}
-	return pf, nil
+	LinkParentsBySlug(slugs, ptrs)
+	return cw.Batch{Source: prov, Entities: ents, Observations: obs}, nil
 }
 
 func init() {
