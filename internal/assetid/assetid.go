@@ -37,10 +37,16 @@ func (a *Allocator) Claim(key, suffix string) string {
 // Assign is Claim(key, providerID) remembered per provider coin id: a coin seen again keeps the
 // ID it was first given, whatever key it comes with.
 func (a *Allocator) Assign(key, providerID string) string {
+	return a.AssignAs(key, providerID, providerID)
+}
+
+// AssignAs is Claim(key, suffix) remembered per provider coin id, for providers whose suffix is
+// not their coin id (CoinMarketCap suffixes the coin's name, which its snapshot files also carry).
+func (a *Allocator) AssignAs(key, suffix, providerID string) string {
 	if id, ok := a.byProvider[providerID]; ok {
 		return id
 	}
-	id := a.Claim(key, providerID)
+	id := a.Claim(key, suffix)
 	a.byProvider[providerID] = id
 	return id
 }

@@ -11,20 +11,27 @@ import (
 	"cryptoweekly/internal/flexjson"
 )
 
-// IDs assigns asset IDs: the first coin of a symbol (feed rows in CMC rank order) owns
-// "asset:<symbol>", later ones get "asset:<symbol>-<cmc id>".
+// IDs assigns asset IDs by CoinMarketCap's one asset-ID rule (see files.go): a ticker's main
+// coin owns "asset:<symbol>", every other coin of the ticker gets "asset:<symbol>-<name>", so a
+// coin lands on the same entity in a live listing and in the bundled snapshot pages. In one
+// listing the main coin is the first in CMC rank order (feed rows in that order).
 type IDs struct{ a *assetid.Allocator }
 
 // NewIDs returns an empty assigner.
 func NewIDs() *IDs { return &IDs{assetid.New()} }
 
-// Assign returns the entity ID of a coin (a coin without a symbol is keyed "cmc-<cmc id>").
-func (a *IDs) Assign(symbol, cmcID string) string {
+// Assign returns the entity ID of a coin (a coin without a symbol is keyed "cmc-<cmc id>", one
+// without a name is suffixed with its cmc id). A cmc id seen again keeps its first ID.
+func (a *IDs) Assign(symbol, name, cmcID string) string {
 	key := cw.NormKey(symbol)
 	if key == "" {
 		key = "cmc-" + cw.NormKey(cmcID)
 	}
-	return a.a.Assign(key, cmcID)
+	suffix := cw.NormKey(name)
+	if suffix == "" {
+		suffix = cw.NormKey(cmcID)
+	}
+	return a.a.AssignAs(key, suffix, cmcID)
 }
 
 // ListingsBatch turns listings (already in ID-assignment order, see SortListings) into a batch
@@ -34,7 +41,7 @@ func ListingsBatch(prov cw.Provenance, rows []Listing, at time.Time) cw.Batch {
 	day := cw.Day(at)
 	ids := NewIDs()
 	for _, l := range rows {
-		id := ids.Assign(string(l.Symbol), string(l.ID))
+		id := ids.Assign(string(l.Symbol), string(l.Name), string(l.ID))
 		var tags []string
 		seen := map[string]bool{}
 		for _, t := range l.Tags {

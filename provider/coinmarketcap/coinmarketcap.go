@@ -7,7 +7,7 @@
 // instead of hard-coding it):
 //
 //   - /v1/cryptocurrency/listings/latest?start=1&limit=N&convert=USD → "cmc-listings": asset
-//     entities (asset:<symbol>, later same-symbol coins asset:<symbol>-<cmc id>), Tags
+//     entities (asset:<symbol>, later same-symbol coins asset:<symbol>-<name>, the rule of the snapshot files), Tags
 //     "cmc:<tag>" (e.g. cmc:memes), metrics price, market_cap, volume_24h, circulating_supply,
 //     rank, pct_change_7d, pct_change_24h on the fetch day;
 //   - /v3/fear-and-greed/historical and /v3/fear-and-greed/latest → "cmc-fear-greed":

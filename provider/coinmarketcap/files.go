@@ -20,6 +20,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/assetid"
 	"cryptoweekly/internal/rawfile"
 )
 
@@ -69,6 +70,9 @@ func utcDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0,
 // its rename, current BTT is asset:btt and the pre-2022 BitTorrent is asset:btt-bittorrent.
 // Files that only carry a symbol (Coinbase candles, tags, sector flags, curated sectors,
 // open-interest parents) use "asset:<symbol>", i.e. the canonical coin.
+//
+// The live listings follow the same rule (IDs.Assign, same allocator and suffix): there a
+// listing is one snapshot, so every name has one row and CMC's rank picks the main coin.
 //
 // The grouping is computed from whichever of the two snapshot files are present under the import
 // root (the weekly file under WeeklyDir, the monthly file under mktDir), so both families
@@ -124,17 +128,22 @@ func buildAssetIDs(obs []cmcNameObs) *assetIDs {
 		bySym[o.sym] = append(bySym[o.sym], o)
 	}
 	out := &assetIDs{bySym: make(map[string]map[string]string, len(bySym))}
+	// coin is one group of names of a symbol; main marks the ticker's main coin.
+	type coin struct {
+		sym, rep string
+		names    []string
+		main     bool
+	}
+	var coins []coin
 	for sym, list := range bySym {
 		count := map[string]int{}
 		for _, o := range list {
 			count[o.name]++
 		}
-		ids := make(map[string]string, len(count))
-		out.bySym[sym] = ids
-		plain := string(cw.KindAsset) + ":" + sym
+		out.bySym[sym] = make(map[string]string, len(count))
 		if len(count) == 1 {
 			for n := range count {
-				ids[n] = plain
+				coins = append(coins, coin{sym: sym, rep: n, names: []string{n}, main: true})
 			}
 			continue
 		}
@@ -252,13 +261,27 @@ func buildAssetIDs(obs []cmcNameObs) *assetIDs {
 			}
 		}
 		for _, g := range groups {
-			id := plain
-			if g != canon {
-				id = plain + "-" + cw.NormKey(g.rep)
-			}
-			for _, n := range g.names {
-				ids[n] = id
-			}
+			coins = append(coins, coin{sym: sym, rep: g.rep, names: g.names, main: g == canon})
+		}
+	}
+	// IDs are minted like the live listings' (IDs.Assign): main coins first, so each owns
+	// asset:<symbol>, then the others as asset:<symbol>-<name>, in a fixed order so a clash of
+	// two suffixes ("-2") always falls the same way.
+	sort.Slice(coins, func(i, j int) bool {
+		a, b := coins[i], coins[j]
+		if a.main != b.main {
+			return a.main
+		}
+		if a.sym != b.sym {
+			return a.sym < b.sym
+		}
+		return a.rep < b.rep
+	})
+	alloc := assetid.New()
+	for _, c := range coins {
+		id := alloc.Claim(c.sym, cw.NormKey(c.rep))
+		for _, n := range c.names {
+			out.bySym[c.sym][n] = id
 		}
 	}
 	return out
