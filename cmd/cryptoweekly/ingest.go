@@ -173,7 +173,11 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 	if _, err := os.Stat(o.db); err == nil && !o.full && o.since.IsZero() {
 		s, err := duckdb.Open(o.db, duckdb.Options{ReadOnly: true, LockWait: lockWait})
 		if err == nil {
-			runs, _ := s.LastRuns(ctx)
+			runs, err := s.LastRuns(ctx)
+			if err != nil {
+				// No resume point is not fatal: the sources fetch their full history instead.
+				logf("cannot read the last runs (%v): fetching full history", err)
+			}
 			for _, r := range runs {
 				if r.Status == "ok" || r.Status == "partial" {
 					// Re-fetch the last day: its bar was partial when it was fetched.

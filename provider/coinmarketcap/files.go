@@ -294,7 +294,10 @@ func cmcAssetIDsFor(fsys fs.FS, dir string, have []cmcNameObs, haveSrc int) (*as
 	root := path.Dir(dir)
 	obs := have
 	if haveSrc != 0 {
-		names, _ := fs.Glob(fsys, path.Join(root, WeeklyDir, cmcWeeklyGlob))
+		names, err := fs.Glob(fsys, path.Join(root, WeeklyDir, cmcWeeklyGlob))
+		if err != nil {
+			return nil, err
+		}
 		for _, name := range names {
 			f, err := rawfile.ReadCSV(fsys, name, ',', "snapshot_date", "name", "symbol", "circulating")
 			if err != nil {
@@ -308,7 +311,10 @@ func cmcAssetIDsFor(fsys fs.FS, dir string, have []cmcNameObs, haveSrc int) (*as
 		}
 	}
 	if haveSrc != 1 {
-		names, _ := fs.Glob(fsys, path.Join(root, MonthlyDir, MonthlyGlob))
+		names, err := fs.Glob(fsys, path.Join(root, MonthlyDir, MonthlyGlob))
+		if err != nil {
+			return nil, err
+		}
 		for _, name := range names {
 			f, err := rawfile.ReadCSV(fsys, name, ',', "Name", "Symbol", "Circulating Supply", "snapshot_date")
 			if err != nil {
