@@ -242,6 +242,6 @@ func cleanText(s string) string {
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "fng.alternative.me", Source: SourceFearGreed, Metric: Metric,
+	cw.RegisterDefinition(cw.Definition{ID: DefFearGreed, Source: SourceFearGreed, Metric: Metric,
 		Text: "alternative.me Crypto Fear & Greed Index, 0–100, daily; zones 0–25 Extreme Fear, 26–46 Fear, 47–54 Neutral, 55–75 Greed, 76–100 Extreme Greed."})
 }

@@ -104,14 +104,14 @@ func marketMetrics(m Market) []struct {
 		name cw.Metric
 		v    flexjson.Num
 	}{
-		{"price", ok(m.Price, nonNeg)},
+		{cw.MetricPrice, ok(m.Price, nonNeg)},
 		// CoinGecko reports 0 market cap for coins without a known circulating supply.
-		{"market_cap", ok(m.MarketCap, pos)},
-		{"volume_24h", ok(m.Volume24h, nonNeg)},
-		{"circulating_supply", ok(m.Supply, nonNeg)},
-		{"rank", ok(m.Rank, rank)},
-		{"pct_change_7d", ok(m.Pct7d, pct)},
-		{"pct_change_24h", ok(pct24, pct)},
+		{cw.MetricMarketCap, ok(m.MarketCap, pos)},
+		{cw.MetricVolume24h, ok(m.Volume24h, nonNeg)},
+		{cw.MetricCirculatingSupply, ok(m.Supply, nonNeg)},
+		{MetricRank, ok(m.Rank, rank)},
+		{MetricPctChange7d, ok(m.Pct7d, pct)},
+		{MetricPctChange24h, ok(pct24, pct)},
 	}
 }
 
@@ -156,12 +156,12 @@ func ChartObservations(prov cw.SourceID, entity string, c MarketChart, today, si
 	for _, s := range []struct {
 		metric cw.Metric
 		pts    []Point
-	}{{"price", c.Prices}, {"market_cap", c.MarketCaps}, {"volume_24h", c.Volumes}} {
+	}{{cw.MetricPrice, c.Prices}, {cw.MetricMarketCap, c.MarketCaps}, {cw.MetricVolume24h, c.Volumes}} {
 		for _, p := range DailyPoints(s.pts, today) {
 			if !since.IsZero() && p.T.Before(cw.Day(since)) {
 				continue
 			}
-			if p.V < 0 || (s.metric == "market_cap" && p.V == 0) {
+			if p.V < 0 || (s.metric == cw.MetricMarketCap && p.V == 0) {
 				continue
 			}
 			out = append(out, cw.Observation{Entity: entity, Metric: s.metric, Day: p.T, Value: p.V, Source: prov})
@@ -205,10 +205,10 @@ func TrendingBatch(prov cw.Provenance, coins []TrendingCoin, day time.Time) cw.B
 				b.Observations = append(b.Observations, cw.Observation{Entity: id, Metric: metric, Day: day, Value: n.Value, Source: prov.ID})
 			}
 		}
-		add("trend_rank", flexjson.Num{Value: float64(c.Rank), Valid: true})
-		add("price", c.Data.Price)
-		add("market_cap", c.Data.MarketCap)
-		add("volume_24h", c.Data.TotalVolume)
+		add(cw.MetricTrendRank, flexjson.Num{Value: float64(c.Rank), Valid: true})
+		add(cw.MetricPrice, c.Data.Price)
+		add(cw.MetricMarketCap, c.Data.MarketCap)
+		add(cw.MetricVolume24h, c.Data.TotalVolume)
 	}
 	return b
 }
@@ -227,10 +227,10 @@ func GlobalBatch(prov cw.Provenance, g Global, day time.Time) cw.Batch {
 		v    flexjson.Num
 		max  float64
 	}{
-		{"total_market_cap_usd", g.TotalMarketCapUSD, 0},
-		{"total_volume_usd", g.TotalVolumeUSD, 0},
-		{"btc_dominance_pct", g.BTCDominancePct, 100},
-		{"eth_dominance_pct", g.ETHDominancePct, 100},
+		{MetricTotalMarketCapUSD, g.TotalMarketCapUSD, 0},
+		{MetricTotalVolumeUSD, g.TotalVolumeUSD, 0},
+		{cw.MetricBTCDominancePct, g.BTCDominancePct, 100},
+		{MetricETHDominancePct, g.ETHDominancePct, 100},
 	} {
 		if !m.v.Valid || m.v.Value < 0 || (m.max > 0 && m.v.Value > m.max) {
 			continue

@@ -463,6 +463,6 @@ func sortedKeys(m map[string]string) []string {
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "dominance.coingecko-global", Source: SourceGlobal, Metric: cw.MetricBTCDominancePct,
+	cw.RegisterDefinition(cw.Definition{ID: DefDominanceGlobal, Source: SourceGlobal, Metric: cw.MetricBTCDominancePct,
 		Text: "BTC share of total crypto market cap, CoinGecko /global."})
 }

@@ -63,13 +63,13 @@ func ListingsBatch(prov cw.Provenance, rows []Listing, at time.Time) cw.Batch {
 			v    flexjson.Num
 			ok   func(float64) bool
 		}{
-			{"price", q.Price, func(v float64) bool { return v >= 0 }},
-			{"market_cap", q.MarketCap, func(v float64) bool { return v > 0 }},
-			{"volume_24h", q.Volume24h, func(v float64) bool { return v >= 0 }},
-			{"circulating_supply", l.Circulating, func(v float64) bool { return v >= 0 }},
-			{"rank", l.Rank, func(v float64) bool { return v >= 1 }},
-			{"pct_change_7d", q.Pct7d, func(v float64) bool { return v >= -100 }},
-			{"pct_change_24h", q.Pct24h, func(v float64) bool { return v >= -100 }},
+			{cw.MetricPrice, q.Price, func(v float64) bool { return v >= 0 }},
+			{cw.MetricMarketCap, q.MarketCap, func(v float64) bool { return v > 0 }},
+			{cw.MetricVolume24h, q.Volume24h, func(v float64) bool { return v >= 0 }},
+			{cw.MetricCirculatingSupply, l.Circulating, func(v float64) bool { return v >= 0 }},
+			{MetricRank, l.Rank, func(v float64) bool { return v >= 1 }},
+			{MetricPctChange7d, q.Pct7d, func(v float64) bool { return v >= -100 }},
+			{MetricPctChange24h, q.Pct24h, func(v float64) bool { return v >= -100 }},
 		} {
 			if m.v.Valid && m.ok(m.v.Value) {
 				b.Observations = append(b.Observations, cw.Observation{Entity: id, Metric: m.name, Day: day, Value: m.v.Value, Source: prov.ID})
@@ -103,7 +103,7 @@ func FearGreedBatch(prov cw.Provenance, hist []FearGreedPoint, latest FearGreedP
 		if !since.IsZero() && p.Time.Before(cw.Day(since)) {
 			continue
 		}
-		b.Observations = append(b.Observations, cw.Observation{Entity: FearGreedEntity, Metric: "value", Day: p.Time, Value: p.Value, Source: prov.ID})
+		b.Observations = append(b.Observations, cw.Observation{Entity: FearGreedEntity, Metric: cw.MetricValue, Day: p.Time, Value: p.Value, Source: prov.ID})
 	}
 	sort.Slice(b.Observations, func(i, j int) bool { return b.Observations[i].Day.Before(b.Observations[j].Day) })
 	return b

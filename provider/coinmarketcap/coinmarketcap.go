@@ -246,6 +246,6 @@ func (s *Source) fetchFearGreed(ctx context.Context, since time.Time) (cw.Batch,
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "fng.cmc-fear-greed", Source: SourceFearGreed, Metric: cw.MetricValue,
+	cw.RegisterDefinition(cw.Definition{ID: DefFearGreed, Source: SourceFearGreed, Metric: cw.MetricValue,
 		Text: "CoinMarketCap Fear & Greed Index, 0–100, daily."})
 }

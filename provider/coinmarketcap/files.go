@@ -488,12 +488,12 @@ func cmcWeeklyBatch(f *rawfile.CSVFile, names []cmcNameObs, ids *assetIDs) (cw.B
 			return cw.Batch{}, f.Err(i, "circulating", fmt.Errorf("negative value %v", names[i].supply))
 		}
 		vals[3] = names[i].supply
-		for j, m := range [4]cw.Metric{"price", "market_cap", "volume_24h", "circulating_supply"} {
+		for j, m := range [4]cw.Metric{cw.MetricPrice, cw.MetricMarketCap, cw.MetricVolume24h, cw.MetricCirculatingSupply} {
 			if err := s.Add(id, m, day, vals[j], where); err != nil {
 				return cw.Batch{}, err
 			}
 		}
-		if err := s.Add(id, "rank", day, rank, where); err != nil {
+		if err := s.Add(id, MetricRank, day, rank, where); err != nil {
 			return cw.Batch{}, err
 		}
 		ents.see(id, sym, name, day)
@@ -572,10 +572,10 @@ var cmcStableMetrics = [4]struct {
 	col    string
 	metric cw.Metric
 }{
-	{"marketCap", "market_cap"},
-	{"close", "price"},
-	{"volume", "volume_24h"},
-	{"circulatingSupply", "circulating_supply"},
+	{"marketCap", cw.MetricMarketCap},
+	{"close", cw.MetricPrice},
+	{"volume", cw.MetricVolume24h},
+	{"circulatingSupply", cw.MetricCirculatingSupply},
 }
 
 func parseCMCStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
@@ -672,7 +672,7 @@ func parseCMCStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "stablecoin.marketcap.cmc", Source: SourceStablecoinHistory, Metric: cw.MetricMarketCap,
+	cw.RegisterDefinition(cw.Definition{ID: DefStablecoinMarketCap, Source: SourceStablecoinHistory, Metric: cw.MetricMarketCap,
 		Text: "CoinMarketCap market cap of the stablecoin (historical data download)."})
 }
 
@@ -739,9 +739,9 @@ func ParseMonthly(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, e
 	s := rawfile.NewSeries(prov.ID)
 	ents := newAssetEntities()
 	money := []string{"Price", "Market Cap", "Volume (24h)", "Circulating Supply"}
-	moneyMetric := []cw.Metric{"price", "market_cap", "volume_24h", "circulating_supply"}
+	moneyMetric := []cw.Metric{cw.MetricPrice, cw.MetricMarketCap, cw.MetricVolume24h, cw.MetricCirculatingSupply}
 	pct := []string{"% 24h", "% 7d"}
-	pctMetric := []cw.Metric{"pct_change_24h", "pct_change_7d"}
+	pctMetric := []cw.Metric{MetricPctChange24h, MetricPctChange7d}
 	for i := range f.Rows {
 		where := rawfile.At(f.Name, f.Lines[i])
 		day := names[i].day
@@ -769,7 +769,7 @@ func ParseMonthly(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, e
 				return cw.Batch{}, err
 			}
 		}
-		if err := s.Add(id, "rank", day, rank, where); err != nil {
+		if err := s.Add(id, MetricRank, day, rank, where); err != nil {
 			return cw.Batch{}, err
 		}
 		ents.see(id, sym, names[i].name, day)

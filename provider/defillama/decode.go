@@ -302,7 +302,7 @@ func DecodeProtocols(body []byte, fetchedAt time.Time) (cw.Batch, error) {
 		}
 		b.Entities = append(b.Entities, r.e)
 		if r.hasTVL {
-			b.Observations = append(b.Observations, cw.Observation{Entity: r.e.ID, Metric: "tvl", Day: day, Value: r.tvl, Source: SourceProtocols})
+			b.Observations = append(b.Observations, cw.Observation{Entity: r.e.ID, Metric: cw.MetricTVL, Day: day, Value: r.tvl, Source: SourceProtocols})
 		}
 	}
 	return b, nil
@@ -405,7 +405,7 @@ func DecodeProtocol(body []byte, slug string) (cw.Batch, error) {
 	}
 	b := newBatch(SourceProtocolTVL)
 	b.Entities = []cw.Entity{e}
-	b.Observations = observations(e.ID, "tvl", SourceProtocolTVL, days)
+	b.Observations = observations(e.ID, cw.MetricTVL, SourceProtocolTVL, days)
 	return b, nil
 }
 
@@ -456,7 +456,7 @@ func DecodeChains(body []byte) (cw.Batch, []ChainInfo, error) {
 			continue // two labels for one chain: keep the first (largest after sorting below)
 		}
 		seen[id] = true
-		e := cw.Entity{ID: "chain:" + id, Kind: cw.KindChain, Name: name, Symbol: cleanText(flexString(r["tokenSymbol"])),
+		e := cw.Entity{ID: ChainEntityID(id), Kind: cw.KindChain, Name: name, Symbol: cleanText(flexString(r["tokenSymbol"])),
 			Attrs: map[string]string{"defillama_name": name, "tvl_snapshot": fmtFloat(tvl)}}
 		setAttr(e.Attrs, "gecko_id", flexString(r["gecko_id"]))
 		setAttr(e.Attrs, "cmc_id", flexString(r["cmcId"]))
@@ -501,7 +501,7 @@ func DecodeChainTVL(body []byte, chain string) (cw.Batch, error) {
 	} else {
 		b.Entities = []cw.Entity{ChainEntity(chain)}
 	}
-	b.Observations = observations(ent, "tvl", prov, days)
+	b.Observations = observations(ent, cw.MetricTVL, prov, days)
 	return b, nil
 }
 
@@ -589,7 +589,7 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 		}
 	}
 	b.Entities = append(b.Entities, e)
-	b.Observations = observations(ent, "dex_volume", SourceDexVolume, days)
+	b.Observations = observations(ent, cw.MetricDEXVolume, SourceDexVolume, days)
 	if chain != "" {
 		return b, info, nil
 	}
@@ -645,7 +645,7 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 			b.Entities = append(b.Entities, pe)
 		}
 		seen[pe.ID] = v
-		b.Observations = append(b.Observations, cw.Observation{Entity: pe.ID, Metric: "dex_volume_24h", Day: day, Value: v, Source: SourceDexVolume})
+		b.Observations = append(b.Observations, cw.Observation{Entity: pe.ID, Metric: MetricDEXVolume24h, Day: day, Value: v, Source: SourceDexVolume})
 	}
 	return b, info, nil
 }
@@ -832,7 +832,7 @@ func DecodeStablecoins(body []byte, fetchedAt time.Time) (cw.Batch, []Stablecoin
 		out.Entities = append(out.Entities, c.ent)
 		infos = append(infos, c.info)
 		if !math.IsNaN(c.info.USD) {
-			out.Observations = append(out.Observations, cw.Observation{Entity: id, Metric: "circulating_usd", Day: day, Value: c.info.USD, Source: SourceStablecoins})
+			out.Observations = append(out.Observations, cw.Observation{Entity: id, Metric: cw.MetricCirculatingUSD, Day: day, Value: c.info.USD, Source: SourceStablecoins})
 		}
 	}
 	return out, infos, nil
@@ -906,7 +906,7 @@ func DecodeStablecoinChart(body []byte, stablecoinID, symbol string, fetchedAt t
 	} else {
 		b.Entities = []cw.Entity{{ID: ent, Kind: cw.KindStablecoin, Symbol: cleanText(symbol), Attrs: map[string]string{"defillama_id": stablecoinID}}}
 	}
-	b.Observations = observations(ent, "circulating_usd", SourceStablecoins, days)
+	b.Observations = observations(ent, cw.MetricCirculatingUSD, SourceStablecoins, days)
 	return b, nil
 }
 
@@ -974,7 +974,7 @@ func DecodeCoinsChart(body []byte) (cw.Batch, error) {
 			e.Attrs["confidence"] = fmtFloat(v)
 		}
 		b.Entities = append(b.Entities, e)
-		b.Observations = append(b.Observations, observations(id, "price", SourceCoins, days)...)
+		b.Observations = append(b.Observations, observations(id, cw.MetricPrice, SourceCoins, days)...)
 	}
 	return b, nil
 }

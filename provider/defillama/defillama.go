@@ -256,7 +256,7 @@ func Shortlist(batches []cw.Batch, n int, minTVL float64) []string {
 	tvl := map[string]float64{}
 	for _, b := range batches {
 		for _, o := range b.Observations {
-			if o.Metric == "tvl" {
+			if o.Metric == cw.MetricTVL {
 				tvl[o.Entity] = o.Value
 			}
 		}
@@ -558,16 +558,16 @@ func (s *Source) PriceHistory(ctx context.Context, ids []string, since time.Time
 // The series catalogue of DefiLlama's figures: live and bundled families share these ids.
 func init() {
 	for _, d := range []cw.Definition{
-		{ID: "tvl.legacy.all-chains", Metric: cw.MetricTVLLegacy,
+		{ID: DefTVLLegacyAllChains, Metric: cw.MetricTVLLegacy,
 			Text: "DefiLlama legacy all-chains total (api.llama.fi/charts, totalLiquidityUSD). Appears to include liquid staking and double-counted TVL; well above DefiLlama's default headline."},
-		{ID: "tvl.v2", Metric: cw.MetricTVL,
+		{ID: DefTVLV2, Metric: cw.MetricTVL,
 			Text: "DefiLlama default TVL (api.llama.fi/v2/historicalChainTvl): excludes liquid staking and double-counted TVL."},
-		{ID: "tvl.protocol", Source: SourceProtocolTVL, Metric: cw.MetricTVL,
+		{ID: DefTVLProtocol, Source: SourceProtocolTVL, Metric: cw.MetricTVL,
 			Text: "DefiLlama protocol TVL (api.llama.fi/protocol/{slug}, tvl[].totalLiquidityUSD), summed over the protocol's chains."},
-		{ID: "tvl.protocol", Source: SourceProtocols, Metric: cw.MetricTVL},
-		{ID: "stablecoin.circulating.defillama", Metric: cw.MetricCirculatingUSD,
+		{ID: DefTVLProtocol, Source: SourceProtocols, Metric: cw.MetricTVL},
+		{ID: DefStablecoinCirculating, Metric: cw.MetricCirculatingUSD,
 			Text: "Circulating supply in USD as DefiLlama's stablecoin dashboard reports it."},
-		{ID: "dex.volume.defillama", Metric: cw.MetricDEXVolume,
+		{ID: DefDEXVolume, Metric: cw.MetricDEXVolume,
 			Text: "DefiLlama DEX volume (api.llama.fi/overview/dexs), daily totals summed over 7 UTC days."},
 	} {
 		cw.RegisterDefinition(d)

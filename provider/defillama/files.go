@@ -670,6 +670,6 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "tvl.legacy.charts-chain", Source: SourceChainTVLSolanaCharts, Metric: cw.MetricTVLLegacy,
+	cw.RegisterDefinition(cw.Definition{ID: DefTVLLegacyChartsChain, Source: SourceChainTVLSolanaCharts, Metric: cw.MetricTVLLegacy,
 		Text: "DefiLlama legacy per-chain total (api.llama.fi/charts/{chain}); not the v2 definition used for the other chains."})
 }

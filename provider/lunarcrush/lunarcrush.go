@@ -228,9 +228,9 @@ func TopicsBatch(prov cw.Provenance, topics []Topic, at time.Time) cw.Batch {
 			name = string(t.Topic)
 		}
 		b.Entities = append(b.Entities, cw.Entity{ID: id, Kind: cw.KindTopic, Name: name, Tags: []string{"lc:cryptocurrencies"}, Attrs: map[string]string{"lunarcrush_topic": string(t.Topic)}})
-		add(&b, id, day, "topic_rank", t.Rank, 1, -1)
-		add(&b, id, day, "interactions_24h", t.Interactions24h, 0, -1)
-		add(&b, id, day, "num_contributors", t.Contributors, 0, -1)
+		add(&b, id, day, cw.MetricTopicRank, t.Rank, 1, -1)
+		add(&b, id, day, MetricInteractions24h, t.Interactions24h, 0, -1)
+		add(&b, id, day, MetricNumContributors, t.Contributors, 0, -1)
 	}
 	return b
 }
@@ -327,10 +327,10 @@ func CoinsBatch(prov cw.Provenance, coins []Coin, at time.Time) cw.Batch {
 			attrs["lunarcrush_topic"] = string(c.Topic)
 		}
 		b.Entities = append(b.Entities, cw.Entity{ID: id, Kind: cw.KindAsset, Name: string(c.Name), Symbol: strings.ToUpper(string(c.Symbol)), Tags: tags, Attrs: attrs})
-		add(&b, id, day, "galaxy_score", c.GalaxyScore, 0, 100)
-		add(&b, id, day, "alt_rank", c.AltRank, 1, -1)
-		add(&b, id, day, "social_dominance", c.SocialDominance, 0, 100)
-		add(&b, id, day, "interactions_24h", c.Interactions24h, 0, -1)
+		add(&b, id, day, MetricGalaxyScore, c.GalaxyScore, 0, 100)
+		add(&b, id, day, MetricAltRank, c.AltRank, 1, -1)
+		add(&b, id, day, MetricSocialDominance, c.SocialDominance, 0, 100)
+		add(&b, id, day, MetricInteractions24h, c.Interactions24h, 0, -1)
 	}
 	return b
 }

@@ -308,7 +308,7 @@ func ItemEvent(it Item, feedURL string, fetchedAt time.Time, rules []Rule, prov 
 	}
 	sort.Strings(tags)
 	e := cw.Entity{ID: id, Kind: cw.KindEvent, Name: name, Tags: tags, Attrs: attrs}
-	return e, cw.Observation{Entity: id, Metric: "published", Day: day, Value: 1, Source: prov}, true
+	return e, cw.Observation{Entity: id, Metric: cw.MetricPublished, Day: day, Value: 1, Source: prov}, true
 }
 
 func providerName(title, feed string) string {

@@ -199,11 +199,11 @@ func mktParseCoinbase(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batc
 	}
 	return mktParseDaily(fsys, name, prov, []string{"symbol"},
 		[]string{"open", "high", "low", "close", "volume"},
-		[]cw.Metric{"open", "high", "low", "close", "volume_base"}, pairOK)
+		[]cw.Metric{MetricOpen, MetricHigh, MetricLow, cw.MetricClose, MetricVolumeBase}, pairOK)
 }
 
 func mktParseDerived(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, error) {
-	return mktParseDaily(fsys, name, prov, nil, []string{"market_cap"}, []cw.Metric{"market_cap_derived"}, nil)
+	return mktParseDaily(fsys, name, prov, nil, []string{"market_cap"}, []cw.Metric{MetricMarketCapDerived}, nil)
 }
 
 // mktParseDaily reads a long daily file of (date, base, value columns…): one asset per base, one
@@ -331,7 +331,7 @@ func mktParseOI(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, err
 			return cw.Batch{}, err
 		}
 		id := string(cw.KindContract) + ":" + venue + "-" + cw.NormKey(sym)
-		if err := s.Add(id, "open_interest_usd", day, v[0], rawfile.At(f.Name, f.Lines[i])); err != nil {
+		if err := s.Add(id, cw.MetricOpenInterestUSD, day, v[0], rawfile.At(f.Name, f.Lines[i])); err != nil {
 			return cw.Batch{}, err
 		}
 		daily.add(id, day, f.Lines[i])
@@ -524,7 +524,7 @@ func mktParseCategories(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Ba
 		for _, o := range []struct {
 			m cw.Metric
 			v float64
-		}{{"market_cap", mv[0]}, {"volume_24h", mv[1]}, {"avg_price_change_pct", pv[0]}, {"market_cap_change_pct", pv[1]}, {"num_tokens", n}} {
+		}{{cw.MetricMarketCap, mv[0]}, {cw.MetricVolume24h, mv[1]}, {MetricAvgPriceChangePct, pv[0]}, {MetricMarketCapChangePct, pv[1]}, {MetricNumTokens, n}} {
 			if err := s.Add(id, o.m, day, o.v, where); err != nil {
 				return cw.Batch{}, err
 			}
@@ -539,6 +539,6 @@ func mktParseCategories(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Ba
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: "oi.binance-perp.coinalyze", Metric: cw.MetricOpenInterestUSD,
+	cw.RegisterDefinition(cw.Definition{ID: DefOpenInterestBinancePerp, Metric: cw.MetricOpenInterestUSD,
 		Text: "Open interest in USD at the daily close of Binance perpetual contracts, via Coinalyze."})
 }
