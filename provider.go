@@ -27,8 +27,10 @@ type Provider struct {
 	// (CMC_PRO_API_KEY)") when the provider cannot run as configured. Nil for a provider that
 	// only has bundled files.
 	New func(ProviderEnv) (Source, string, error)
-	// Limits, if set, gives per-host request budgets that depend on the configuration (a keyless
-	// tier throttled harder than the documented default); nil keeps httpx.DefaultLimits.
+	// Limits gives the request budget of each host the provider calls, following its documented
+	// free tier; it may depend on the configuration (a keyless tier is throttled harder). Hosts
+	// no provider names get httpx.FallbackLimit. Env.Client is nil here: the budgets are needed
+	// to build the client.
 	Limits func(ProviderEnv) map[string]httpx.Limit
 }
 

@@ -135,19 +135,17 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 	}
 	copts := o.client
 	copts.Transport = counter
-	if copts.Limits == nil {
-		// Budgets that depend on the configuration (a keyless tier) come from the providers.
-		for _, p := range cw.LiveProviders() {
-			if p.Limits == nil {
-				continue
-			}
+	// Each provider budgets its own hosts; limits given in the options (tests) win.
+	copts.Limits = map[string]httpx.Limit{}
+	for _, p := range cw.LiveProviders() {
+		if p.Limits != nil {
 			for h, l := range p.Limits(o.env(p.Name, nil)) {
-				if copts.Limits == nil {
-					copts.Limits = map[string]httpx.Limit{}
-				}
 				copts.Limits[h] = l
 			}
 		}
+	}
+	for h, l := range o.client.Limits {
+		copts.Limits[h] = l
 	}
 	if o.replay == "" {
 		copts.ArchiveDir = o.archive

@@ -1,7 +1,7 @@
 // Package httpx is the HTTP client every live provider (provider/<name>) uses.
 //
 // It adds what a polite, reproducible weekly job needs on top of net/http:
-//   - a token bucket per host (DefaultLimits holds each provider's documented free tier),
+//   - a token bucket per host (the budgets come from the caller: each provider knows its tier),
 //   - retries with exponential backoff and jitter on 429, 5xx, timeouts, connection errors and
 //     truncated bodies, honouring Retry-After (seconds or HTTP-date) on 429/503,
 //   - a per-attempt timeout and context cancellation,
@@ -47,36 +47,16 @@ type Limit struct {
 	Burst int
 }
 
-// DefaultLimits are the per-host budgets used when Options.Limits does not name a host.
-// They follow the free tiers documented in /work/shared/reference/data-sources.md:
-//   - DefiLlama hosts: no published number ("Standard"); responses are CDN-cached for 10 min;
-//     the unverified community figure is ~300/min — budget <= 1 req/s per llama host.
-//   - CoinGecko Demo: "~30 calls per minute" (pricing page says 100/min; design for 30/min).
-//     Keyless public access is throttled harder (~5-10/min): override for keyless runs.
-//   - alternative.me: no documented limit; one call a week is enough — 1 req/s.
-//   - CoinMarketCap Basic: ~30 req/min (plus a monthly credit budget the connector tracks).
-//   - LunarCrush: plan-dependent, third-party code assumes ~30/min (UNVERIFIED).
-var DefaultLimits = map[string]Limit{
-	"api.llama.fi":              {Rate: 1, Burst: 3},
-	"stablecoins.llama.fi":      {Rate: 1, Burst: 3},
-	"coins.llama.fi":            {Rate: 1, Burst: 3},
-	"yields.llama.fi":           {Rate: 1, Burst: 3},
-	"api.coingecko.com":         {Rate: 30.0 / 60, Burst: 2},
-	"pro-api.coingecko.com":     {Rate: 30.0 / 60, Burst: 2},
-	"api.alternative.me":        {Rate: 1, Burst: 1},
-	"pro-api.coinmarketcap.com": {Rate: 30.0 / 60, Burst: 2},
-	"lunarcrush.com":            {Rate: 30.0 / 60, Burst: 2},
-	"api.lunarcrush.com":        {Rate: 30.0 / 60, Burst: 2},
-}
-
-// FallbackLimit applies to hosts in neither Options.Limits nor DefaultLimits.
+// FallbackLimit applies to hosts Options.Limits does not name. It is deliberately slow: the
+// providers give their own hosts' budgets (cw.Provider.Limits), so only unplanned hosts (a feed,
+// a calendar) fall here.
 var FallbackLimit = Limit{Rate: 0.2, Burst: 1}
 
 // Options configure a Client. The zero value is usable.
 type Options struct {
 	UserAgent  string           // default DefaultUserAgent
 	ArchiveDir string           // "" = do not archive
-	Limits     map[string]Limit // per host (host or host:port); overrides DefaultLimits
+	Limits     map[string]Limit // per host (host or host:port); others get FallbackLimit
 	MaxRetries int              // default 4; negative = no retries
 	Timeout    time.Duration    // per attempt, default 30s
 	Transport  http.RoundTripper
@@ -161,10 +141,7 @@ func New(o Options) *Client {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	lim := make(map[string]Limit, len(DefaultLimits)+len(o.Limits))
-	for h, l := range DefaultLimits {
-		lim[h] = l
-	}
+	lim := make(map[string]Limit, len(o.Limits))
 	for h, l := range o.Limits {
 		lim[strings.ToLower(h)] = l
 	}

@@ -1,6 +1,9 @@
 package alternativeme
 
-import cw "cryptoweekly"
+import (
+	cw "cryptoweekly"
+	"cryptoweekly/internal/httpx"
+)
 
 // Name is the provider's --sources and --base-url key.
 const Name = "alternativeme"
@@ -16,6 +19,10 @@ func init() {
 				opts = append(opts, WithBaseURL(env.BaseURL))
 			}
 			return New(env.Client, opts...), "", nil
+		},
+		// No documented limit; one call a week is enough.
+		Limits: func(cw.ProviderEnv) map[string]httpx.Limit {
+			return map[string]httpx.Limit{"api.alternative.me": {Rate: 1, Burst: 1}}
 		},
 	})
 }

@@ -52,12 +52,14 @@ func init() {
 			}
 			return s, "", nil
 		},
+		// Demo: "~30 calls per minute" (the pricing page says 100/min; designed for 30). Keyless
+		// public access is throttled well below that, about 5–10 calls a minute.
 		Limits: func(env cw.ProviderEnv) map[string]httpx.Limit {
-			// Keyless CoinGecko is throttled well below the Demo tier (about 5–10 calls a minute).
-			if demo, pro, err := keys(env); err == nil && demo == "" && pro == "" {
-				return map[string]httpx.Limit{"api.coingecko.com": {Rate: 6.0 / 60, Burst: 2}}
+			demo := httpx.Limit{Rate: 30.0 / 60, Burst: 2}
+			if d, p, err := keys(env); err == nil && d == "" && p == "" {
+				demo = httpx.Limit{Rate: 6.0 / 60, Burst: 2}
 			}
-			return nil
+			return map[string]httpx.Limit{"api.coingecko.com": demo, "pro-api.coingecko.com": {Rate: 30.0 / 60, Burst: 2}}
 		},
 	})
 }

@@ -1,6 +1,9 @@
 package coinmarketcap
 
-import cw "cryptoweekly"
+import (
+	cw "cryptoweekly"
+	"cryptoweekly/internal/httpx"
+)
 
 // Name is the provider's --sources and --base-url key.
 const Name = "coinmarketcap"
@@ -34,6 +37,10 @@ func init() {
 				return nil, "", err
 			}
 			return s, "", nil
+		},
+		// Basic plan: ~30 requests a minute (plus the monthly credit budget the connector reports).
+		Limits: func(cw.ProviderEnv) map[string]httpx.Limit {
+			return map[string]httpx.Limit{"pro-api.coinmarketcap.com": {Rate: 30.0 / 60, Burst: 2}}
 		},
 	})
 }

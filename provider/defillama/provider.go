@@ -1,6 +1,9 @@
 package defillama
 
-import cw "cryptoweekly"
+import (
+	cw "cryptoweekly"
+	"cryptoweekly/internal/httpx"
+)
 
 // Name is the provider's --sources and --base-url key.
 const Name = "defillama"
@@ -36,6 +39,12 @@ func init() {
 				o.APIURL, o.StablecoinsURL, o.CoinsURL = env.BaseURL, env.BaseURL, env.BaseURL
 			}
 			return New(env.Client, o), "", nil
+		},
+		// No published number ("Standard"); responses are CDN-cached for 10 min and the unverified
+		// community figure is ~300/min, so at most 1 request a second per host.
+		Limits: func(cw.ProviderEnv) map[string]httpx.Limit {
+			l := httpx.Limit{Rate: 1, Burst: 3}
+			return map[string]httpx.Limit{"api.llama.fi": l, "stablecoins.llama.fi": l, "coins.llama.fi": l, "yields.llama.fi": l}
 		},
 	})
 }

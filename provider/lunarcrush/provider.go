@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/httpx"
 )
 
 // Name is the provider's --sources and --base-url key.
@@ -37,6 +38,11 @@ func init() {
 				return nil, "", err
 			}
 			return s, "", nil
+		},
+		// Plan-dependent; third-party code assumes ~30 a minute (unverified).
+		Limits: func(cw.ProviderEnv) map[string]httpx.Limit {
+			l := httpx.Limit{Rate: 30.0 / 60, Burst: 2}
+			return map[string]httpx.Limit{"lunarcrush.com": l, "api.lunarcrush.com": l}
 		},
 	})
 }
