@@ -23,6 +23,9 @@ type Provider struct {
 	Sources []SourceID
 	// SourcePrefix claims ids made at run time ("news-" + feed host); "" for none.
 	SourcePrefix string
+	// KeyEnv names the environment variables holding its keys, for ingest's help; one entry
+	// may name alternatives ("COINGECKO_DEMO_API_KEY / COINGECKO_PRO_API_KEY").
+	KeyEnv []string
 	// New builds the live connector. It returns a nil Source and a note ("no key
 	// (CMC_PRO_API_KEY)") when the provider cannot run as configured. Nil for a provider that
 	// only has bundled files.

@@ -47,7 +47,11 @@ func allSources() []string {
 }
 
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("ingest", "[flags]\n\nFetches the report's series from the public APIs into the store. Each source's data is\ncommitted in one transaction; a failing source is reported and the others go on. Every\nresponse is archived (gzip) so `--replay DIR` can rebuild the store with no network.\nKeys: COINGECKO_DEMO_API_KEY / COINGECKO_PRO_API_KEY, CMC_PRO_API_KEY, LUNARCRUSH_API_KEY\nor the config file; keyed sources are skipped without a key.", stderr)
+	var keys []string
+	for _, p := range cw.LiveProviders() {
+		keys = append(keys, p.KeyEnv...)
+	}
+	fs := newFlags("ingest", "[flags]\n\nFetches the report's series from the public APIs into the store. Each source's data is\ncommitted in one transaction; a failing source is reported and the others go on. Every\nresponse is archived (gzip) so `--replay DIR` can rebuild the store with no network.\nKeys: "+strings.Join(keys, ", ")+"\nor the config file; keyed sources are skipped without a key.", stderr)
 	db := dbFlag(fs)
 	srcs := fs.String("sources", strings.Join(allSources(), ","), "comma-separated sources to run")
 	since := fs.String("since", "", "fetch days after this day (YYYY-MM-DD) instead of resuming after the last run")

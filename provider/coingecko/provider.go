@@ -34,6 +34,7 @@ func init() {
 	cw.RegisterProvider(cw.Provider{
 		Name:    Name,
 		Order:   30,
+		KeyEnv:  []string{EnvDemoKey + " / " + EnvProKey},
 		Sources: []cw.SourceID{SourceMarkets, SourceCategories, SourceMarketChart, SourceTrending, SourceGlobal},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			demo, pro, err := keys(env)

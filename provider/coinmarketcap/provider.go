@@ -22,6 +22,7 @@ func init() {
 	cw.RegisterProvider(cw.Provider{
 		Name:    Name,
 		Order:   40,
+		KeyEnv:  []string{EnvKey},
 		Sources: []cw.SourceID{SourceListings, SourceFearGreed, SourceWeeklyTop100, SourceMonthlyTop200, SourceStablecoinHistory},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var c Config

@@ -24,6 +24,7 @@ func init() {
 	cw.RegisterProvider(cw.Provider{
 		Name:    Name,
 		Order:   50,
+		KeyEnv:  []string{EnvKey},
 		Sources: []cw.SourceID{SourceTopics, SourceCoins},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var c Config
