@@ -631,3 +631,39 @@ func TestProtocolParentsFromSlugs(t *testing.T) {
 		}
 	}
 }
+
+// The protocol files follow the live connector's day rule (DecodeProtocol), cases the old file
+// parser rejected included: an off-grid point before the day's 00:00 point yields to it, points
+// out of order are sorted, a file without currentChainTvls has no chains.
+func TestDefiLlamaProtocolFilesLiveDayRule(t *testing.T) {
+	kam := func(points, tail string) string {
+		return "{\n  \"name\": \"Kamino Lend\",\n  \"tvl\": [\n" + points + "  ]" + tail + "\n}\n"
+	}
+	const (
+		p1 = "    {\"date\": 1733356800, \"totalLiquidityUSD\": 100},\n"
+		p2 = "    {\"date\": 1733443200, \"totalLiquidityUSD\": 200},\n"
+		pm = "    {\"date\": 1733463000, \"totalLiquidityUSD\": 250},\n" // 2024-12-06 05:30
+		p3 = "    {\"date\": 1733529600, \"totalLiquidityUSD\": 300}\n"
+	)
+	chains := ",\n  \"currentChainTvls\": {\"Solana\": 1, \"Solana-borrowed\": 2}"
+	for name, body := range map[string]string{
+		"off-grid before the last point": kam(p1+p2+pm+p3, chains),
+		"unordered":                      kam(p2+p1+p3, chains),
+		"no currentChainTvls":            kam(p1+p2+p3, ""),
+	} {
+		t.Run(name, func(t *testing.T) {
+			bs := dlMustParse(t, parseDefiLlamaProtocols, dlProtocolsFS(dlListGood, body, dlSaveGood), dlProtocolsDir)
+			dlWant(t, bs, "protocol:kamino-lend", "tvl", "2024-12-05", 100, 0)
+			dlWant(t, bs, "protocol:kamino-lend", "tvl", "2024-12-06", 200, 0)
+			dlWant(t, bs, "protocol:kamino-lend", "tvl", "2024-12-07", 300, 0)
+			e, _ := dlEntity(bs, "defillama-protocol-tvl", "protocol:kamino-lend")
+			want := "Solana"
+			if name == "no currentChainTvls" {
+				want = ""
+			}
+			if got := strings.Join(e.Chains, ","); got != want {
+				t.Errorf("chains = %q, want %q", got, want)
+			}
+		})
+	}
+}
