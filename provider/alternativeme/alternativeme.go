@@ -1,4 +1,6 @@
-// Package alternativeme fetches the alternative.me Crypto Fear & Greed Index.
+// Package alternativeme is everything of the alternative.me Crypto Fear & Greed Index: the live
+// connector, the bundled dump of the same API (files.go, same series id), the catalogue entry and
+// the provider registration (provider.go).
 //
 // Endpoint: GET https://api.alternative.me/fng/?limit=0&format=json (limit=0 = full history since
 // 2018-02-01; no key). Response:

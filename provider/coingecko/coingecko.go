@@ -1,4 +1,5 @@
-// Package coingecko is the live CoinGecko API v3 connector (cryptoweekly.Source "coingecko").
+// Package coingecko is the live CoinGecko API v3 connector (cryptoweekly.Source "coingecko") and
+// its registration (provider.go: keys, host budgets, provenance ids).
 //
 // One Fetch makes, in order (≈ 20 calls with the defaults, inside the Demo budget of ~30/min):
 //

@@ -1,6 +1,8 @@
-// Package coinmarketcap is the live CoinMarketCap Pro API connector (cryptoweekly.Source
-// "coinmarketcap"). It needs an API key (header X-CMC_PRO_API_KEY); New returns ErrNoKey
-// without one so wiring code can skip the source.
+// Package coinmarketcap is everything of CoinMarketCap: the live Pro API connector
+// (cryptoweekly.Source "coinmarketcap"), the bundled snapshot pages and stablecoin histories
+// (files.go) with the one asset-ID rule both follow, and the provider registration
+// (provider.go). The live API needs a key (header X-CMC_PRO_API_KEY); without one the provider
+// is skipped with a note.
 //
 // One Fetch makes three calls (≈ 1 credit per 200–250 listing rows + 2; CMC's own pages
 // disagree on the rule, so the connector reports status.credit_count in the provenance note

@@ -1,5 +1,8 @@
-// Package defillama fetches TVL, DEX volume, stablecoin supply and prices from DefiLlama's free
-// API (api.llama.fi, stablecoins.llama.fi, coins.llama.fi; no key).
+// Package defillama is everything of DefiLlama: the connector that fetches TVL, DEX volume,
+// stablecoin supply and prices from its free API (api.llama.fi, stablecoins.llama.fi,
+// coins.llama.fi; no key), the bundled file families (files.go), which share the connector's
+// decoders, chain table and id constants where they hold the same payloads, and the provider
+// registration (provider.go).
 //
 // Fetch returns one Batch per endpoint family (protocols snapshot, protocol TVL histories, total
 // DeFi TVL, chain TVL, DEX volume, stablecoins) so a store commits each whole. Decoders are pure
