@@ -132,7 +132,8 @@ func (f *CSVFile) Err(i int, field string, err error) error {
 	return &LineError{File: f.Name, Line: f.Lines[i], Field: field, Err: err}
 }
 
-// Float reads row i's column as a finite number (plain or display-money form); empty is an error.
+// Float reads row i's column as a number a web page displayed (ParseNumber: "$1,234.5",
+// "19,791,646BTC"); empty is an error. Machine-written columns use Plain.
 func (f *CSVFile) Float(i int, name string) (float64, error) {
 	v, err := ParseNumber(f.Get(i, name))
 	if err != nil {
@@ -298,11 +299,12 @@ func CheckNonNegative(f *CSVFile, i int, field string, v float64) error {
 	return nil
 }
 
-// Floats reads columns of row i as numbers; nonNeg marks those that may not be negative.
+// Floats reads columns of row i as machine-written numbers (ParsePlain); nonNeg marks those that
+// may not be negative.
 func Floats(f *CSVFile, i int, cols []string, nonNeg bool) ([]float64, error) {
 	out := make([]float64, len(cols))
 	for j, c := range cols {
-		v, err := f.Float(i, c)
+		v, err := f.Plain(i, c)
 		if err != nil {
 			return nil, err
 		}
@@ -316,9 +318,9 @@ func Floats(f *CSVFile, i int, cols []string, nonNeg bool) ([]float64, error) {
 	return out, nil
 }
 
-// Whole reads a whole number of at least min (a rank, a count).
+// Whole reads a machine-written whole number of at least min (a rank, a count).
 func Whole(f *CSVFile, i int, col string, min float64) (float64, error) {
-	v, err := f.Float(i, col)
+	v, err := f.Plain(i, col)
 	if err != nil {
 		return 0, err
 	}

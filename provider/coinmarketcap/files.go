@@ -617,7 +617,7 @@ func parseCMCStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			}
 			row := cmcStableRow{file: f.Name, where: rawfile.At(f.Name, f.Lines[i])}
 			for j, m := range cmcStableMetrics {
-				v, err := f.Float(i, m.col)
+				v, err := f.Plain(i, m.col)
 				if err != nil {
 					return nil, err
 				}
@@ -712,7 +712,7 @@ func cmcMonthlyNames(f *rawfile.CSVFile, seq0 int) ([]cmcNameObs, error) {
 		if name == "" {
 			return nil, f.Err(i, "Name", fmt.Errorf("empty name"))
 		}
-		sup, err := f.Float(i, "Circulating Supply")
+		sup, err := f.Plain(i, "Circulating Supply")
 		if err != nil {
 			return nil, err
 		}
