@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Source is a live data provider (sources/<provider>). It turns API responses into batches; it
+// Source is a live data provider (provider/<name>). It turns API responses into batches; it
 // never writes to the store itself, so a failing source cannot leave partial rows behind.
 type Source interface {
 	// Name is the provider's short name ("defillama", "coingecko", …).

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	_ "cryptoweekly/provider/all"
 	"os"
 	"path/filepath"
 	"reflect"

@@ -6,25 +6,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"cryptoweekly/report"
 )
 
-// Config is the optional config file ($XDG_CONFIG_HOME/cryptoweekly/config.json). Keys may also
-// come from the environment, which wins. Keys are never printed, logged or archived.
+// Config is the optional config file ($XDG_CONFIG_HOME/cryptoweekly/config.json): one JSON object
+// whose "report" object sets the report's floors, filters and sectors, and whose other keys
+// ("keys", "feeds", "protocols", "chains") belong to the providers, each of which decodes its own
+// part (and its keys from the environment, which wins). Keys are never printed, logged or
+// archived.
 type Config struct {
-	Keys struct {
-		CoinGeckoDemo string `json:"coingecko_demo"`
-		CoinGeckoPro  string `json:"coingecko_pro"`
-		CoinMarketCap string `json:"coinmarketcap"`
-		LunarCrush    string `json:"lunarcrush"`
-	} `json:"keys"`
-	Feeds     []string `json:"feeds"`     // RSS/Atom feeds for the regulatory/news watch
-	Protocols []string `json:"protocols"` // DefiLlama slugs whose TVL history to fetch
-	Chains    []string `json:"chains"`    // chains whose TVL/DEX history to fetch (default: top by TVL)
+	// Raw is the file as read (nil: no file), handed to the providers.
+	Raw json.RawMessage
 	// Report holds the report's floors, filters and sectors; fields left out keep their defaults.
-	Report *report.Config `json:"report"`
+	Report *report.Config
 }
 
 func defaultConfigPath() string {
@@ -47,10 +42,11 @@ func loadConfig(path string, explicit bool) (Config, error) {
 		var raw struct {
 			Report json.RawMessage `json:"report"`
 		}
-		if err := json.Unmarshal(b, &c); err != nil {
+		if err := json.Unmarshal(b, &raw); err != nil {
 			return c, fmt.Errorf("config %s: %w", path, err)
 		}
-		if err := json.Unmarshal(b, &raw); err == nil && len(raw.Report) > 0 {
+		c.Raw = b
+		if len(raw.Report) > 0 {
 			// Unmarshal onto the defaults, so a file naming one floor keeps every other default.
 			rc := report.DefaultConfig()
 			if err := json.Unmarshal(raw.Report, &rc); err != nil {
@@ -59,14 +55,30 @@ func loadConfig(path string, explicit bool) (Config, error) {
 			c.Report = &rc
 		}
 	}
-	env := func(dst *string, name string) {
-		if v := strings.TrimSpace(os.Getenv(name)); v != "" {
-			*dst = v
+	return c, nil
+}
+
+// withFeeds adds the --feed flags to the config's "feeds" list, which the news provider reads.
+func withFeeds(raw json.RawMessage, feeds []string) (json.RawMessage, error) {
+	if len(feeds) == 0 {
+		return raw, nil
+	}
+	doc := map[string]json.RawMessage{}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			return nil, fmt.Errorf("config: %w", err)
 		}
 	}
-	env(&c.Keys.CoinGeckoDemo, "COINGECKO_DEMO_API_KEY")
-	env(&c.Keys.CoinGeckoPro, "COINGECKO_PRO_API_KEY")
-	env(&c.Keys.CoinMarketCap, "CMC_PRO_API_KEY")
-	env(&c.Keys.LunarCrush, "LUNARCRUSH_API_KEY")
-	return c, nil
+	var have []string
+	if f, ok := doc["feeds"]; ok {
+		if err := json.Unmarshal(f, &have); err != nil {
+			return nil, fmt.Errorf("config: feeds: %w", err)
+		}
+	}
+	b, err := json.Marshal(append(have, feeds...))
+	if err != nil {
+		return nil, err
+	}
+	doc["feeds"] = b
+	return json.Marshal(doc)
 }

@@ -29,7 +29,7 @@ func needRaw(t *testing.T) {
 }
 
 // readCSV is deliberately independent of the importer: the expected figures below come straight
-// from the raw files, so an importer or metrics bug cannot agree with itself.
+// from the raw files, so an importer or section bug cannot agree with itself.
 func readCSV(t *testing.T, rel string, delim rune) [][]string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(rawDir, rel))
@@ -94,7 +94,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
-// TestReportWeek20241213 runs the whole path — embedded bundle → DuckDB → metrics → Markdown and
+// TestReportWeek20241213 runs the whole path — embedded bundle → DuckDB → sections → Markdown and
 // JSON — and checks the figures against values read independently from the raw files.
 func TestReportWeek20241213(t *testing.T) {
 	needRaw(t)

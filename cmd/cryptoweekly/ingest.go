@@ -18,14 +18,8 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	cw "cryptoweekly"
-	"cryptoweekly/report"
-	"cryptoweekly/sources/alternativeme"
-	"cryptoweekly/sources/coingecko"
-	"cryptoweekly/sources/coinmarketcap"
-	"cryptoweekly/sources/defillama"
-	"cryptoweekly/sources/fetch"
-	"cryptoweekly/sources/lunarcrush"
-	"cryptoweekly/sources/news"
+	"cryptoweekly/internal/httpx"
+	_ "cryptoweekly/provider/all"
 	"cryptoweekly/store"
 )
 
@@ -39,16 +33,28 @@ type ingestOptions struct {
 	archive  string
 	cfg      Config
 	baseURLs map[string]string // source → base URL override (tests)
-	client   fetch.Options
+	client   httpx.Options
+	getenv   func(string) string // nil: os.Getenv (tests pass their own, so no real key leaks in)
 	progress bool
 }
 
-var allSources = []string{"alternativeme", "defillama", "coingecko", "coinmarketcap", "lunarcrush", "news"}
+// allSources names the registered live providers in their default order.
+func allSources() []string {
+	var out []string
+	for _, p := range cw.LiveProviders() {
+		out = append(out, p.Name)
+	}
+	return out
+}
 
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("ingest", "[flags]\n\nFetches the report's series from the public APIs into the store. Each source's data is\ncommitted in one transaction; a failing source is reported and the others go on. Every\nresponse is archived (gzip) so `--replay DIR` can rebuild the store with no network.\nKeys: COINGECKO_DEMO_API_KEY / COINGECKO_PRO_API_KEY, CMC_PRO_API_KEY, LUNARCRUSH_API_KEY\nor the config file; keyed sources are skipped without a key.", stderr)
+	var keys []string
+	for _, p := range cw.LiveProviders() {
+		keys = append(keys, p.KeyEnv...)
+	}
+	fs := newFlags("ingest", "[flags]\n\nFetches the report's series from the public APIs into the store. Each source's data is\ncommitted in one transaction; a failing source is reported and the others go on. Every\nresponse is archived (gzip) so `--replay DIR` can rebuild the store with no network.\nKeys: "+strings.Join(keys, ", ")+"\nor the config file; keyed sources are skipped without a key.", stderr)
 	db := dbFlag(fs)
-	srcs := fs.String("sources", strings.Join(allSources, ","), "comma-separated sources to run")
+	srcs := fs.String("sources", strings.Join(allSources(), ","), "comma-separated sources to run")
 	since := fs.String("since", "", "fetch days after this day (YYYY-MM-DD) instead of resuming after the last run")
 	full := fs.Bool("full", false, "fetch the full history (backfill)")
 	replay := fs.String("replay", "", "rebuild from an archive folder instead of the network")
@@ -66,20 +72,22 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{err}
 	}
-	cfg.Feeds = append(cfg.Feeds, feeds...)
+	if cfg.Raw, err = withFeeds(cfg.Raw, feeds); err != nil {
+		return usageError{err}
+	}
 	o.baseURLs = map[string]string{}
 	for _, b := range bases {
 		name, u, ok := strings.Cut(b, "=")
-		if !ok || !contains(allSources, name) || !(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
-			return usageError{fmt.Errorf("--base-url %q: want SOURCE=http(s)://host/path with SOURCE one of %s", b, strings.Join(allSources, ", "))}
+		if !ok || !contains(allSources(), name) || !(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
+			return usageError{fmt.Errorf("--base-url %q: want SOURCE=http(s)://host/path with SOURCE one of %s", b, strings.Join(allSources(), ", "))}
 		}
 		o.baseURLs[name] = strings.TrimRight(u, "/")
 	}
 	o.cfg = cfg
 	for _, s := range strings.Split(*srcs, ",") {
 		s = strings.TrimSpace(s)
-		if !contains(allSources, s) {
-			return usageError{fmt.Errorf("--sources: unknown source %q (have %s)", s, strings.Join(allSources, ", "))}
+		if !contains(allSources(), s) {
+			return usageError{fmt.Errorf("--sources: unknown source %q (have %s)", s, strings.Join(allSources(), ", "))}
 		}
 		o.sources = append(o.sources, s)
 	}
@@ -124,7 +132,7 @@ type result struct {
 func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, error) {
 	counter := &countingTransport{base: o.client.Transport, counts: map[string]int{}}
 	if o.replay != "" {
-		rt, err := fetch.NewReplayTransport(o.replay)
+		rt, err := httpx.NewReplayTransport(o.replay)
 		if err != nil {
 			return nil, fmt.Errorf("--replay: %w", err)
 		}
@@ -132,9 +140,17 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 	}
 	copts := o.client
 	copts.Transport = counter
-	if o.cfg.Keys.CoinGeckoDemo == "" && o.cfg.Keys.CoinGeckoPro == "" && copts.Limits == nil {
-		// Keyless CoinGecko is throttled well below the Demo tier (about 5–10 calls a minute).
-		copts.Limits = map[string]fetch.Limit{"api.coingecko.com": {Rate: 6.0 / 60, Burst: 2}}
+	// Each provider budgets its own hosts; limits given in the options (tests) win.
+	copts.Limits = map[string]httpx.Limit{}
+	for _, p := range cw.LiveProviders() {
+		if p.Limits != nil {
+			for h, l := range p.Limits(o.env(p.Name, nil)) {
+				copts.Limits[h] = l
+			}
+		}
+	}
+	for h, l := range o.client.Limits {
+		copts.Limits[h] = l
 	}
 	if o.replay == "" {
 		copts.ArchiveDir = o.archive
@@ -153,7 +169,7 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 		fmt.Fprintf(stderr, time.Now().UTC().Format("15:04:05 ")+format+"\n", args...)
 	}
 	copts.Logf = logf
-	client := fetch.New(copts)
+	client := httpx.New(copts)
 
 	// Resume points, read before any download so no lock is held while fetching.
 	resume := map[string]time.Time{}
@@ -166,8 +182,8 @@ func ingest(ctx context.Context, o ingestOptions, stderr io.Writer) ([]result, e
 		if err == nil {
 			runs, err := s.LastRuns(ctx)
 			if err != nil {
-				s.Close()
-				return nil, err
+				// No resume point is not fatal: the sources fetch their full history instead.
+				logf("cannot read the last runs (%v): fetching full history", err)
 			}
 			for _, r := range runs {
 				if r.Status == "ok" || r.Status == "partial" {
@@ -277,65 +293,19 @@ func commitRun(ctx context.Context, db string, r *result, batches []cw.Batch) er
 	return s.RecordRun(ctx, r.IngestRun)
 }
 
-// buildSource makes a connector, or nil with a note when a keyed source has no key.
-func buildSource(name string, c *fetch.Client, o ingestOptions) (cw.Source, string, error) {
-	base := o.baseURLs[name]
-	switch name {
-	case "alternativeme":
-		var opts []alternativeme.Option
-		if base != "" {
-			opts = append(opts, alternativeme.WithBaseURL(base))
-		}
-		return alternativeme.New(c, opts...), "", nil
-	case "defillama":
-		// Without a configured list, fetch the histories of the protocols the report can rank:
-		// those above its TVL floor that moved most or are largest.
-		d := defillama.Options{Protocols: o.cfg.Protocols, Chains: o.cfg.Chains, Shortlist: 40, ShortlistMinTVL: report.DefaultConfig().ProtocolMinTVL}
-		if base != "" {
-			d.APIURL, d.StablecoinsURL, d.CoinsURL = base, base, base
-		}
-		return defillama.New(c, d), "", nil
-	case "coingecko":
-		// Daily charts for the largest coins give a first ingest a week of prices; keyless
-		// access is throttled to a few calls a minute, so it charts fewer.
-		top := 100
-		if o.cfg.Keys.CoinGeckoDemo == "" && o.cfg.Keys.CoinGeckoPro == "" {
-			top = 20
-		}
-		s, err := coingecko.New(c, coingecko.Options{BaseURL: base, DemoKey: o.cfg.Keys.CoinGeckoDemo, ProKey: o.cfg.Keys.CoinGeckoPro, ChartTop: top})
-		if err != nil {
-			return nil, "", err
-		}
-		return s, "", nil
-	case "coinmarketcap":
-		if o.cfg.Keys.CoinMarketCap == "" {
-			return nil, "no key (CMC_PRO_API_KEY)", nil
-		}
-		s, err := coinmarketcap.New(c, coinmarketcap.Options{BaseURL: base, Key: o.cfg.Keys.CoinMarketCap})
-		if err != nil {
-			return nil, "", err
-		}
-		return s, "", nil
-	case "lunarcrush":
-		s, err := lunarcrush.New(c, lunarcrush.Options{BaseURL: base, Key: o.cfg.Keys.LunarCrush})
-		if errors.Is(err, lunarcrush.ErrNoKey) {
-			return nil, "no key (LUNARCRUSH_API_KEY)", nil
-		}
-		if err != nil {
-			return nil, "", err
-		}
-		return s, "", nil
-	case "news":
-		if len(o.cfg.Feeds) == 0 {
-			return nil, "no feeds configured (--feed or config feeds)", nil
-		}
-		s, err := news.New(c, news.Options{Feeds: o.cfg.Feeds})
-		if err != nil {
-			return nil, "", err
-		}
-		return s, "", nil
+// env is what provider name gets to build its connector.
+func (o ingestOptions) env(name string, c *httpx.Client) cw.ProviderEnv {
+	return cw.ProviderEnv{Client: c, BaseURL: o.baseURLs[name], ConfigJSON: o.cfg.Raw, Getenv: o.getenv}
+}
+
+// buildSource makes a connector, or nil with a note when a provider cannot run as configured
+// (a keyed provider without its key).
+func buildSource(name string, c *httpx.Client, o ingestOptions) (cw.Source, string, error) {
+	p, ok := cw.ProviderByName(name)
+	if !ok || p.New == nil {
+		return nil, "", fmt.Errorf("unknown source %q", name)
 	}
-	return nil, "", fmt.Errorf("unknown source %q", name)
+	return p.New(o.env(name, c))
 }
 
 // sourceKey marks a source's requests in their context, so requests are counted per source even
@@ -376,7 +346,7 @@ func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // Replaying forwards the replay mark of the wrapped transport.
-func (t *countingTransport) Replaying() bool { return fetch.IsReplay(t.base) }
+func (t *countingTransport) Replaying() bool { return httpx.IsReplay(t.base) }
 
 func (t *countingTransport) count(source string) int {
 	t.mu.Lock()

@@ -18,10 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"cryptoweekly/internal/httpx"
 	rjson "cryptoweekly/render/json"
 	rmd "cryptoweekly/render/markdown"
 	"cryptoweekly/report"
-	"cryptoweekly/sources/fetch"
 	"cryptoweekly/store/duckdb"
 	"cryptoweekly/store/storetest"
 )
@@ -123,8 +123,9 @@ func (a *apiServer) options(db, archive string) ingestOptions {
 			"defillama":     a.srv.URL,
 			"coingecko":     a.srv.URL + "/api/v3",
 		},
-		cfg:    Config{Chains: []string{"Ethereum", "Solana"}}, // protocols: the shortlist from /protocols
-		client: fetch.Options{Sleep: func(context.Context, time.Duration) error { return nil }, MaxRetries: 1, Timeout: 5 * time.Second},
+		cfg:    Config{Raw: []byte(`{"chains": ["Ethereum", "Solana"]}`)}, // protocols: the shortlist from /protocols
+		getenv: func(string) string { return "" },
+		client: httpx.Options{Sleep: func(context.Context, time.Duration) error { return nil }, MaxRetries: 1, Timeout: 5 * time.Second},
 	}
 }
 
@@ -222,7 +223,7 @@ func TestIngestThenReplay(t *testing.T) {
 	// No archived file may hold a key.
 	filepath.Walk(archive, func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
-			_, body, _ := fetch.ReadArchived(p)
+			_, body, _ := httpx.ReadArchived(p)
 			if bytes.Contains(body, []byte("CG-secret")) {
 				t.Errorf("%s holds the key", p)
 			}
@@ -381,8 +382,9 @@ func TestIngestNewsIntoReport(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "cw.duckdb")
 	o := ingestOptions{db: db, archive: filepath.Join(dir, "a"), sources: []string{"news"},
-		cfg:    Config{Feeds: []string{srv.URL + "/reg.rss"}},
-		client: fetch.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}
+		cfg:    Config{Raw: []byte(`{"feeds": ["` + srv.URL + `/reg.rss"]}`)},
+		getenv: func(string) string { return "" },
+		client: httpx.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}
 	var log bytes.Buffer
 	res, err := ingest(context.Background(), o, &log)
 	if err != nil || res[0].Status != "ok" {

@@ -13,11 +13,11 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/events"
+	"cryptoweekly/internal/httpx"
 	"cryptoweekly/render"
 	_ "cryptoweekly/render/all"
 	"cryptoweekly/report"
 	_ "cryptoweekly/section/all"
-	"cryptoweekly/sources/fetch"
 )
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -141,12 +141,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // calendar is the built-in events calendar plus the user's iCalendar files or URLs. URLs go
 // through the same polite, archiving HTTP client as ingest.
 func calendar(ctx context.Context, extra []string, archive string) ([]report.Event, error) {
-	var client *fetch.Client
+	var client *httpx.Client
 	cal, err := events.Calendar(extra, func(url string) ([]byte, error) {
 		if client == nil {
-			client = fetch.New(fetch.Options{ArchiveDir: archive})
+			client = httpx.New(httpx.Options{ArchiveDir: archive})
 		}
-		resp, err := client.Get(ctx, fetch.Request{Source: "ics", Endpoint: "calendar", URL: url})
+		resp, err := client.Get(ctx, httpx.Request{Source: "ics", Endpoint: "calendar", URL: url})
 		if err != nil {
 			return nil, err
 		}

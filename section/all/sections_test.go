@@ -8,7 +8,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
-	_ "cryptoweekly/importer" // the providers describe their series in the catalogue
+	_ "cryptoweekly/provider/all" // the providers describe their series in the catalogue
 	"cryptoweekly/report"
 	"cryptoweekly/section/all"
 	"cryptoweekly/section/chains"
@@ -22,10 +22,6 @@ import (
 	"cryptoweekly/section/social"
 	"cryptoweekly/section/stablecoins"
 	"cryptoweekly/section/tokens"
-	_ "cryptoweekly/sources/alternativeme"
-	_ "cryptoweekly/sources/coingecko"
-	_ "cryptoweekly/sources/coinmarketcap"
-	_ "cryptoweekly/sources/defillama"
 	"cryptoweekly/store/duckdb"
 )
 

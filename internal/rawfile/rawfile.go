@@ -1,0 +1,340 @@
+// Package rawfile reads the bundled raw data files (CSV and JSON exports that other people
+// published) for the providers' file families. Its errors name the file and line
+// ("defillama-chain-tvl-pairie-koh/chain_tvl_historical_long.csv:42: field tvl: …") so a bad row
+// can be found without a debugger, and Series refuses a second value for one entity/metric/day,
+// naming both places, because a silently overwritten value is a wrong figure nobody can trace.
+package rawfile
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	cw "cryptoweekly"
+)
+
+// LineError is an error at a line of a file, optionally in a named field.
+type LineError struct {
+	File  string
+	Line  int
+	Field string
+	Err   error
+}
+
+func (e *LineError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s:%d: field %s: %v", e.File, e.Line, e.Field, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+}
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// CSVFile is a CSV file read whole, with its header mapped to column indexes and each record's
+// starting line number kept for error messages.
+type CSVFile struct {
+	Name   string
+	Header []string
+	Rows   [][]string
+	Lines  []int // Lines[i] is the 1-based line where Rows[i] starts
+	col    map[string]int
+}
+
+// ReadCSV reads a CSV file from fsys, stripping a UTF-8 byte-order mark, with the given field
+// delimiter (',' or ';'). The first record is the header. required names columns that must exist.
+func ReadCSV(fsys fs.FS, name string, delim rune, required ...string) (*CSVFile, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCSV(name, data, delim, required...)
+}
+
+// ParseCSV is ReadCSV on bytes already in memory.
+func ParseCSV(name string, data []byte, delim rune, required ...string) (*CSVFile, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = delim
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = false
+	f := &CSVFile{Name: name, col: map[string]int{}}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &LineError{File: name, Line: pe.StartLine, Err: pe.Err}
+			}
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := r.FieldPos(0)
+		if f.Header == nil {
+			f.Header = rec
+			for i, h := range rec {
+				h = strings.TrimSpace(h)
+				if _, dup := f.col[h]; dup {
+					return nil, &LineError{File: name, Line: line, Err: fmt.Errorf("duplicate column %q", h)}
+				}
+				f.col[h] = i
+			}
+			continue
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if len(rec) != len(f.Header) {
+			return nil, &LineError{File: name, Line: line, Err: fmt.Errorf("%d fields, header has %d", len(rec), len(f.Header))}
+		}
+		f.Rows = append(f.Rows, rec)
+		f.Lines = append(f.Lines, line)
+	}
+	if f.Header == nil {
+		return nil, fmt.Errorf("%s: empty file", name)
+	}
+	for _, c := range required {
+		if _, ok := f.col[c]; !ok {
+			return nil, &LineError{File: name, Line: 1, Err: fmt.Errorf("missing column %q (schema drift?)", c)}
+		}
+	}
+	return f, nil
+}
+
+// Col returns the index of a column, or -1.
+func (f *CSVFile) Col(name string) int {
+	if i, ok := f.col[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// Get returns row i's value in column name ("" if the column is absent).
+func (f *CSVFile) Get(i int, name string) string {
+	c := f.Col(name)
+	if c < 0 {
+		return ""
+	}
+	return strings.TrimSpace(f.Rows[i][c])
+}
+
+// Err builds a LineError for row i and field.
+func (f *CSVFile) Err(i int, field string, err error) error {
+	return &LineError{File: f.Name, Line: f.Lines[i], Field: field, Err: err}
+}
+
+// Float reads row i's column as a number a web page displayed (ParseNumber: "$1,234.5",
+// "19,791,646BTC"); empty is an error. Machine-written columns use Plain.
+func (f *CSVFile) Float(i int, name string) (float64, error) {
+	v, err := ParseNumber(f.Get(i, name))
+	if err != nil {
+		return 0, f.Err(i, name, err)
+	}
+	return v, nil
+}
+
+// ParsePlain parses a machine-written number ("1.5e9", "-3", as exports and API dumps write
+// them). Display forms are errors ("12abc", "$1,000": a stray unit in a machine file means the
+// column is not what it was checked to be), unlike ParseNumber. NaN, Inf and empty strings are
+// errors.
+func ParsePlain(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return 0, errors.New("empty value")
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		return 0, fmt.Errorf("not a number: %q", s)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("not a finite number: %q", s)
+	}
+	return v, nil
+}
+
+// Plain reads row i's column as a machine-written number (ParsePlain); empty is an error.
+func (f *CSVFile) Plain(i int, name string) (float64, error) {
+	v, err := ParsePlain(f.Get(i, name))
+	if err != nil {
+		return 0, f.Err(i, name, err)
+	}
+	return v, nil
+}
+
+// ParseNumber parses plain numbers ("1.5e9", "-3") and display strings as CoinMarketCap pages show
+// them ("$1,928,353,928,001.88", "19,791,646BTC", "158,432,088 RUNE *"): a leading "$", thousands
+// commas and a trailing unit are dropped. NaN, Inf and empty strings are errors.
+func ParseNumber(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return 0, errors.New("empty value")
+	}
+	t = strings.TrimPrefix(t, "$")
+	neg := false
+	if strings.HasPrefix(t, "-$") {
+		neg, t = true, t[2:]
+	}
+	t = strings.ReplaceAll(t, ",", "")
+	// Drop a trailing unit such as "BTC", " RUNE *", "USDT*".
+	end := len(t)
+	for end > 0 {
+		c := t[end-1]
+		if (c >= '0' && c <= '9') || c == '.' {
+			break
+		}
+		end--
+	}
+	num := strings.TrimSpace(t[:end])
+	if num == "" || (end < len(t) && strings.ContainsAny(num, "eE")) {
+		return 0, fmt.Errorf("not a number: %q", s)
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, fmt.Errorf("not a number: %q", s)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("not a finite number: %q", s)
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+// ParseDayPrefix parses the leading YYYY-MM-DD of a date or timestamp string
+// ("2024-12-13", "2024-12-13T00:00:00Z", "2024-12-13 12:00:00") as a UTC day.
+func ParseDayPrefix(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if len(s) < 10 {
+		return time.Time{}, fmt.Errorf("not a date: %q", s)
+	}
+	return cw.ParseDay(s[:10])
+}
+
+// ParseUnixDay turns unix seconds, or milliseconds when the value is too large to be seconds,
+// into the UTC day. DefiLlama sends seconds, CoinGecko milliseconds.
+func ParseUnixDay(v float64) (time.Time, error) {
+	if math.IsNaN(v) || v <= 0 {
+		return time.Time{}, fmt.Errorf("bad timestamp %v", v)
+	}
+	if v > 1e11 { // milliseconds: 1e11 s is the year 5138
+		v /= 1000
+	}
+	return cw.Day(time.Unix(int64(v), 0)), nil
+}
+
+// Series collects the observations of one batch and rejects a second value for the same
+// entity/metric/day, reporting both places.
+type Series struct {
+	src  cw.SourceID
+	obs  []cw.Observation
+	seen map[obsKey]string
+}
+
+type obsKey struct {
+	e, m string
+	d    time.Time
+}
+
+// NewSeries starts the observations of one batch of source src.
+func NewSeries(src cw.SourceID) *Series { return &Series{src: src, seen: map[obsKey]string{}} }
+
+// Obs is what was added, in order.
+func (s *Series) Obs() []cw.Observation { return s.obs }
+
+// Add records a value; where says where it came from ("file:line") for duplicate messages.
+func (s *Series) Add(entity string, metric cw.Metric, day time.Time, v float64, where string) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("%s: %s %s: value %v is not finite", where, entity, metric, v)
+	}
+	k := obsKey{entity, string(metric), day}
+	if prev, dup := s.seen[k]; dup {
+		return fmt.Errorf("%s: duplicate day %s for %s %s (first at %s)", where, cw.DayString(day), entity, metric, prev)
+	}
+	s.seen[k] = where
+	s.obs = append(s.obs, cw.Observation{Entity: entity, Metric: metric, Day: day, Value: v, Source: s.src})
+	return nil
+}
+
+// At is the "file:line" place Series.Add names in its duplicate messages.
+func At(file string, line int) string { return fmt.Sprintf("%s:%d", file, line) }
+
+// CheckNoGaps checks that a daily series has no missing day between its first and last day.
+// days must be in file order (either direction); lines are the matching file lines. known lists
+// days the upstream itself lacks ("2024-10-26") — documented in SOURCES.md — which are allowed.
+func CheckNoGaps(file string, days []time.Time, lines []int, known map[string]bool) error {
+	if len(days) < 2 {
+		return nil
+	}
+	idx := make([]int, len(days))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return days[idx[a]].Before(days[idx[b]]) })
+	for k := 1; k < len(idx); k++ {
+		prev, cur := days[idx[k-1]], days[idx[k]]
+		for d := prev.AddDate(0, 0, 1); d.Before(cur); d = d.AddDate(0, 0, 1) {
+			if !known[cw.DayString(d)] {
+				return &LineError{File: file, Line: lines[idx[k]], Err: fmt.Errorf("gap: no row for %s (between %s and %s)", cw.DayString(d), cw.DayString(prev), cw.DayString(cur))}
+			}
+		}
+	}
+	return nil
+}
+
+// CheckNonNegative rejects a negative supply, TVL, price or market cap.
+func CheckNonNegative(f *CSVFile, i int, field string, v float64) error {
+	if v < 0 {
+		return f.Err(i, field, fmt.Errorf("negative value %v", v))
+	}
+	return nil
+}
+
+// Floats reads columns of row i as machine-written numbers (ParsePlain); nonNeg marks those that
+// may not be negative.
+func Floats(f *CSVFile, i int, cols []string, nonNeg bool) ([]float64, error) {
+	out := make([]float64, len(cols))
+	for j, c := range cols {
+		v, err := f.Plain(i, c)
+		if err != nil {
+			return nil, err
+		}
+		if nonNeg {
+			if err := CheckNonNegative(f, i, c, v); err != nil {
+				return nil, err
+			}
+		}
+		out[j] = v
+	}
+	return out, nil
+}
+
+// Whole reads a machine-written whole number of at least min (a rank, a count).
+func Whole(f *CSVFile, i int, col string, min float64) (float64, error) {
+	v, err := f.Plain(i, col)
+	if err != nil {
+		return 0, err
+	}
+	if v < min || v != float64(int64(v)) {
+		return 0, f.Err(i, col, fmt.Errorf("not a whole number ≥ %v: %q", min, f.Get(i, col)))
+	}
+	return v, nil
+}
+
+// Symbol reads a ticker: not empty, no blanks.
+func Symbol(f *CSVFile, i int, col string) (string, error) {
+	s := f.Get(i, col)
+	if s == "" || strings.ContainsAny(s, " \t") {
+		return "", f.Err(i, col, fmt.Errorf("bad symbol %q", s))
+	}
+	return s, nil
+}

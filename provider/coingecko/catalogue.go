@@ -1,0 +1,20 @@
+package coingecko
+
+import cw "cryptoweekly"
+
+// Metrics CoinGecko stores besides the shared ones of the root catalogue (cw.MetricPrice, …):
+// its own market-cap rank and price changes, and the /global totals.
+const (
+	MetricETHDominancePct   cw.Metric = "eth_dominance_pct"
+	MetricPctChange24h      cw.Metric = "pct_change_24h"
+	MetricPctChange7d       cw.Metric = "pct_change_7d"
+	MetricRank              cw.Metric = "rank"
+	MetricTotalMarketCapUSD cw.Metric = "total_market_cap_usd"
+	MetricTotalVolumeUSD    cw.Metric = "total_volume_usd"
+)
+
+// Definition ids of the series this provider describes in the root catalogue, for the report
+// code that cites them.
+const (
+	DefDominanceGlobal cw.DefinitionID = "dominance.coingecko-global"
+)

@@ -1,0 +1,102 @@
+package coingecko
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	cw "cryptoweekly"
+	"cryptoweekly/internal/sourcetest"
+)
+
+// Each fuzz target checks the decoder never panics and that whatever it accepts turns into a
+// batch that passes Validate (no NaN/Inf, no duplicate entity/metric/day, UTC-midnight days,
+// kind-prefixed IDs, valid UTF-8 without control characters in names).
+
+var fuzzDay = time.Date(2026, 1, 11, 8, 30, 0, 0, time.UTC)
+
+func checkBatch(t *testing.T, b cw.Batch) {
+	t.Helper()
+	if err := b.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range b.Entities {
+		for _, s := range []string{e.ID, e.Name, e.Symbol} {
+			if !utf8.ValidString(s) || strings.ContainsAny(s, "\x00\n\r\t") {
+				t.Fatalf("unclean text %q", s)
+			}
+		}
+	}
+}
+
+func FuzzDecodeMarkets(f *testing.F) {
+	f.Add(sourcetest.Fixture(f, "coingecko-coins-markets.json"))
+	f.Add([]byte(`[{"id":"a","symbol":"x","market_cap":"1e3","market_cap_rank":{}},{"id":"b","symbol":"X "},{"id":"c","symbol":"x-b"}]`))
+	f.Add([]byte(`[{"id":"\u0000","symbol":"\ud800"}]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rows, _, err := DecodeMarkets(body)
+		if err != nil {
+			return
+		}
+		checkBatch(t, MarketsBatch(cw.Provenance{ID: SourceMarkets}, SortByMarketCap(rows), NewIDs(), fuzzDay, nil))
+	})
+}
+
+func FuzzDecodeMarketChart(f *testing.F) {
+	f.Add(sourcetest.Fixture(f, "coingecko-coins-id-market_chart.json"))
+	f.Add([]byte(`{"prices":[[1768089600000,1],[1768089600000,2],[1768089600001,3],[1e11,4],[-1,5]]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		c, err := DecodeMarketChart(body)
+		if err != nil {
+			return
+		}
+		obs := ChartObservations(SourceMarketChart, "asset:x", c, fuzzDay, time.Time{})
+		checkBatch(t, cw.Batch{Source: cw.Provenance{ID: SourceMarketChart}, Observations: obs})
+		for _, o := range obs {
+			if !o.Day.Before(cw.Day(fuzzDay).Add(24 * time.Hour)) {
+				t.Fatalf("future day %v", o.Day)
+			}
+		}
+	})
+}
+
+func FuzzDecodeTrending(f *testing.F) {
+	f.Add(sourcetest.Fixture(f, "coingecko-search-trending.json"))
+	f.Add([]byte(`{"coins":[{"item":{"id":"a","symbol":"X"}},{"item":{"id":"b","symbol":"x"}},{"item":{"id":"b","symbol":"x"}}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		coins, err := DecodeTrending(body)
+		if err != nil {
+			return
+		}
+		checkBatch(t, TrendingBatch(cw.Provenance{ID: SourceTrending}, coins, fuzzDay))
+	})
+}
+
+func FuzzDecodeGlobal(f *testing.F) {
+	f.Add(sourcetest.Fixture(f, "coingecko-global.json"))
+	f.Add([]byte(`{"data":{"total_market_cap":5,"market_cap_percentage":{"btc":"57.6"}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		g, err := DecodeGlobal(body)
+		if err != nil {
+			return
+		}
+		checkBatch(t, GlobalBatch(cw.Provenance{ID: SourceGlobal}, g, fuzzDay))
+	})
+}
+
+func FuzzDecodeCategoriesList(f *testing.F) {
+	f.Add(sourcetest.Fixture(f, "coingecko-coins-categories-list.json"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		list, err := DecodeCategoriesList(body)
+		if err != nil {
+			return
+		}
+		for _, c := range list {
+			if c.ID == "" || !utf8.ValidString(string(c.ID)) {
+				t.Fatalf("bad id %q", c.ID)
+			}
+		}
+		_ = UnknownCategories(DefaultCategories, list)
+	})
+}
