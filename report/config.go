@@ -2,6 +2,9 @@ package report
 
 import (
 	"fmt"
+
+	"cryptoweekly/provider/coingecko"
+	"cryptoweekly/provider/coinmarketcap"
 )
 
 // Config holds every filter and floor the report applies. The report prints it in its
@@ -62,7 +65,8 @@ func DefaultConfig() Config {
 		MemeTags:    []string{"cmc:memes", "sector:meme", "curated:meme-coins", "curated-secondary:meme-coins", "cg:meme-token"},
 		// Weekly snapshots of the whole listing first; daily charts of the largest coins fill the
 		// first live week, before a second snapshot exists.
-		PriceSources: []string{"coingecko-markets", "cmc-listings", "coingecko-market-chart", "cmc-weekly-top100", "cmc-monthly-top200"},
+		PriceSources: []string{string(coingecko.SourceMarkets), string(coinmarketcap.SourceListings), string(coingecko.SourceMarketChart),
+			string(coinmarketcap.SourceWeeklyTop100), string(coinmarketcap.SourceMonthlyTop200)},
 	}
 }
 

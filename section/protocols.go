@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/defillama"
 	"cryptoweekly/report"
 )
 
@@ -18,7 +19,7 @@ type ProtocolSet struct {
 
 // ProtocolSources are the protocol TVL series in order of preference: the /protocol/{slug}
 // histories, then the /protocols snapshots.
-var ProtocolSources = []cw.SourceID{"defillama-protocol-tvl", "defillama-protocols"}
+var ProtocolSources = []cw.SourceID{defillama.SourceProtocolTVL, defillama.SourceProtocols}
 
 // Protocols reads the week's protocol changes once per report.
 func Protocols(env *report.Env) (*ProtocolSet, error) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/defillama"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
 )
@@ -36,7 +37,7 @@ type Spotlight struct {
 // is shown with that said.
 var (
 	metrics = []cw.Metric{cw.MetricTVL, cw.MetricTVLLegacy}
-	sources = []cw.SourceID{"defillama-chain-tvl"}
+	sources = []cw.SourceID{defillama.SourceChainTVL}
 )
 
 func (Section) Name() string                      { return "chains" }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/defillama"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
 )
@@ -20,14 +21,14 @@ type Block struct {
 	TotalTVL report.Change `json:"total_tvl"`
 }
 
-const entity = "index:defi-tvl"
+const entity = defillama.EntityDefiTVL
 
 // DefiLlama's default (v2) TVL first; the legacy all-chains total where it is all there is.
 var metrics = []cw.Metric{cw.MetricTVL, cw.MetricTVLLegacy}
 
 func (Section) Name() string                      { return "defi" }
 func (Section) NewBlock() report.Block            { return new(Block) }
-func (Section) Feeds(report.Config) []cw.SourceID { return []cw.SourceID{"defillama-defi-tvl"} }
+func (Section) Feeds(report.Config) []cw.SourceID { return []cw.SourceID{defillama.SourceDefiTVL} }
 func (Section) CoverageColumn() string            { return "defi" }
 func (Section) Core() bool                        { return true }
 func (Section) Selectors(report.Config) []cw.Selector {

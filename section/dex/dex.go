@@ -7,6 +7,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/defillama"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
 )
@@ -25,8 +26,8 @@ type Block struct {
 }
 
 const (
-	entity    = "index:dex-total"
-	volSource = cw.SourceID("defillama-dex-volume")
+	entity    = defillama.EntityDexTotal
+	volSource = defillama.SourceDexVolume
 	// defCategorySum is the DEX TVL figure: a sum this section derives, not a stored series.
 	defCategorySum cw.DefinitionID = "tvl.protocols.category-sum"
 )

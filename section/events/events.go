@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/news"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
 )
@@ -24,12 +25,9 @@ type Block struct {
 	Regulatory []report.Event `json:"regulatory"`
 }
 
-// newsSources stands for every feed of the news watch: its ids are "news-<host>".
-const newsSources cw.SourceID = "news-"
-
 func (Section) Name() string                      { return "events" }
 func (Section) NewBlock() report.Block            { return new(Block) }
-func (Section) Feeds(report.Config) []cw.SourceID { return []cw.SourceID{newsSources} }
+func (Section) Feeds(report.Config) []cw.SourceID { return []cw.SourceID{news.SourcePrefix} }
 
 func (Section) Compute(env *report.Env) (report.Block, error) {
 	s := &Block{}

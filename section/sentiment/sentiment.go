@@ -7,6 +7,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/alternativeme"
+	"cryptoweekly/provider/coinmarketcap"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
 )
@@ -25,10 +27,10 @@ type Block struct {
 	Daily     []report.Point `json:"daily,omitempty"`
 }
 
-const entity = "index:fear-greed"
+const entity = alternativeme.EntityID
 
 // sources in order of preference: alternative.me's index is the one desks quote.
-var sources = []cw.SourceID{"alternativeme-fng", "cmc-fear-greed"}
+var sources = []cw.SourceID{alternativeme.SourceFearGreed, coinmarketcap.SourceFearGreed}
 
 func (Section) Name() string                      { return "sentiment" }
 func (Section) NewBlock() report.Block            { return new(Block) }

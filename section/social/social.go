@@ -9,6 +9,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/coingecko"
+	"cryptoweekly/provider/lunarcrush"
 	"cryptoweekly/report"
 )
 
@@ -36,7 +38,7 @@ var metrics = []cw.Metric{cw.MetricTopicRank, cw.MetricTrendRank}
 func (Section) Name() string           { return "social" }
 func (Section) NewBlock() report.Block { return new(Block) }
 func (Section) Feeds(report.Config) []cw.SourceID {
-	return []cw.SourceID{"lunarcrush-topics", "coingecko-trending"}
+	return []cw.SourceID{lunarcrush.SourceTopics, coingecko.SourceTrending}
 }
 func (Section) CoverageColumn() string { return "social" }
 func (Section) Core() bool             { return false }

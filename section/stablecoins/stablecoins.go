@@ -8,6 +8,8 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/coinmarketcap"
+	"cryptoweekly/provider/defillama"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
 )
@@ -22,23 +24,23 @@ type Block struct {
 	Total report.Change   `json:"total"`
 }
 
-const totalEntity = "index:stablecoins-usd-total"
+const totalEntity = defillama.EntityStablecoinsTotal
 
 var (
-	coins = []struct{ id, label string }{{"stablecoin:usdt", "USDT"}, {"stablecoin:usdc", "USDC"}}
+	coins = []struct{ id, label string }{{defillama.StablecoinEntityID("USDT"), "USDT"}, {defillama.StablecoinEntityID("USDC"), "USDC"}}
 	// Per coin: DefiLlama's circulating supply first, CoinMarketCap's market cap where it is all
 	// the store has.
 	metrics = []cw.Metric{cw.MetricCirculatingUSD, cw.MetricMarketCap}
-	sources = []cw.SourceID{"defillama-stablecoins", "cmc-stablecoin-history"}
+	sources = []cw.SourceID{defillama.SourceStablecoins, coinmarketcap.SourceStablecoinHistory}
 	// The total: the bundled all-USD series first, then the live one.
-	totalSources = []cw.SourceID{"defillama-stablecoins-total", "defillama-stablecoins"}
+	totalSources = []cw.SourceID{defillama.SourceStablecoinsTotal, defillama.SourceStablecoins}
 )
 
 func (Section) Name() string           { return "stablecoins" }
 func (Section) NewBlock() report.Block { return new(Block) }
 
 // Feeds names the live series: the bundled histories have no ingest that could fail.
-func (Section) Feeds(report.Config) []cw.SourceID { return []cw.SourceID{"defillama-stablecoins"} }
+func (Section) Feeds(report.Config) []cw.SourceID { return []cw.SourceID{defillama.SourceStablecoins} }
 func (Section) CoverageColumn() string            { return "stablecoins" }
 func (Section) Core() bool                        { return true }
 func (Section) Selectors(report.Config) []cw.Selector {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/coingecko"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
 )
@@ -47,7 +48,7 @@ type Block struct {
 // computes over a price snapshot, so the catalogue gives it a definition per source.
 const metricBTCDominanceUniverse cw.Metric = "btc_dominance_universe"
 
-const marketEntity = "index:crypto-market"
+const marketEntity = coingecko.GlobalEntityID
 
 func init() {
 	for _, d := range []cw.Definition{
@@ -63,7 +64,7 @@ func init() {
 func (Section) Name() string           { return "tokens" }
 func (Section) NewBlock() report.Block { return new(Block) }
 func (Section) Feeds(cfg report.Config) []cw.SourceID {
-	out := []cw.SourceID{"coingecko-global"}
+	out := []cw.SourceID{coingecko.SourceGlobal}
 	for _, s := range cfg.PriceSources {
 		out = append(out, cw.SourceID(s))
 	}
