@@ -51,6 +51,7 @@ type Options struct {
 	Chains         []string // chain labels (old or new) for TVL/DEX histories; default: top DefaultTopChains by TVL
 	TopChains      int      // overrides DefaultTopChains
 	Stablecoins    []string // symbols whose daily supply to fetch; default USDT, USDC
+	PriceHistory   []string // CoinGecko ids whose daily prices to fetch from coins.llama.fi (none by default)
 	// Shortlist, when Protocols is empty, picks the protocols whose history to fetch from the
 	// /protocols snapshot: those with TVL >= ShortlistMinTVL, the Shortlist largest |change_7d|
 	// plus the Shortlist largest by TVL — the candidates the weekly report can rank.
@@ -232,6 +233,9 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 	}
 	run(SourceDexVolume, func() (*family, error) { return s.fetchDex(ctx, chains) })
 	run(SourceStablecoins, func() (*family, error) { return s.fetchStablecoins(ctx) })
+	if len(s.o.PriceHistory) > 0 {
+		run(SourceCoins, func() (*family, error) { return s.fetchPriceHistory(ctx, s.o.PriceHistory, since) })
+	}
 	return out, errors.Join(errs...)
 }
 
@@ -504,8 +508,17 @@ func (s *Source) fetchStablecoins(ctx context.Context) (*family, error) {
 
 // PriceHistory fetches daily USD prices for CoinGecko ids ("chainlink", or "coingecko:chainlink")
 // from coins.llama.fi/chart, for days after since (zero: the last 365 days) up to yesterday, in
-// one batch (provenance defillama-coins). Ids are requested in groups of 10.
+// one batch (provenance defillama-coins). Ids are requested in groups of 10. Fetch calls it for
+// Options.PriceHistory; it backfills prices beyond CoinGecko's keyless 365 days.
 func (s *Source) PriceHistory(ctx context.Context, ids []string, since time.Time) (cw.Batch, error) {
+	fam, err := s.fetchPriceHistory(ctx, ids, since)
+	if err != nil {
+		return cw.Batch{}, err
+	}
+	return fam.merge(since)
+}
+
+func (s *Source) fetchPriceHistory(ctx context.Context, ids []string, since time.Time) (*family, error) {
 	now := time.Now().UTC()
 	start := cw.Day(now).AddDate(0, 0, -365)
 	if !since.IsZero() {
@@ -513,7 +526,7 @@ func (s *Source) PriceHistory(ctx context.Context, ids []string, since time.Time
 	}
 	span := int(cw.Day(now).Sub(start).Hours()/24) + 1
 	if span < 1 {
-		return cw.Batch{Source: NewProvenance(SourceCoins)}, nil
+		return &family{id: SourceCoins}, nil
 	}
 	var keys []string
 	for _, id := range ids {
@@ -539,11 +552,11 @@ func (s *Source) PriceHistory(ctx context.Context, ids []string, since time.Time
 			"?start=" + strconv.FormatInt(start.Unix(), 10) + "&span=" + strconv.Itoa(span) + "&period=1d"
 		r, err := s.get(ctx, path, u)
 		if err != nil {
-			return cw.Batch{}, err
+			return nil, err
 		}
 		b, err := DecodeCoinsChart(r.Body)
 		if err != nil {
-			return cw.Batch{}, err
+			return nil, err
 		}
 		// drop today's sample (not a daily close yet)
 		kept := b.Observations[:0]
@@ -555,7 +568,7 @@ func (s *Source) PriceHistory(ctx context.Context, ids []string, since time.Time
 		b.Observations = kept
 		fam.add(r, b)
 	}
-	return fam.merge(since)
+	return fam, nil
 }
 
 // The series catalogue of DefiLlama's figures: live and bundled families share these ids.

@@ -395,3 +395,26 @@ func TestPriceHistory(t *testing.T) {
 		t.Errorf("request %s", last)
 	}
 }
+
+// Fetch backfills prices only for configured ids, as one more family of the run.
+func TestFetchPriceHistoryWhenConfigured(t *testing.T) {
+	_, srv := newReplayServer(t)
+	c, _ := testClient("", nil, nil)
+	o := testOptions(srv.URL)
+	bs, err := New(c, o).Fetch(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := byID(bs)[SourceCoins]; ok {
+		t.Fatal("prices fetched without price_history")
+	}
+	o.PriceHistory = []string{"chainlink"}
+	bs, err = New(c, o).Fetch(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, ok := byID(bs)[SourceCoins]
+	if !ok || obsMap(b)["asset:link price 2026-01-05"] != 13.88 {
+		t.Fatalf("price history missing from Fetch: %v", ok)
+	}
+}

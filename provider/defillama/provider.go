@@ -21,6 +21,9 @@ const (
 type Config struct {
 	Protocols []string `json:"protocols"` // DefiLlama slugs whose TVL history to fetch
 	Chains    []string `json:"chains"`    // chains whose TVL/DEX history to fetch (default: top by TVL)
+	// PriceHistory names CoinGecko ids whose daily prices to backfill from coins.llama.fi
+	// (keyless, longer than CoinGecko's keyless 365 days).
+	PriceHistory []string `json:"price_history"`
 }
 
 func init() {
@@ -34,7 +37,7 @@ func init() {
 			if err := env.Config(&c); err != nil {
 				return nil, "", err
 			}
-			o := Options{Protocols: c.Protocols, Chains: c.Chains, Shortlist: DefaultShortlist, ShortlistMinTVL: DefaultShortlistMinTVL}
+			o := Options{Protocols: c.Protocols, Chains: c.Chains, PriceHistory: c.PriceHistory, Shortlist: DefaultShortlist, ShortlistMinTVL: DefaultShortlistMinTVL}
 			if env.BaseURL != "" {
 				o.APIURL, o.StablecoinsURL, o.CoinsURL = env.BaseURL, env.BaseURL, env.BaseURL
 			}
