@@ -5,6 +5,7 @@ package all
 
 import (
 	_ "cryptoweekly/provider/alternativeme"
+	_ "cryptoweekly/provider/binance"
 	_ "cryptoweekly/provider/coingecko"
 	_ "cryptoweekly/provider/coinmarketcap"
 	_ "cryptoweekly/provider/defillama"
