@@ -101,7 +101,10 @@ func ParseFeed(body []byte, base string) (Feed, error) {
 	if err != nil {
 		return Feed{}, err
 	}
-	baseURL, _ := url.Parse(base)
+	baseURL, err := url.Parse(base)
+	if err != nil {
+		return Feed{}, fmt.Errorf("feed URL %q: %w", base, err)
+	}
 	switch strings.ToLower(root.Local) {
 	case "rss", "rdf":
 		var doc rssDoc

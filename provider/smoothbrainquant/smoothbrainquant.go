@@ -311,7 +311,11 @@ func mktParseOI(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, err
 		if err != nil || ts <= 0 {
 			return cw.Batch{}, f.Err(i, "timestamp", fmt.Errorf("not unix seconds: %q", f.Get(i, "timestamp")))
 		}
-		if tsDay, _ := rawfile.ParseUnixDay(float64(ts)); !tsDay.Equal(day) {
+		tsDay, err := rawfile.ParseUnixDay(float64(ts))
+		if err != nil {
+			return cw.Batch{}, f.Err(i, "timestamp", err)
+		}
+		if !tsDay.Equal(day) {
 			return cw.Batch{}, f.Err(i, "timestamp", fmt.Errorf("%d is %s, but date says %s", ts, cw.DayString(tsDay), cw.DayString(day)))
 		}
 		sym, err := rawfile.Symbol(f, i, "symbol")
