@@ -2,109 +2,23 @@ package smoothbrainquant
 
 import (
 	"fmt"
-	"io/fs"
-	"math"
-	"os"
 	"strings"
-	"testing"
-	"time"
 
-	cw "cryptoweekly"
+	"cryptoweekly/internal/familytest"
 )
 
 // Test helpers, as in provider/coinmarketcap's tests: both datasets hold CMC snapshots.
 
-func cmcTestParse(t *testing.T, fsys fs.FS, dir string) ([]cw.Batch, error) {
-	t.Helper()
-	for _, f := range cw.FileFamilies() {
-		if f.Dir == dir {
-			bs, err := f.Parse(fsys, dir)
-			if err == nil {
-				for i := range bs {
-					if verr := bs[i].Validate(); verr != nil {
-						t.Fatalf("batch %d (%s) does not validate: %v", i, bs[i].Source.Location, verr)
-					}
-				}
-			}
-			return bs, err
-		}
-	}
-	t.Fatalf("family %s not registered", dir)
-	return nil, nil
-}
-
-func cmcTestDay(s string) time.Time {
-	d, err := cw.ParseDay(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
-
-// cmcTestObs returns the value of entity/metric/day across batches; it fails on a repeat.
-func cmcTestObs(t *testing.T, bs []cw.Batch, entity, metric, day string) (float64, bool) {
-	t.Helper()
-	d := cmcTestDay(day)
-	found, v := 0, 0.0
-	for _, b := range bs {
-		for _, o := range b.Observations {
-			if o.Entity == entity && string(o.Metric) == metric && o.Day.Equal(d) {
-				found++
-				v = o.Value
-			}
-		}
-	}
-	if found > 1 {
-		t.Errorf("%s %s %s: %d observations, want at most 1", entity, metric, day, found)
-	}
-	return v, found == 1
-}
-
-func cmcTestWant(t *testing.T, bs []cw.Batch, entity, metric, day string, want, tol float64) {
-	t.Helper()
-	v, ok := cmcTestObs(t, bs, entity, metric, day)
-	if !ok {
-		t.Errorf("%s %s %s: no observation", entity, metric, day)
-		return
-	}
-	if math.Abs(v-want) > tol {
-		t.Errorf("%s %s %s = %v, want %v ± %v", entity, metric, day, v, want, tol)
-	}
-}
-
-func cmcTestEntity(bs []cw.Batch, id string) (cw.Entity, bool) {
-	var out cw.Entity
-	ok := false
-	for _, b := range bs {
-		for _, e := range b.Entities {
-			if e.ID == id {
-				out, ok = e, true
-			}
-		}
-	}
-	return out, ok
-}
-
-func cmcTestErr(t *testing.T, err error, wants ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want one containing %q", wants)
-	}
-	for _, w := range wants {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("error %q does not contain %q", err, w)
-		}
-	}
-}
-
-func cmcTestRaw(t *testing.T) fs.FS {
-	t.Helper()
-	const root = "../../../shared/data/raw"
-	if st, err := os.Stat(root); err != nil || !st.IsDir() {
-		t.Skip("raw data not present at " + root)
-	}
-	return os.DirFS(root)
-}
+// The helpers both datasets' tests use (they hold CMC snapshots alike).
+var (
+	cmcTestParse  = familytest.Parse
+	cmcTestDay    = familytest.Day
+	cmcTestObs    = familytest.Obs
+	cmcTestWant   = familytest.Want
+	cmcTestEntity = familytest.Entity
+	cmcTestErr    = familytest.Err
+	cmcTestRaw    = familytest.Raw
+)
 
 // --- A: weekly top-100 ------------------------------------------------------------------------
 
