@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 
+	cw "cryptoweekly"
 	"cryptoweekly/provider/coingecko"
 	"cryptoweekly/provider/coinmarketcap"
 )
@@ -82,4 +83,13 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: sector weight cap %g%% out of range 0..100", c.SectorWeightCap)
 	}
 	return nil
+}
+
+// PriceSourceIDs is PriceSources as provenance ids.
+func (c Config) PriceSourceIDs() []cw.SourceID {
+	out := make([]cw.SourceID, len(c.PriceSources))
+	for i, s := range c.PriceSources {
+		out[i] = cw.SourceID(s)
+	}
+	return out
 }

@@ -89,8 +89,7 @@ func readPrices(env *report.Env) (*Prices, error) {
 // priceWindow picks the first price source, in order of preference, with a snapshot in the week
 // and another 7–10 days before it.
 func priceWindow(env *report.Env) (src cw.SourceID, d0, d1 time.Time, err error) {
-	for _, s := range env.Config.PriceSources {
-		id := cw.SourceID(s)
+	for _, id := range env.Config.PriceSourceIDs() {
 		d1, err = env.Reader.LatestDay(env.Ctx, id, cw.MetricPrice, env.End.AddDate(0, 0, -7), env.End)
 		if err != nil {
 			return "", time.Time{}, time.Time{}, err

@@ -45,15 +45,9 @@ type Block struct {
 	Worst     string   `json:"worst,omitempty"`
 }
 
-func (Section) Name() string           { return "sectors" }
-func (Section) NewBlock() report.Block { return new(Block) }
-func (Section) Feeds(cfg report.Config) []cw.SourceID {
-	var out []cw.SourceID
-	for _, s := range cfg.PriceSources {
-		out = append(out, cw.SourceID(s))
-	}
-	return out
-}
+func (Section) Name() string                          { return "sectors" }
+func (Section) NewBlock() report.Block                { return new(Block) }
+func (Section) Feeds(cfg report.Config) []cw.SourceID { return cfg.PriceSourceIDs() }
 
 func (Section) Compute(env *report.Env) (report.Block, error) {
 	s := &Block{}

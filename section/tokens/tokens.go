@@ -64,11 +64,7 @@ func init() {
 func (Section) Name() string           { return "tokens" }
 func (Section) NewBlock() report.Block { return new(Block) }
 func (Section) Feeds(cfg report.Config) []cw.SourceID {
-	out := []cw.SourceID{coingecko.SourceGlobal}
-	for _, s := range cfg.PriceSources {
-		out = append(out, cw.SourceID(s))
-	}
-	return out
+	return append([]cw.SourceID{coingecko.SourceGlobal}, cfg.PriceSourceIDs()...)
 }
 
 func (b *Block) Title() string   { return "Tokens" }
@@ -309,8 +305,8 @@ func (Section) CoverageColumn() string { return "prices" }
 func (Section) Core() bool             { return true }
 func (Section) Selectors(cfg report.Config) []cw.Selector {
 	var out []cw.Selector
-	for _, s := range cfg.PriceSources {
-		out = append(out, cw.Selector{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice}, Sources: []cw.SourceID{cw.SourceID(s)}})
+	for _, s := range cfg.PriceSourceIDs() {
+		out = append(out, cw.Selector{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice}, Sources: []cw.SourceID{s}})
 	}
 	return out
 }
