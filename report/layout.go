@@ -64,6 +64,7 @@ const (
 	List                  // Items
 	Citation              // Text: where the figures above came from
 	Markdown              // Raw: the analyst's own Markdown, printed as written where the format allows
+	ChartElement          // Chart: drawn where the format can draw
 )
 
 // Element is one block of the layout.
@@ -76,6 +77,7 @@ type Element struct {
 	Right  []bool // per column: right-aligned (numbers)
 	Rows   [][]Inline
 	Raw    string
+	Chart  *Chart
 }
 
 // H3 is a subsection heading.

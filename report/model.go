@@ -202,3 +202,13 @@ func (r *Report) UnmarshalJSON(data []byte) error {
 	}
 	return nil
 }
+
+// Series is a dated series a chart draws: the model carries every point a chart shows, so a
+// renderer only scales and draws.
+type Series struct {
+	Label  string  `json:"label"`
+	Entity string  `json:"entity,omitempty"`
+	Unit   string  `json:"unit"`
+	Source string  `json:"source"`
+	Points []Point `json:"points"`
+}

@@ -156,6 +156,7 @@ func (b *Block) Cites() []string { return report.ChangeSources(b.All...) }
 func (b *Block) Layout() []report.Element {
 	out := []report.Element{report.H3(report.Lf("Top %d chains by TVL growth (TVL ≥ %s)", len(b.TopGrowth), report.USD(b.MinTVL)))}
 	out = append(out, report.ChangeTable(b.TopGrowth)...)
+	out = append(out, report.GrowthChart("TVL growth of the top chains", b.TopGrowth)...)
 	if sp := b.Spotlight; sp != nil {
 		c := sp.Chain
 		out = append(out, report.H3(report.L("Chain spotlight: "), report.T(c.Label)),

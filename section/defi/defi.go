@@ -19,6 +19,8 @@ type Section struct{}
 type Block struct {
 	report.Base
 	TotalTVL report.Change `json:"total_tvl"`
+	// History is total TVL over the year to the week's end, for the chart.
+	History *report.Series `json:"history,omitempty"`
 }
 
 const entity = defillama.EntityDefiTVL
@@ -51,6 +53,11 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		return s, nil
 	}
 	s.TotalTVL = env.Change("Total DeFi TVL", "USD", p, env.Start, env.End)
+	h, err := section.History(env, p, "Total DeFi TVL", "USD", 365, env.End)
+	if err != nil {
+		return nil, err
+	}
+	s.History = &h
 	if p.Metric == cw.MetricTVLLegacy {
 		s.TotalTVL.Note = "DefiLlama legacy all-chains total (/charts): includes liquid staking and double-counted TVL, so it sits well above DefiLlama's default headline"
 	}
@@ -61,7 +68,13 @@ func (b *Block) Title() string   { return "DeFi TVL" }
 func (b *Block) Cites() []string { return report.ChangeSources(b.TotalTVL) }
 
 func (b *Block) Layout() []report.Element {
-	return append(report.ChangeTable([]report.Change{b.TotalTVL}), report.Notes(b.Notes)...)
+	out := report.ChangeTable([]report.Change{b.TotalTVL})
+	if h := b.History; h != nil && len(h.Points) > 1 {
+		out = append(out, report.Figure(report.Chart{Kind: report.LineChart, Title: "Total DeFi TVL, last 365 days", Unit: "USD",
+			Series: []report.Series{*h}, Mark: [2]string{b.TotalTVL.From, b.TotalTVL.To}, Source: h.Source,
+			Alt: "Line chart of total DeFi TVL: " + section.Span(*h) + "; the week is shaded."}))
+	}
+	return append(out, report.Notes(b.Notes)...)
 }
 
 func (b *Block) Overview() []report.Bullet {

@@ -126,6 +126,11 @@ func (b *Block) Cites() []string {
 func (b *Block) Layout() []report.Element {
 	out := []report.Element{report.H3(report.Lf("Top %d protocols by TVL growth (TVL ≥ %s at week end)", len(b.TopGrowth), report.USD(b.MinTVL)))}
 	out = append(out, report.ProtocolTable(b.TopGrowth)...)
+	var growth []report.Change
+	for _, p := range b.TopGrowth {
+		growth = append(growth, p.Change)
+	}
+	out = append(out, report.GrowthChart("TVL growth of the top protocols", growth)...)
 	if len(b.ByCategory) > 0 {
 		out = append(out, report.H3(report.L("TVL by category")))
 		var from, to string
@@ -136,7 +141,7 @@ func (b *Block) Layout() []report.Element {
 		for _, c := range b.ByCategory {
 			t.Row(report.T(c.Label), report.Lf("%d", c.Protocols), report.L(report.Value(c.Start, c.Unit)), report.L(report.Value(c.End, c.Unit)), report.L(report.PctPtr(c.Pct)))
 		}
-		out = append(out, t)
+		out = append(out, t, b.categoryChart())
 	}
 	return append(out, report.Notes(b.Notes)...)
 }
@@ -155,4 +160,17 @@ func (b *Block) Moves() []report.Move {
 		out = append(out, report.Move{What: "protocol", Change: p.Change})
 	}
 	return out
+}
+
+// categoryChart draws the largest categories' TVL at the week's end.
+func (b *Block) categoryChart() report.Element {
+	c := report.Chart{Kind: report.BarChart, Title: "TVL by category at the week's end (largest 12)", Unit: "USD"}
+	var alt []string
+	for _, x := range b.ByCategory[:min(12, len(b.ByCategory))] {
+		c.Bars = append(c.Bars, report.Bar{Label: x.Label, Value: *x.End})
+		alt = append(alt, x.Label+" "+report.USD(*x.End))
+	}
+	c.Source = b.ByCategory[0].Source
+	c.Alt = "Bar chart of TVL by category: " + strings.Join(alt, "; ") + "."
+	return report.Figure(c)
 }

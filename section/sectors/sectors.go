@@ -5,6 +5,7 @@ package sectors
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	cw "cryptoweekly"
 	"cryptoweekly/report"
@@ -189,7 +190,9 @@ func (b *Block) Layout() []report.Element {
 		}
 		t.Row(report.T(sec.Name), report.L(report.PctPtr(sec.Return)), report.Lf("%d", sec.Constituents), report.L(report.USD(sec.MarketCap)), top)
 	}
-	out = append(out, t, report.P(report.I(b.TagNote+".")))
+	out = append(out, t)
+	out = append(out, b.charts()...)
+	out = append(out, report.P(report.I(b.TagNote+".")))
 	return append(out, report.Notes(b.Notes)...)
 }
 
@@ -208,4 +211,33 @@ func (b *Block) Overview() []report.Bullet {
 	}
 	best, worst := b.sector(b.Best), b.sector(b.Worst)
 	return []report.Bullet{{Text: fmt.Sprintf("Sectors: %s was the strongest track (%s), %s the weakest (%s).", best.Name, report.PctPtr(best.Return), worst.Name, report.PctPtr(worst.Return))}}
+}
+
+// charts draw every sector's weekly return and the leading sector's constituent weights.
+func (b *Block) charts() []report.Element {
+	ret := report.Chart{Kind: report.BarChart, Title: "Weekly return per sector", Unit: "%", Source: b.Source}
+	var alt []string
+	for _, s := range b.Sectors {
+		if s.Return != nil {
+			ret.Bars = append(ret.Bars, report.Bar{Label: s.Name, Value: *s.Return, Link: "sector:" + s.Name})
+			alt = append(alt, s.Name+" "+report.Pct(*s.Return))
+		}
+	}
+	if len(ret.Bars) == 0 {
+		return nil
+	}
+	ret.Alt = "Bar chart of weekly sector returns: " + strings.Join(alt, "; ") + "."
+	out := []report.Element{report.Figure(ret)}
+	best := b.sector(b.Best)
+	if len(best.Top) > 0 {
+		w := report.Chart{Kind: report.BarChart, Title: "Largest constituents of " + best.Name + " by weight", Unit: "%", Source: b.Source}
+		alt = nil
+		for _, c := range best.Top {
+			w.Bars = append(w.Bars, report.Bar{Label: c.Symbol, Value: c.Weight})
+			alt = append(alt, fmt.Sprintf("%s %.1f%%", c.Symbol, c.Weight))
+		}
+		w.Alt = "Bar chart of constituent weights in " + best.Name + ": " + strings.Join(alt, "; ") + "."
+		out = append(out, report.Figure(w))
+	}
+	return out
 }

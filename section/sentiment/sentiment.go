@@ -25,7 +25,12 @@ type Block struct {
 	Min       *report.Point  `json:"min,omitempty"`
 	Max       *report.Point  `json:"max,omitempty"`
 	Daily     []report.Point `json:"daily,omitempty"`
+	// History is the index over the 90 days to the week's end, for the chart.
+	History *report.Series `json:"history,omitempty"`
 }
+
+// zones are alternative.me's classification bands, shaded on the chart.
+var zones = []report.Zone{{0, 25, "Extreme Fear"}, {25, 46, "Fear"}, {46, 54, "Neutral"}, {54, 75, "Greed"}, {75, 100, "Extreme Greed"}}
 
 const entity = alternativeme.EntityID
 
@@ -81,6 +86,11 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 			}
 		}
 	}
+	h, err := section.History(env, p, "Fear & Greed", "index", 90, env.End)
+	if err != nil {
+		return nil, err
+	}
+	s.History = &h
 	if n := len(pts); n > 0 && n < 8 {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d of 8 daily values present (the upstream skips some days)", n))
 	}
@@ -97,6 +107,11 @@ func (b *Block) Layout() []report.Element {
 		line = append(line, report.Lf(" Week low %.0f (%s), high %.0f (%s).", b.Min.Value, b.Min.Day, b.Max.Value, b.Max.Day))
 	}
 	out = append(out, report.P(line...))
+	if h := b.History; h != nil && len(h.Points) > 1 {
+		out = append(out, report.Figure(report.Chart{Kind: report.LineChart, Title: "Crypto Fear & Greed Index, last 90 days",
+			Unit: "index", Series: []report.Series{*h}, Zones: zones, Mark: [2]string{b.Index.From, b.Index.To},
+			Source: h.Source, Alt: "Line chart of the Fear & Greed index: " + section.Span(*h) + "; the week is shaded."}))
+	}
 	if len(b.Daily) > 0 {
 		t := report.Tab("day", "index:", "zone")
 		for _, d := range b.Daily {

@@ -22,6 +22,8 @@ type Block struct {
 	report.Base
 	Coins []report.Change `json:"coins"` // USDT, USDC, …: Abs is the net USD flow
 	Total report.Change   `json:"total"`
+	// History is each coin's supply over the year to the week's end, for the chart.
+	History []report.Series `json:"history,omitempty"`
 }
 
 const totalEntity = defillama.EntityStablecoinsTotal
@@ -63,6 +65,11 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 			s.Coins = append(s.Coins, report.Missing(c.label, "USD", "no supply data for "+c.label+" in this week; DefiLlama stablecoins (ingest) fills it"))
 			continue
 		}
+		h, err := section.History(env, p, c.label, "USD", 365, env.End)
+		if err != nil {
+			return nil, err
+		}
+		s.History = append(s.History, h)
 		ch := env.Change(c.label+" supply", "USD", p, env.Start, env.End)
 		if ch.Abs != nil {
 			ch.Note = "net flow = change in circulating supply"
@@ -99,6 +106,16 @@ func (b *Block) Cites() []string { return report.ChangeSources(b.figures()...) }
 func (b *Block) Layout() []report.Element {
 	out := report.ChangeTable(b.figures())
 	out = append(out, report.P(report.L("Net flow is the change in circulating supply over the week.")))
+	if len(b.History) > 0 && len(b.Coins) > 0 {
+		var alt, src []string
+		for _, h := range b.History {
+			alt = append(alt, section.Span(h))
+			src = append(src, h.Source)
+		}
+		out = append(out, report.Figure(report.Chart{Kind: report.LineChart, Title: "USDT and USDC supply, last 365 days", Unit: "USD",
+			Series: b.History, Mark: [2]string{b.Coins[0].From, b.Coins[0].To}, Source: strings.Join(dedupe(src), ", "),
+			Alt: "Line chart of stablecoin supply: " + strings.Join(alt, "; ") + "; the week is shaded."}))
+	}
 	return append(out, report.Notes(b.Notes)...)
 }
 
@@ -113,4 +130,14 @@ func (b *Block) Overview() []report.Bullet {
 		return nil
 	}
 	return []report.Bullet{{Text: "Stablecoins: " + strings.Join(parts, "; ") + "."}}
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for _, x := range s {
+		if !section.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -42,6 +42,8 @@ type Block struct {
 	AltCapWeighted *float64      `json:"alt_cap_weighted_pct,omitempty"`
 	AltCount       int           `json:"alt_count"`
 	BTCDominance   report.Change `json:"btc_dominance"`
+	// Sparklines are the top gainers' prices over the 30 days to the end snapshot.
+	Sparklines []report.Series `json:"sparklines,omitempty"`
 }
 
 // metricBTCDominanceUniverse is never stored: it names the dominance figure this section
@@ -183,6 +185,14 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	if err := s.btcDominance(env, pr); err != nil {
 		return nil, err
 	}
+	for _, g := range s.TopGainers {
+		p := cw.Pair{Entity: g.Entity, Metric: cw.MetricPrice, Source: pr.Source}
+		h, err := section.History(env, p, g.Symbol, "USD", 30, pr.D1)
+		if err != nil {
+			return nil, err
+		}
+		s.Sparklines = append(s.Sparklines, h)
+	}
 	return s, nil
 }
 
@@ -231,6 +241,14 @@ func (b *Block) Layout() []report.Element {
 		report.T(joinComma(b.Excluded)), report.L("."))}
 	out = append(out, report.H3(report.Lf("Top %d gainers", len(b.TopGainers))))
 	out = append(out, tokenTable(b.TopGainers)...)
+	if len(b.Sparklines) > 0 {
+		var alt []string
+		for _, s := range b.Sparklines {
+			alt = append(alt, section.Span(s))
+		}
+		out = append(out, report.Figure(report.Chart{Kind: report.SparkChart, Title: "Top gainers' prices, last 30 days", Unit: "USD",
+			Series: b.Sparklines, Source: b.Source, Alt: "Price lines of the top gainers: " + joinComma(alt) + "."}))
+	}
 	out = append(out, report.H3(report.L("Meme gainers")))
 	out = append(out, tokenTable(b.MemeGainers)...)
 	if len(b.TopLosers) > 0 {
