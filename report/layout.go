@@ -25,21 +25,26 @@ const (
 	Em     // a remark: _Unavailable: …_ (its text is escaped like Text)
 )
 
-// Span is a run of text in one style.
+// Span is a run of text in one style. Link, when set, is the entity the text names: formats
+// that can link (the dashboard) open its page.
 type Span struct {
 	Text  string `json:"text"`
 	Style Style  `json:"style"`
+	Link  string `json:"link,omitempty"`
 }
 
 // Inline is a line of spans.
 type Inline []Span
 
 // T is data text, L the report's own wording, C an identifier, B strong, I a remark.
-func T(s string) Span { return Span{s, Text} }
-func L(s string) Span { return Span{s, Literal} }
-func C(s string) Span { return Span{s, Code} }
-func B(s string) Span { return Span{s, Strong} }
-func I(s string) Span { return Span{s, Em} }
+func T(s string) Span { return Span{Text: s, Style: Text} }
+func L(s string) Span { return Span{Text: s, Style: Literal} }
+func C(s string) Span { return Span{Text: s, Style: Code} }
+func B(s string) Span { return Span{Text: s, Style: Strong} }
+func I(s string) Span { return Span{Text: s, Style: Em} }
+
+// TL is data text naming an entity.
+func TL(s, entity string) Span { return Span{Text: s, Style: Text, Link: entity} }
 
 // Lf is literal text from a format string (for the report's own wording around numbers).
 func Lf(format string, a ...any) Span { return L(fmt.Sprintf(format, a...)) }
@@ -142,7 +147,7 @@ func ChangeTable(cs []Change) []Element {
 			if c.Source != "" {
 				src = Inline{C(c.Source), L(": "), T(c.Unavailable)}
 			}
-			t.Row(T(c.Label), L(c.From), L(c.To), L(Value(c.Start, c.Unit)), L(Value(c.End, c.Unit)), "", "", src)
+			t.Row(TL(c.Label, c.Entity), L(c.From), L(c.To), L(Value(c.Start, c.Unit)), L(Value(c.End, c.Unit)), "", "", src)
 			continue
 		}
 		abs := ""
@@ -153,7 +158,7 @@ func ChangeTable(cs []Change) []Element {
 				abs = fmt.Sprintf("%+.2f", *c.Abs)
 			}
 		}
-		t.Row(T(c.Label), L(c.From), L(c.To), L(Value(c.Start, c.Unit)), L(Value(c.End, c.Unit)), L(abs), L(PctPtr(c.Pct)), C(c.Source))
+		t.Row(TL(c.Label, c.Entity), L(c.From), L(c.To), L(Value(c.Start, c.Unit)), L(Value(c.End, c.Unit)), L(abs), L(PctPtr(c.Pct)), C(c.Source))
 		if c.Note != "" {
 			foot = append(foot, Inline{T(c.Label), L(": "), T(c.Note)})
 		}
@@ -178,7 +183,7 @@ func ProtocolTable(ps []Protocol) []Element {
 			more = fmt.Sprintf(" +%d", len(chains)-4)
 			chains = chains[:4]
 		}
-		t.Row(T(x.Label), T(x.Category), Inline{T(strings.Join(chains, ", ")), L(more)},
+		t.Row(TL(x.Label, x.Entity), T(x.Category), Inline{T(strings.Join(chains, ", ")), L(more)},
 			L(USD(*x.Start)), L(USD(*x.End)), L(PctPtr(x.Pct)), C(x.Source))
 	}
 	return []Element{t}

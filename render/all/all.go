@@ -2,6 +2,7 @@
 package all
 
 import (
+	_ "cryptoweekly/render/html"
 	_ "cryptoweekly/render/json"
 	_ "cryptoweekly/render/markdown"
 )

@@ -273,7 +273,7 @@ func tokenTable(ts []Token) []report.Element {
 	}
 	t := report.Tab("token", "name", "price "+ts[0].From+":", "price "+ts[0].To+":", "return:", "market cap:", "24h volume:")
 	for _, x := range ts {
-		t.Row(report.T(x.Symbol), report.T(x.Name), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)), report.L(report.PctPtr(x.Pct)),
+		t.Row(report.TL(x.Symbol, x.Entity), report.T(x.Name), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)), report.L(report.PctPtr(x.Pct)),
 			report.L(report.USD(x.MarketCap)), report.L(report.USD(x.Volume24h)))
 	}
 	return []report.Element{t}
