@@ -18,6 +18,17 @@ type Format struct {
 	Name   string // what --format names ("md")
 	Ext    string // the file extension ("md" → report.md)
 	Render func(w io.Writer, r *report.Report) error
+	// Available says whether the format can run on this machine (nil: always); a format that
+	// needs an outside program (PDF: Chromium) says how to get it.
+	Available func() error
+}
+
+// Usable reports whether the format can run here.
+func (f Format) Usable() error {
+	if f.Available == nil {
+		return nil
+	}
+	return f.Available()
 }
 
 var registry = struct {

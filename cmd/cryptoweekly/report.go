@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,7 +26,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	db := dbFlag(fs)
 	weekEnd := fs.String("week-end", "", "last day of the week, YYYY-MM-DD (default: the latest day every core series covers)")
 	out := fs.String("out", "reports", "output folder; the report goes to <out>/<week-end>/")
-	formats := fs.String("format", "md,json", "comma-separated output formats: "+strings.Join(render.Names(), ", "))
+	formats := fs.String("format", "", "comma-separated output formats: "+strings.Join(render.Names(), ", ")+" (default: md, html, json, and pdf when Chromium is installed)")
 	notes := fs.String("notes", "", "analyst notes (Markdown) for the outlook (default: notes/<week-end>.md if it exists)")
 	var ics stringList
 	fs.Var(&ics, "ics", "extra events calendar to merge with the built-in one: an iCalendar file or http(s) URL (repeatable)")
@@ -69,11 +70,24 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
+	explicit := *formats != ""
+	if !explicit {
+		*formats = "md,html,json,pdf"
+	}
 	var outFormats []render.Format
+	var unusable []error
 	for _, name := range strings.Split(*formats, ",") {
 		f, err := render.Lookup(strings.TrimSpace(name))
 		if err != nil {
 			return usageError{fmt.Errorf("--format: %w", err)}
+		}
+		// A format this machine cannot produce (PDF without Chromium) does not stop the others.
+		if err := f.Usable(); err != nil {
+			fmt.Fprintf(stderr, "%s not written: %v\n", f.Name, err)
+			if explicit {
+				unusable = append(unusable, fmt.Errorf("%s: %w", f.Name, err))
+			}
+			continue
 		}
 		outFormats = append(outFormats, f)
 	}
@@ -135,7 +149,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintln(stdout, path)
 	}
-	return nil
+	return errors.Join(unusable...)
 }
 
 // calendar is the built-in events calendar plus the user's iCalendar files or URLs. URLs go

@@ -5,4 +5,5 @@ import (
 	_ "cryptoweekly/render/html"
 	_ "cryptoweekly/render/json"
 	_ "cryptoweekly/render/markdown"
+	_ "cryptoweekly/render/pdf"
 )
