@@ -62,14 +62,14 @@ func (in Inline) Plain() string {
 type Kind int
 
 const (
-	Heading   Kind = iota // Level 1–3, Text
-	Paragraph             // Text
-	Table                 // Header, Right, Rows
-	Quote                 // Items: notes a reader must not miss
-	List                  // Items
-	Citation              // Text: where the figures above came from
-	Markdown              // Raw: the analyst's own Markdown, printed as written where the format allows
-	ChartElement          // Chart: drawn where the format can draw
+	Heading      Kind = iota // Level 1–3, Text
+	Paragraph                // Text
+	Table                    // Header, Right, Rows
+	Quote                    // Items: notes a reader must not miss
+	List                     // Items
+	Citation                 // Text: where the figures above came from
+	Markdown                 // Raw: the analyst's own Markdown, printed as written where the format allows
+	ChartElement             // Chart: drawn where the format can draw
 )
 
 // Element is one block of the layout.
