@@ -8,7 +8,7 @@ import "strings"
 type Chart struct {
 	Kind   ChartKind
 	Title  string
-	Unit   string   // "USD", "index", "%"
+	Unit   string   // "USD", "index", "%" (a change), "share" (percent of a whole)
 	Series []Series // line and spark charts
 	Bars   []Bar    // bar charts, in display order
 	// Mark shades a span of days on a time axis (the report's week).

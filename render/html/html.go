@@ -21,6 +21,8 @@ func init() { render.Register(render.Format{Name: "html", Ext: "html", Render: W
 type Options struct {
 	// Link turns an entity id into a URL; nil prints names without links (the standalone file).
 	Link func(entity string) string
+	// TableLink, when set, gives the URL of the CSV download of the report's n-th table (from 0).
+	TableLink func(n int) string
 }
 
 // Write prints the report as a standalone HTML document.
@@ -99,6 +101,7 @@ type builder struct {
 	o       Options
 	sources map[string]cw.Provenance
 	charts  int
+	tables  int
 }
 
 func (b *builder) w(s string)    { b.sb.WriteString(s) }
@@ -200,6 +203,10 @@ func (b *builder) table(e report.Element) {
 		b.w("</tr>\n")
 	}
 	b.w("</tbody>\n</table></div>\n")
+	if b.o.TableLink != nil {
+		b.w("<p class=\"csv\"><small><a href=\"" + esc(b.o.TableLink(b.tables)) + "\" download>CSV</a></small></p>\n")
+	}
+	b.tables++
 }
 
 func numClass(right []bool, i int) string {
@@ -227,4 +234,26 @@ func (b *builder) sourceLine(ids string) string {
 		return ""
 	}
 	return "Source: " + strings.Join(parts, "; ")
+}
+
+// Page writes a complete HTML page around a body, with the report's style sheet.
+func Page(w io.Writer, title string, body template.HTML) error {
+	return page.Execute(w, pageData{Title: title, CSS: template.CSS(CSS), Body: body})
+}
+
+// Chart renders one chart as a figure, for pages other than the report.
+func Chart(c report.Chart, sources []cw.Provenance, o Options) template.HTML {
+	b := &builder{o: o, sources: map[string]cw.Provenance{}}
+	for _, s := range sources {
+		b.sources[string(s.ID)] = s
+	}
+	b.chart(c)
+	return template.HTML(b.sb.String())
+}
+
+// Table renders one table element.
+func Table(e report.Element, o Options) template.HTML {
+	b := &builder{o: o}
+	b.table(e)
+	return template.HTML(b.sb.String())
 }

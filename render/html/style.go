@@ -34,7 +34,9 @@ svg rect.week { fill: var(--week); }
 svg .zone-label, svg .tick { fill: var(--muted); }
 svg.sparks text { font-size: 10.5px; }
 .analyst { border-left: 3px solid var(--link); padding-left: 12px; }
-.dash nav.top { display: flex; gap: 16px; flex-wrap: wrap; margin-bottom: 12px; }
+header.dashbar { border-bottom: 1px solid var(--rule); }
+header.dashbar nav.top { max-width: 980px; margin: 0 auto; padding: 10px 20px; display: flex; gap: 16px; flex-wrap: wrap; }
+@media print { header.dashbar { display: none; } }
 .dash .crumbs { color: var(--muted); font-size: .9em; }
 @page { size: A4; margin: 16mm 14mm; }
 @media print {

@@ -50,6 +50,8 @@ func unitText(u string) string {
 		return "US dollars"
 	case "%":
 		return "percent"
+	case "share":
+		return "percent of the whole"
 	case "index":
 		return "index points"
 	}
@@ -142,7 +144,7 @@ func lineChart(c report.Chart, id string) string {
 		col := palette[i%len(palette)]
 		fmt.Fprintf(&sb, "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"><title>%s</title></polyline>\n",
 			col, strings.Join(pts, " "), esc(s.Label))
-		if len(c.Series) > 1 || len(c.Zones) == 0 {
+		if len(c.Series) > 1 {
 			ly := top + 10 + 16*i
 			fmt.Fprintf(&sb, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>\n", float64(left)+pw+8, float64(left)+pw+24, ly, ly, col)
 			fmt.Fprintf(&sb, "<text class=\"legend\" x=\"%.1f\" y=\"%d\" dominant-baseline=\"middle\">%s</text>\n", float64(left)+pw+28, ly, esc(s.Label))
@@ -306,7 +308,7 @@ func axisLabel(v float64, unit string) string {
 			return sign + "$" + short(a/1e3) + "K"
 		}
 		return sign + "$" + short(a)
-	case "%":
+	case "%", "share":
 		return short(v) + "%"
 	}
 	return short(v)
@@ -323,6 +325,8 @@ func short(v float64) string {
 // valueLabel writes a bar's value as the report does elsewhere.
 func valueLabel(v float64, unit string) string {
 	switch unit {
+	case "share":
+		return fmt.Sprintf("%.1f%%", v)
 	case "%":
 		return report.Pct(v)
 	case "USD":

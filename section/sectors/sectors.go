@@ -230,7 +230,7 @@ func (b *Block) charts() []report.Element {
 	out := []report.Element{report.Figure(ret)}
 	best := b.sector(b.Best)
 	if len(best.Top) > 0 {
-		w := report.Chart{Kind: report.BarChart, Title: "Largest constituents of " + best.Name + " by weight", Unit: "%", Source: b.Source}
+		w := report.Chart{Kind: report.BarChart, Title: "Largest constituents of " + best.Name + " by weight", Unit: "share", Source: b.Source}
 		alt = nil
 		for _, c := range best.Top {
 			w.Bars = append(w.Bars, report.Bar{Label: c.Symbol, Value: c.Weight})

@@ -391,3 +391,13 @@ func (s *Store) Check(ctx context.Context) ([]string, error) {
 	}
 	return problems, nil
 }
+
+// Version changes whenever a write commits (a batch or an ingest run): a server caches reports
+// until it changes.
+func (s *Store) Version(ctx context.Context) (string, error) {
+	var seq, runs int64
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(batch_seq), 0), (SELECT count(*) FROM ingest_runs) FROM ingest_log`).Scan(&seq, &runs); err != nil {
+		return "", fmt.Errorf("store: version: %w", err)
+	}
+	return fmt.Sprintf("%d.%d", seq, runs), nil
+}
