@@ -12,6 +12,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -40,7 +41,8 @@ type Config struct {
 	// Refresh is how often the store's version is checked (default 10 s).
 	Refresh time.Duration
 	Log     *slog.Logger
-	Now     func() time.Time
+	// Now is the wall clock of the reports (generated-at, which weeks are finished); tests fix it.
+	Now func() time.Time
 }
 
 // Server serves the dashboard and the API.
@@ -53,6 +55,7 @@ type Server struct {
 	store sync.Mutex
 
 	mu        sync.Mutex
+	responses map[string]*response // finished GET responses by URL, until the store changes
 	version   string
 	checked   time.Time
 	reports   map[string]*cached // by week end
@@ -79,18 +82,95 @@ func New(c Config) *Server {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	s := &Server{c: c, mux: http.NewServeMux(), reports: map[string]*cached{}}
+	s := &Server{c: c, mux: http.NewServeMux(), reports: map[string]*cached{}, responses: map[string]*response{}}
 	s.routes()
 	return s
 }
 
-// ServeHTTP logs every request as one structured line.
+// ServeHTTP logs every request as one structured line. Every page and API answer depends only on
+// the store (and the day), so a successful GET is kept until the store changes: a cached read
+// costs a map lookup, never a store access.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t0 := time.Now()
 	rec := &recorder{ResponseWriter: w, status: 200}
-	s.mux.ServeHTTP(rec, r)
+	s.cachedServe(rec, r)
 	s.c.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes,
 		"ms", float64(time.Since(t0).Microseconds())/1000)
+}
+
+// response is a finished answer kept for the next reader.
+type response struct {
+	header http.Header
+	body   []byte
+	etag   string
+}
+
+// maxResponses bounds the cache: past that, it starts over.
+const maxResponses = 4096
+
+func (s *Server) cachedServe(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet || r.URL.Path == "/healthz" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	if err := s.fresh(r.Context()); err != nil {
+		s.mux.ServeHTTP(w, r) // the handler reports the store's state
+		return
+	}
+	key := r.URL.RequestURI()
+	s.mu.Lock()
+	c := s.responses[key]
+	s.mu.Unlock()
+	if c == nil {
+		buf := &bufferWriter{header: http.Header{}, status: 200}
+		s.mux.ServeHTTP(buf, r)
+		if buf.status != http.StatusOK {
+			buf.replay(w)
+			return
+		}
+		sum := sha256.Sum256(buf.body.Bytes())
+		c = &response{header: buf.header, body: buf.body.Bytes(), etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+		if c.header.Get("ETag") != "" {
+			c.etag = c.header.Get("ETag")
+		}
+		s.mu.Lock()
+		if len(s.responses) >= maxResponses {
+			s.responses = map[string]*response{}
+		}
+		s.responses[key] = c
+		s.mu.Unlock()
+	}
+	for k, v := range c.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("ETag", c.etag)
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	if r.Header.Get("If-None-Match") == c.etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Write(c.body)
+}
+
+// bufferWriter captures a handler's answer.
+type bufferWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferWriter) Header() http.Header         { return b.header }
+func (b *bufferWriter) WriteHeader(code int)        { b.status = code }
+func (b *bufferWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
+
+func (b *bufferWriter) replay(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(b.status)
+	w.Write(b.body.Bytes())
 }
 
 type recorder struct {
@@ -130,7 +210,7 @@ type versioner interface {
 // Refresh). A store without a version is treated as changed every Refresh.
 func (s *Server) fresh(ctx context.Context) error {
 	s.mu.Lock()
-	due := s.c.Now().Sub(s.checked) >= s.c.Refresh
+	due := time.Since(s.checked) >= s.c.Refresh
 	s.mu.Unlock()
 	if !due {
 		return nil
@@ -142,7 +222,7 @@ func (s *Server) fresh(ctx context.Context) error {
 			v, err = vs.Version(ctx)
 			return err
 		}
-		v = s.c.Now().String()
+		v = time.Now().String()
 		return nil
 	})
 	if err != nil {
@@ -150,10 +230,11 @@ func (s *Server) fresh(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.checked = s.c.Now()
+	s.checked = time.Now()
 	if v != s.version {
 		s.version = v
 		s.reports = map[string]*cached{}
+		s.responses = map[string]*response{}
 		s.coverage, s.covErr = nil, nil
 	}
 	return nil

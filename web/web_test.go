@@ -257,3 +257,10 @@ func TestSafeCell(t *testing.T) {
 		}
 	}
 }
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
