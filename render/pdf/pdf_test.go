@@ -66,3 +66,26 @@ func TestPrintsPages(t *testing.T) {
 		t.Errorf("first page looks blank (%d bytes of PNG)", len(png))
 	}
 }
+
+// A hostile name prints as its characters in the PDF: the markup is text, never a tag.
+func TestHostileNamePrintsAsText(t *testing.T) {
+	needChromium(t)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext missing")
+	}
+	var b bytes.Buffer
+	if err := Write(&b, rendertest.Hostile()); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(t.TempDir(), "h.pdf")
+	if err := os.WriteFile(pdf, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	txt, err := exec.Command("pdftotext", "-raw", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(txt, []byte(`<script>alert("x")</script>`)) {
+		t.Errorf("the hostile name is not printed as text:\n%s", txt)
+	}
+}
