@@ -151,3 +151,17 @@ func TestTicks(t *testing.T) {
 		}
 	}
 }
+
+// Chart labels are data too: inside SVG they stay text.
+func TestHostileChartLabels(t *testing.T) {
+	name := `<script>alert(1)</script> "q" & | ` + "`x`\nline"
+	c := report.Chart{Kind: report.BarChart, Title: name, Unit: "%", Bars: []report.Bar{{Label: name, Value: -1, Link: `x"><script>`}}, Alt: name}
+	got := string(Chart(c, nil, Options{Link: func(e string) string { return "/entity/" + e }}))
+	balanced(t, got)
+	if strings.Contains(got, "<script") || strings.Contains(got, `x"><`) {
+		t.Errorf("SVG carries markup from data:\n%s", got)
+	}
+	if !strings.Contains(got, "&lt;script&gt;alert(1)&lt;/script&gt; &#34;q&#34; &amp; | `x`") {
+		t.Errorf("label not shown as text:\n%s", got)
+	}
+}
