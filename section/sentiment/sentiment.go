@@ -30,7 +30,7 @@ type Block struct {
 }
 
 // zones are alternative.me's classification bands, shaded on the chart.
-var zones = []report.Zone{{0, 25, "Extreme Fear"}, {25, 46, "Fear"}, {46, 54, "Neutral"}, {54, 75, "Greed"}, {75, 100, "Extreme Greed"}}
+var zones = []report.Zone{{From: 0, To: 25, Label: "Extreme Fear"}, {From: 25, To: 46, Label: "Fear"}, {From: 46, To: 54, Label: "Neutral"}, {From: 54, To: 75, Label: "Greed"}, {From: 75, To: 100, Label: "Extreme Greed"}}
 
 const entity = alternativeme.EntityID
 
