@@ -59,10 +59,16 @@ func DefaultConfig() Config {
 			{"Gaming", []string{"cmc:gaming", "sector:gaming", "curated:gaming/metaverse", "curated-secondary:gaming/metaverse", "cg:gaming"}},
 			{"RWA", []string{"cmc:real-world-assets-protocols", "cmc:tokenized-assets", "sector:rwa", "curated:rwa", "curated-secondary:rwa", "cg:real-world-assets-rwa"}},
 			{"Infrastructure", []string{"cmc:oracles", "cmc:depin", "cmc:storage", "curated:storage/infra", "curated-secondary:storage/infra", "curated:oracle-networks", "curated-secondary:oracle-networks", "cg:infrastructure"}},
-			{"Exchange", []string{"cmc:centralized-exchange-token-cex", "sector:exchange", "curated:exchange-tokens", "curated-secondary:exchange-tokens", "cg:exchange-based-tokens"}},
+			// CoinMarketCap's slug is centralized-exchange; its derived is_exchange flag
+			// (sector:exchange) also marks DEX tokens such as CAKE and LRC, so it is not used.
+			{"Exchange", []string{"cmc:centralized-exchange", "curated:exchange-tokens", "curated-secondary:exchange-tokens", "cg:exchange-based-tokens"}},
 		},
-		StableTags:  []string{"sector:stablecoin", "cmc:stablecoin", "cmc:fiat-stablecoin", "curated:stablecoins", "curated-secondary:stablecoins", "cg:stablecoins"},
-		WrappedTags: []string{"cmc:wrapped-tokens", "cmc:liquid-staking-derivatives", "cmc:liquid-staking-tokens", "curated:lst/lrt", "curated-secondary:lst/lrt", "cg:wrapped-tokens", "cg:liquid-staking-tokens"},
+		StableTags: []string{"sector:stablecoin", "cmc:stablecoin", "cmc:fiat-stablecoin", "curated:stablecoins", "curated-secondary:stablecoins", "cg:stablecoins"},
+		// A wrapped or staked token is one whose price tracks another asset (WBTC, stETH,
+		// JitoSOL, weETH): the tags that mark such tokens themselves. CoinMarketCap's
+		// liquid-staking-derivatives tag and the curated LST/LRT sector mark the staking
+		// protocols' governance tokens (LDO, JTO, ENA, ETHFI), which trade on their own.
+		WrappedTags: []string{"cmc:wrapped-tokens", "cg:wrapped-tokens", "cg:liquid-staking-tokens", "cg:liquid-restaking-tokens", "cg:bridged-tokens"},
 		MemeTags:    []string{"cmc:memes", "sector:meme", "curated:meme-coins", "curated-secondary:meme-coins", "cg:meme-token"},
 		// Weekly snapshots of the whole listing first; daily charts of the largest coins fill the
 		// first live week, before a second snapshot exists.

@@ -45,6 +45,10 @@ type Prices struct {
 	Source cw.SourceID
 	D0, D1 time.Time
 	Rows   []*TokenRow
+	// Snapshot totals over every token with a market cap in each snapshot, whether or not it is
+	// priced at the other end: the universe BTC dominance is measured against.
+	Mcap0, Mcap1 float64
+	N0, N1       int
 	// Unavailable says why there is no pair of snapshots (Source is then empty).
 	Unavailable string
 }
@@ -79,11 +83,11 @@ func readPrices(env *report.Env) (*Prices, error) {
 		}
 		return p, nil
 	}
-	rows, err := tokenRows(env, src, d0, d1)
-	if err != nil {
+	p := &Prices{Source: src, D0: d0, D1: d1}
+	if p.Rows, err = tokenRows(env, p); err != nil {
 		return nil, err
 	}
-	return &Prices{Source: src, D0: d0, D1: d1, Rows: rows}, nil
+	return p, nil
 }
 
 // priceWindow picks the first price source, in order of preference, with a snapshot in the week
@@ -111,8 +115,8 @@ func priceWindow(env *report.Env) (src cw.SourceID, d0, d1 time.Time, err error)
 	return "", time.Time{}, time.Time{}, nil
 }
 
-func tokenRows(env *report.Env, src cw.SourceID, d0, d1 time.Time) ([]*TokenRow, error) {
-	ps, err := env.Reader.Pairs(env.Ctx, cw.PairQuery{Prefix: "asset:", Sources: []cw.SourceID{src}, D0: d0, D1: d1,
+func tokenRows(env *report.Env, pr *Prices) ([]*TokenRow, error) {
+	ps, err := env.Reader.Pairs(env.Ctx, cw.PairQuery{Prefix: "asset:", Sources: []cw.SourceID{pr.Source}, D0: pr.D0, D1: pr.D1,
 		Metrics: []cw.Metric{cw.MetricPrice, cw.MetricMarketCap, cw.MetricVolume24h}})
 	if err != nil {
 		return nil, err
@@ -136,9 +140,13 @@ func tokenRows(env *report.Env, src cw.SourceID, d0, d1 time.Time) ([]*TokenRow,
 		case cw.MetricMarketCap:
 			if p.V0 != nil {
 				r.row.Mcap0 = *p.V0
+				pr.Mcap0 += *p.V0
+				pr.N0++
 			}
 			if p.V1 != nil {
 				r.row.Mcap1 = *p.V1
+				pr.Mcap1 += *p.V1
+				pr.N1++
 			}
 		case cw.MetricVolume24h:
 			if p.V1 != nil {

@@ -307,7 +307,7 @@ func TestCLIUsageErrors(t *testing.T) {
 	}{
 		{[]string{"nope"}, 2, "unknown command"},
 		{[]string{"report", "--week-end", "13/12/2024", "--db", filepath.Join(t.TempDir(), "x.duckdb")}, 2, "--week-end"},
-		{[]string{"report", "--format", "pdf"}, 2, "unknown format"},
+		{[]string{"report", "--format", "docx"}, 2, "unknown format"},
 		{[]string{"report", "--top-n", "0"}, 2, "top-n"},
 		{[]string{"import", "--db", filepath.Join(t.TempDir(), "x.duckdb"), "/does/not/exist"}, 2, "not a folder"},
 		{[]string{"report", "--help"}, 0, "-week-end string"},

@@ -916,8 +916,9 @@ func TestTokens(t *testing.T) {
 	eqf(t, "alt cap-weighted", s.AltCapWeighted,
 		(240*5+50*30+30*50+5*10+0.01*300+0.1*200+6*-10+4*-20+2*20)/337.11)
 
-	// BTC dominance over the snapshot universe (every token with both prices, caps as given).
-	all0 := 1600 + 240 + 50 + 140 + 5 + 10 + 30 + 5 + 0.01 + 0.1 + 6 + 4 + 2.0
+	// BTC dominance over the snapshot universe: every token with a market cap in each snapshot,
+	// priced at the other end or not (GONE has a start cap and no end price).
+	all0 := 1600 + 240 + 50 + 140 + 5 + 10 + 30 + 5 + 0.01 + 0.1 + 6 + 4 + 2.0 + 1
 	all1 := 1760 + 252 + 65 + 141 + 5.2 + 11 + 45 + 5.5 + 0.04 + 0.3 + 5.4 + 3.2 + 2.4
 	d := s.BTCDominance
 	eqf(t, "dominance start", d.Start, 1600/all0*100)
@@ -1006,7 +1007,12 @@ func TestSectors(t *testing.T) {
 
 func TestDerivatives(t *testing.T) {
 	contract := func(key, parent string) cw.Entity {
-		return cw.Entity{ID: "contract:" + key, Kind: cw.KindContract, Name: key, Parent: parent}
+		margin := "coin"
+		if strings.Contains(key, "usdt") {
+			margin = "usdt"
+		}
+		return cw.Entity{ID: "contract:" + key, Kind: cw.KindContract, Name: key, Parent: parent,
+			Symbol: strings.ToUpper(strings.ReplaceAll(key, "-", "_")) + ".A", Attrs: map[string]string{"venue": "binance", "margin": margin}}
 	}
 	b := bt("coinalyze-oi-top10", []cw.Entity{
 		contract("btcusdt-perp", "asset:btc"), contract("btcusd-perp", "asset:btc"),
@@ -1025,10 +1031,11 @@ func TestDerivatives(t *testing.T) {
 	eqList(t, "coins", labels(s.OpenInterest, changeLabel), []string{"BTC", "SOL"})
 	eqChange(t, "BTC", s.OpenInterest[0], 15e9, 16e9)
 	eqf(t, "BTC pct", s.OpenInterest[0].Pct, (16.0/15-1)*100)
-	eqs(t, "BTC note", s.OpenInterest[0].Note, "2 contracts summed")
+	// Each figure names what it measures: the contracts summed, their venue and margin.
+	eqs(t, "BTC note", s.OpenInterest[0].Note, "BTCUSD_PERP.A (Binance, coin-margined) + BTCUSDT_PERP.A (Binance, USDT-margined)")
 	eqs(t, "BTC entity", s.OpenInterest[0].Entity, "asset:btc")
 	eqChange(t, "SOL", s.OpenInterest[1], 1e9, 1.5e9)
-	eqs(t, "SOL note", s.OpenInterest[1].Note, "")
+	eqs(t, "SOL note", s.OpenInterest[1].Note, "SOLUSDT_PERP.A (Binance, USDT-margined)")
 	if !hasNote(s.Notes, "left out for a missing end of the week: ETH") {
 		t.Errorf("notes = %v", s.Notes)
 	}
@@ -1296,5 +1303,36 @@ func TestTokensOneSnapshotSaysWhy(t *testing.T) {
 	s := runWeek(t, db, testConfig(), weekEnd).Tokens
 	if !strings.Contains(s.Unavailable, "only one coingecko-markets price snapshot (2025-03-14)") {
 		t.Errorf("unavailable = %q", s.Unavailable)
+	}
+}
+
+// A staking protocol's governance token is a token like any other; only tokens whose price
+// tracks another asset are left out as wrapped or staked. The Exchange sector takes
+// CoinMarketCap's centralized-exchange tag, not the derived flag that marks DEX tokens.
+func TestGovernanceTokensAndExchangeSector(t *testing.T) {
+	l := []tok{
+		{"btc", "BTC", "Bitcoin", []string{"cmc:layer-1"}, 100, 101, 2e12, 2e12, 5e10},
+		{"ldo", "LDO", "Lido DAO", []string{"cmc:liquid-staking-derivatives", "curated:lst/lrt"}, 1, 1.6, 1e9, 1.6e9, 2e8},
+		{"jto", "JTO", "Jito", []string{"cmc:liquid-staking-derivatives"}, 2, 2.4, 1e9, 1.2e9, 2e8},
+		{"steth", "STETH", "Lido Staked ETH", []string{"cg:liquid-staking-tokens"}, 3000, 3300, 3e10, 3.3e10, 5e8},
+		{"wbtc", "WBTC", "Wrapped Bitcoin", []string{"cmc:wrapped-tokens"}, 100, 111, 1e10, 1.1e10, 3e8},
+		{"bnb", "BNB", "BNB", []string{"cmc:centralized-exchange", "sector:exchange"}, 600, 660, 9e10, 9.9e10, 1e9},
+		{"cake", "CAKE", "PancakeSwap", []string{"sector:exchange"}, 2, 2.2, 6e8, 6.6e8, 1e8},
+	}
+	db := newStore(t, tokBatch("cmc-weekly-top100", "2025-03-02", "2025-03-09", l))
+	w := runWeek(t, db, testConfig(), weekEnd)
+	eqList(t, "gainers", labels(w.Tokens.TopGainers, tokenSymbol), []string{"LDO", "JTO"})
+	if !strings.Contains(strings.Join(w.Tokens.Excluded, ", "), "2 wrapped or staked derivatives") {
+		t.Errorf("excluded: %v", w.Tokens.Excluded)
+	}
+	for _, s := range w.Sectors.Sectors {
+		if s.Name != "Exchange" {
+			continue
+		}
+		var syms []string
+		for _, c := range s.Top {
+			syms = append(syms, c.Symbol)
+		}
+		eqList(t, "exchange constituents", syms, []string{"BNB"})
 	}
 }

@@ -54,6 +54,7 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		src       cw.SourceID
 		v0, v1    float64
 		n, n0, n1 int
+		contracts []string
 	}
 	coins := map[string]*coin{}
 	var parents []string
@@ -67,6 +68,7 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		}
 		c.src = min(c.src, p.Source)
 		c.n++
+		c.contracts = append(c.contracts, contractText(info[p.Entity]))
 		if p.V0 != nil {
 			c.v0 += *p.V0
 			c.n0++
@@ -97,15 +99,14 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		}
 		p := cw.Pair{Entity: par, Metric: cw.MetricOpenInterestUSD, Source: c.src, V0: report.F64(c.v0), V1: report.F64(c.v1)}
 		ch := env.Change(sym, "USD", p, env.Start, env.End)
-		if c.n > 1 {
-			ch.Note = fmt.Sprintf("%d contracts summed", c.n)
-		}
+		// Say what is measured: the contracts behind the figure, one venue each.
+		ch.Note = strings.Join(c.contracts, " + ")
 		s.OpenInterest = append(s.OpenInterest, ch)
 	}
 	if len(s.OpenInterest) == 0 {
 		s.Unavailable = "no open-interest data at both ends of this week (the bundled Binance perpetuals series ends 2025-10-26)"
 	} else {
-		s.Notes = append(s.Notes, "Binance perpetuals only (coin-margined and USDT-margined summed per coin), via Coinalyze")
+		s.Notes = append(s.Notes, "open interest of the perpetual contracts named under each figure, via Coinalyze: one venue's contracts, not a coin's market-wide open interest")
 	}
 	if len(partial) > 0 {
 		s.Notes = append(s.Notes, "left out for a missing end of the week: "+strings.Join(partial, ", "))
@@ -128,4 +129,28 @@ func (b *Block) Moves() []report.Move {
 		out = append(out, report.Move{What: "open interest", Change: c})
 	}
 	return out
+}
+
+// contractText names a contract with its venue and margin ("BTCUSD_PERP.A, Binance, coin-margined").
+func contractText(e cw.Entity) string {
+	sym := e.Symbol
+	if sym == "" {
+		sym = strings.TrimPrefix(e.ID, "contract:")
+	}
+	var parts []string
+	if v := e.Attrs["venue"]; v != "" {
+		parts = append(parts, strings.ToUpper(v[:1])+v[1:])
+	}
+	switch e.Attrs["margin"] {
+	case "coin":
+		parts = append(parts, "coin-margined")
+	case "usdt":
+		parts = append(parts, "USDT-margined")
+	case "usdc":
+		parts = append(parts, "USDC-margined")
+	}
+	if len(parts) == 0 {
+		return sym
+	}
+	return sym + " (" + strings.Join(parts, ", ") + ")"
 }

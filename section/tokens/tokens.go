@@ -215,10 +215,9 @@ func (s *Block) btcDominance(env *report.Env, pr *section.Prices) error {
 		s.BTCDominance.Pct = nil
 		return nil
 	}
-	var btc0, btc1, all0, all1 float64
+	var btc0, btc1 float64
+	all0, all1 := pr.Mcap0, pr.Mcap1
 	for _, t := range pr.Rows {
-		all0 += t.Mcap0
-		all1 += t.Mcap1
 		if t.ID == "asset:btc" {
 			btc0, btc1 = t.Mcap0, t.Mcap1
 		}
@@ -232,7 +231,8 @@ func (s *Block) btcDominance(env *report.Env, pr *section.Prices) error {
 	v0, v1 := btc0/all0*100, btc1/all1*100
 	s.BTCDominance = report.Change{Label: "BTC dominance", Entity: "asset:btc", Unit: "%", Source: string(pr.Source), Definition: d,
 		From: cw.DayString(pr.D0), To: cw.DayString(pr.D1), Start: report.F64(v0), End: report.F64(v1), Abs: report.F64(v1 - v0),
-		Note: fmt.Sprintf("BTC market cap over the summed market cap of the %d tokens in the snapshot (not the whole market)", len(pr.Rows))}
+		Note: fmt.Sprintf("BTC market cap over the summed market cap of every token in each snapshot (%d on %s, %d on %s), not the whole market",
+			pr.N0, cw.DayString(pr.D0), pr.N1, cw.DayString(pr.D1))}
 	return nil
 }
 
