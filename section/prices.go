@@ -8,13 +8,20 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/coingecko"
+	"cryptoweekly/provider/defillama"
+	"cryptoweekly/provider/smoothbrainquant"
 	"cryptoweekly/report"
 )
 
-// TokenRow is one token priced at both snapshots of the week.
+// TokenRow is one token priced at both ends of what the week compares.
 type TokenRow struct {
 	ID, Symbol, Name string
-	P0, P1           float64 // price at the two snapshots
+	// Source, D0 and D1 say where P0 and P1 come from: a daily series at the week's own ends
+	// where one covers them, else the snapshots.
+	Source           cw.SourceID
+	D0, D1           time.Time
+	P0, P1           float64 // price at D0 and D1
 	Mcap0, Mcap1     float64
 	Vol1             float64 // 24h volume at the end snapshot
 	HasVol           bool
@@ -40,11 +47,16 @@ func (t *TokenRow) Wrapped(cfg report.Config) bool {
 	return HasAny(t.Tags, cfg.WrappedTags) != "" || wrappedName.MatchString(t.Name) || wrappedSymbol.MatchString(t.Symbol)
 }
 
-// Prices is the week's price snapshot pair and the tokens priced at both.
+// Prices is the week's token universe: the price snapshots a week apart (or, without any, the
+// daily series), and each token's return over the exact week where a daily series gives it.
 type Prices struct {
 	Source cw.SourceID
 	D0, D1 time.Time
 	Rows   []*TokenRow
+	// Exact counts the tokens whose return is over the week's own ends from a daily series.
+	Exact int
+	// DailySources are the daily series that gave exact-week returns.
+	DailySources []cw.SourceID
 	// Snapshot totals over every token with a market cap in each snapshot, whether or not it is
 	// priced at the other end: the universe BTC dominance is measured against.
 	Mcap0, Mcap1 float64
@@ -67,6 +79,13 @@ func readPrices(env *report.Env) (*Prices, error) {
 	if err != nil {
 		return nil, err
 	}
+	daily, err := readDaily(env)
+	if err != nil {
+		return nil, err
+	}
+	if src == "" && len(daily) > 0 {
+		return dailyUniverse(env, daily)
+	}
 	if src == "" {
 		p := &Prices{Unavailable: "no token price snapshots a week apart near this week; CoinGecko /coins/markets (ingest) fills it"}
 		// Say so when only the end snapshot exists: live snapshots accrue one per ingest, so a
@@ -86,6 +105,16 @@ func readPrices(env *report.Env) (*Prices, error) {
 	p := &Prices{Source: src, D0: d0, D1: d1}
 	if p.Rows, err = tokenRows(env, p); err != nil {
 		return nil, err
+	}
+	// A token with a daily series at the week's own ends gets its exact-week return; the others
+	// keep the snapshots' dates, and the report says how many of each.
+	for _, t := range p.Rows {
+		if d, ok := daily[t.ID]; ok {
+			t.P0, t.P1, t.Source, t.D0, t.D1 = d.p0, d.p1, d.src, env.Start, env.End
+			t.Pct = (t.P1/t.P0 - 1) * 100
+			p.Exact++
+			p.addDaily(d.src)
+		}
 	}
 	return p, nil
 }
@@ -165,18 +194,30 @@ func tokenRows(env *report.Env, pr *Prices) ([]*TokenRow, error) {
 		t.Pct = (t.P1/t.P0 - 1) * 100
 		out = append(out, &t)
 	}
+	for _, t := range out {
+		t.Source, t.D0, t.D1 = pr.Source, pr.D0, pr.D1
+	}
+	if err := describe(env, out); err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// describe fills the tokens' names, symbols and tags from the store.
+func describe(env *report.Env, out []*TokenRow) error {
 	ids := make([]string, len(out))
 	for i, t := range out {
 		ids[i] = t.ID
 	}
 	info, err := env.Reader.Entities(env.Ctx, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// DefiLlama's stablecoin list guards against stablecoins whose tags are missing.
 	syms, err := env.Reader.Symbols(env.Ctx, cw.KindStablecoin)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	stables := map[string]bool{}
 	for _, s := range syms {
@@ -192,6 +233,127 @@ func tokenRows(env *report.Env, pr *Prices) ([]*TokenRow, error) {
 			t.Tags[stablecoinEntity] = true
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return nil
+}
+
+// DailySeries are the daily price series that can give a token's return over the exact week, in
+// order of preference, with the metric each stores.
+var DailySeries = []struct {
+	Source cw.SourceID
+	Metric cw.Metric
+}{
+	{coingecko.SourceMarketChart, cw.MetricPrice},
+	{smoothbrainquant.SourceCoinbaseDaily, cw.MetricClose},
+	{defillama.SourceCoins, cw.MetricPrice},
+}
+
+type dailyPair struct {
+	src    cw.SourceID
+	p0, p1 float64
+}
+
+func (p *Prices) addDaily(s cw.SourceID) {
+	if !Contains(p.DailySources, s) {
+		p.DailySources = append(p.DailySources, s)
+	}
+}
+
+// readDaily reads, per token, the preferred daily series priced at both ends of the week.
+func readDaily(env *report.Env) (map[string]dailyPair, error) {
+	var srcs []cw.SourceID
+	for _, d := range DailySeries {
+		srcs = append(srcs, d.Source)
+	}
+	ps, err := env.Reader.Pairs(env.Ctx, cw.PairQuery{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice, cw.MetricClose},
+		Sources: srcs, D0: env.Start, D1: env.End})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]dailyPair{}
+	rank := map[string]int{}
+	for _, p := range ps {
+		i := dailyIndex(p.Source, p.Metric)
+		if i < 0 || p.V0 == nil || p.V1 == nil || *p.V0 <= 0 || *p.V1 <= 0 {
+			continue
+		}
+		if r, ok := rank[p.Entity]; !ok || i < r {
+			rank[p.Entity] = i
+			out[p.Entity] = dailyPair{p.Source, *p.V0, *p.V1}
+		}
+	}
 	return out, nil
+}
+
+func dailyIndex(s cw.SourceID, m cw.Metric) int {
+	for i, d := range DailySeries {
+		if d.Source == s && d.Metric == m {
+			return i
+		}
+	}
+	return -1
+}
+
+// dailyUniverse is the week's tokens when no snapshot pair exists but daily series cover the
+// week: market caps and volumes come from the same daily families (CoinGecko's chart has both;
+// Coinbase candles give volume in coins, priced at the close, and the upstream's derived cap).
+func dailyUniverse(env *report.Env, daily map[string]dailyPair) (*Prices, error) {
+	p := &Prices{D0: env.Start, D1: env.End}
+	ids := SortedKeys(daily)
+	ps, err := env.Reader.Pairs(env.Ctx, cw.PairQuery{Prefix: "asset:", D0: env.Start, D1: env.End,
+		Metrics: []cw.Metric{cw.MetricMarketCap, cw.MetricVolume24h, smoothbrainquant.MetricMarketCapDerived, smoothbrainquant.MetricVolumeBase},
+		Sources: []cw.SourceID{coingecko.SourceMarketChart, smoothbrainquant.SourceCoinbaseDaily, smoothbrainquant.SourceCoinbaseDerivedMarketCap}})
+	if err != nil {
+		return nil, err
+	}
+	type extra struct{ m0, m1, vol *float64 }
+	ex := map[string]*extra{}
+	for _, x := range ps {
+		e := ex[x.Entity]
+		if e == nil {
+			e = &extra{}
+			ex[x.Entity] = e
+		}
+		switch x.Metric {
+		case cw.MetricMarketCap, smoothbrainquant.MetricMarketCapDerived:
+			if e.m0 == nil || x.Metric == cw.MetricMarketCap {
+				e.m0, e.m1 = x.V0, x.V1
+			}
+		case cw.MetricVolume24h:
+			e.vol = x.V1
+		case smoothbrainquant.MetricVolumeBase:
+			if e.vol == nil && x.V1 != nil {
+				if d, ok := daily[x.Entity]; ok {
+					v := *x.V1 * d.p1
+					e.vol = &v
+				}
+			}
+		}
+	}
+	for _, id := range ids {
+		d := daily[id]
+		t := &TokenRow{ID: id, Source: d.src, D0: env.Start, D1: env.End, P0: d.p0, P1: d.p1, Pct: (d.p1/d.p0 - 1) * 100}
+		if e := ex[id]; e != nil {
+			if e.m0 != nil {
+				t.Mcap0 = *e.m0
+				p.Mcap0 += *e.m0
+				p.N0++
+			}
+			if e.m1 != nil {
+				t.Mcap1 = *e.m1
+				p.Mcap1 += *e.m1
+				p.N1++
+			}
+			if e.vol != nil {
+				t.Vol1, t.HasVol = *e.vol, true
+			}
+		}
+		p.Rows = append(p.Rows, t)
+		p.Exact++
+		p.addDaily(d.src)
+	}
+	p.Source = p.DailySources[0]
+	if err := describe(env, p.Rows); err != nil {
+		return nil, err
+	}
+	return p, nil
 }

@@ -184,14 +184,24 @@ func TestReportWeek20241213(t *testing.T) {
 		t.Errorf("spotlight = %+v", r.Chains.Spotlight)
 	}
 
-	// Tokens: weekly snapshots 2024-12-02 → 2024-12-09 (latest on or before each end).
-	w := readCSV(t, "coinmarketcap-weekly-top100-frla18cz/top100_weekly_data.csv", ',')
-	b0 := lookup(t, w, map[int]string{0: "2024-12-02", 3: "BTC"}, 5)
-	b1 := lookup(t, w, map[int]string{0: "2024-12-09", 3: "BTC"}, 5)
+	// Tokens: the universe is the weekly snapshots 2024-12-02 → 2024-12-09 (latest on or before
+	// each end); a token with Coinbase daily closes at both of the week's own ends is priced
+	// over the exact week (BTC, ETH, LINK…), the others over the snapshot dates.
 	if r.Tokens.From != "2024-12-02" || r.Tokens.To != "2024-12-09" || r.Tokens.BTC == nil {
 		t.Fatalf("token window %s→%s, btc %v", r.Tokens.From, r.Tokens.To, r.Tokens.BTC)
 	}
+	cb, err := filepath.Glob(filepath.Join(rawDir, "market-smoothbrainquant", "coinbase_top200_daily_*.csv"))
+	if err != nil || len(cb) != 1 {
+		t.Fatalf("coinbase file: %v %v", cb, err)
+	}
+	rel, _ := filepath.Rel(rawDir, cb[0])
+	candles := readCSV(t, rel, ',')
+	b0 := lookup(t, candles, map[int]string{0: "2024-12-06", 1: "BTC/USD"}, 6)
+	b1 := lookup(t, candles, map[int]string{0: "2024-12-13", 1: "BTC/USD"}, 6)
 	near(t, "BTC return", r.Tokens.BTC.Pct, (b1/b0-1)*100)
+	if r.Tokens.BTC.From != "2024-12-06" || r.Tokens.BTC.To != "2024-12-13" || r.Tokens.BTC.Source != "coinbase-daily" {
+		t.Errorf("BTC priced %s→%s from %s, want the exact week from coinbase-daily", r.Tokens.BTC.From, r.Tokens.BTC.To, r.Tokens.BTC.Source)
+	}
 	if len(r.Tokens.TopGainers) != 5 || len(r.Tokens.MemeGainers) == 0 {
 		t.Errorf("gainers %d, memes %d", len(r.Tokens.TopGainers), len(r.Tokens.MemeGainers))
 	}

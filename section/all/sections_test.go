@@ -1336,3 +1336,46 @@ func TestGovernanceTokensAndExchangeSector(t *testing.T) {
 		eqList(t, "exchange constituents", syms, []string{"BNB"})
 	}
 }
+
+// A token with a daily series at both of the week's own ends is priced over the exact week; the
+// others keep the snapshot dates, and the section says how many of each. Without any snapshot,
+// the daily series alone make the universe, and `weeks` counts them as price coverage.
+func TestExactWeekFromDailyPrices(t *testing.T) {
+	snap := tokBatch("cmc-weekly-top100", "2025-03-02", "2025-03-09", []tok{
+		{"btc", "BTC", "Bitcoin", nil, 80000, 88000, 1600e9, 1760e9, 50e9},
+		{"eth", "ETH", "Ethereum", nil, 2000, 2100, 240e9, 252e9, 20e9},
+		{"link", "LINK", "Chainlink", nil, 10, 9, 6e9, 5.4e9, 500e6},
+	})
+	candles := bt("coinbase-daily", nil,
+		ob("asset:eth", "close", weekStart, 2000), ob("asset:eth", "close", weekEnd, 1950),
+		ob("asset:link", "close", weekStart, 10), ob("asset:link", "close", weekEnd, 11.19),
+		ob("asset:link", "volume_base", weekEnd, 3e7))
+	w := runWeek(t, newStore(t, snap, candles), testConfig(), weekEnd)
+	byID := map[string]tokens.Token{}
+	for _, x := range append(w.Tokens.TopGainers, w.Tokens.TopLosers...) {
+		byID[x.Symbol] = x
+	}
+	link := byID["LINK"]
+	eqf(t, "LINK exact week", link.Pct, 11.9)
+	eqs(t, "LINK dates", link.From+"→"+link.To+" "+link.Source, weekStart+"→"+weekEnd+" coinbase-daily")
+	eqf(t, "BTC snapshot", w.Tokens.BTC.Pct, 10)
+	eqs(t, "BTC dates", w.Tokens.BTC.From, "2025-03-02")
+	if !hasNote(w.Tokens.Notes, "2 of 3 tokens' returns compare the week's own ends") || !hasNote(w.Tokens.Notes, "1 tokens without a daily series") {
+		t.Errorf("notes %v", w.Tokens.Notes)
+	}
+
+	// Daily candles alone: the universe is what they price, with their volume at the close.
+	w = runWeek(t, newStore(t, candles), testConfig(), weekEnd)
+	if w.Tokens.Unavailable != "" || w.Tokens.Universe != 2 || w.Tokens.Source != "coinbase-daily" {
+		t.Fatalf("daily universe: %q, %d tokens from %s", w.Tokens.Unavailable, w.Tokens.Universe, w.Tokens.Source)
+	}
+	eqList(t, "daily gainers", labels(w.Tokens.TopGainers, tokenSymbol), []string{"LINK"})
+	eqv(t, "LINK volume", w.Tokens.TopGainers[0].Volume24h, 3e7*11.19)
+	cov, err := report.LoadCoverage(context.Background(), newStore(t, candles), testConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := cov.Week(day(weekEnd))["prices"]; st.Level != "full" || !strings.Contains(st.Detail, "daily coinbase-daily") {
+		t.Errorf("coverage %+v", st)
+	}
+}

@@ -73,6 +73,9 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 			tagged++
 		}
 	}
+	if pr.Exact > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("%d of %d priced tokens' returns compare the week's own ends from daily prices; the others compare the snapshot dates above", pr.Exact, len(rows)))
+	}
 	s.TagNote = fmt.Sprintf("sector membership from the tags in the store (%d of %d priced tokens tagged); the bundled tags are CoinMarketCap's of 2025-11 and a curated map, applied to earlier weeks as they stand", tagged, len(rows))
 	for _, def := range cfg.Sectors {
 		sec := Sector{Name: def.Name, Tags: def.Tags}

@@ -6,6 +6,7 @@ package tokens
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	cw "cryptoweekly"
@@ -61,6 +62,11 @@ func init() {
 	} {
 		cw.RegisterDefinition(d)
 	}
+	// A daily series prices a token at the week's own ends.
+	for _, d := range section.DailySeries {
+		cw.RegisterDefinition(cw.Definition{ID: "price.daily.", Source: d.Source, Metric: cw.MetricPrice,
+			Text: "Daily USD price (or close) from {}; a token's weekly return compares the week's own ends, (start, end], where the series has both days."})
+	}
 }
 
 func (Section) Name() string           { return "tokens" }
@@ -70,7 +76,13 @@ func (Section) Feeds(cfg report.Config) []cw.SourceID {
 }
 
 func (b *Block) Title() string   { return "Tokens" }
-func (b *Block) Cites() []string { return append(report.ChangeSources(b.BTCDominance), b.Source) }
+func (b *Block) Cites() []string {
+	out := append(report.ChangeSources(b.BTCDominance), b.Source)
+	for _, t := range b.TopGainers {
+		out = append(out, t.Source)
+	}
+	return out
+}
 
 func (Section) Compute(env *report.Env) (report.Block, error) {
 	s := &Block{}
@@ -87,12 +99,25 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	src, d0, d1 := string(pr.Source), pr.D0, pr.D1
 	env.Cite(src)
 	env.Define(string(cw.DefinitionOf(cw.MetricPrice, pr.Source)))
-	s.Source, s.From, s.To = src, cw.DayString(d0), cw.DayString(d1)
-	if !d0.Equal(env.Start) || !d1.Equal(env.End) {
-		s.Notes = append(s.Notes, fmt.Sprintf("prices come from %s snapshots, so returns compare %s → %s (the latest snapshot on or before each end of the week), not %s → %s",
-			src, s.From, s.To, cw.DayString(env.Start), cw.DayString(env.End)))
+	for _, d := range pr.DailySources {
+		env.Cite(string(d))
+		env.Define(string(cw.DefinitionOf(cw.MetricPrice, d)))
 	}
+	s.Source, s.From, s.To = src, cw.DayString(d0), cw.DayString(d1)
 	rows := pr.Rows
+	snapshotted := len(rows) - pr.Exact
+	if pr.Exact > 0 {
+		var names []string
+		for _, d := range pr.DailySources {
+			names = append(names, string(d))
+		}
+		s.Notes = append(s.Notes, fmt.Sprintf("%d of %d tokens' returns compare the week's own ends %s → %s, from daily prices (%s)",
+			pr.Exact, len(rows), cw.DayString(env.Start), cw.DayString(env.End), strings.Join(names, ", ")))
+	}
+	if snapshotted > 0 && (!d0.Equal(env.Start) || !d1.Equal(env.End)) {
+		s.Notes = append(s.Notes, fmt.Sprintf("%d tokens without a daily series at both ends use the %s snapshots, so their returns compare %s → %s (the latest snapshot on or before each end of the week), not %s → %s",
+			snapshotted, src, s.From, s.To, cw.DayString(env.Start), cw.DayString(env.End)))
+	}
 	s.Universe = len(rows)
 	token := func(t *section.TokenRow) Token { return newToken(pr, t) }
 	var stable, wrapped, memes, thin, noVol int
@@ -186,8 +211,13 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		return nil, err
 	}
 	for _, g := range s.TopGainers {
-		p := cw.Pair{Entity: g.Entity, Metric: cw.MetricPrice, Source: pr.Source}
-		h, err := section.History(env, p, g.Symbol, "USD", 30, pr.D1)
+		m := cw.MetricPrice
+		if i := sectionDailyMetric(cw.SourceID(g.Source)); i != "" {
+			m = i
+		}
+		end, _ := cw.ParseDay(g.To)
+		p := cw.Pair{Entity: g.Entity, Metric: m, Source: cw.SourceID(g.Source)}
+		h, err := section.History(env, p, g.Symbol, "USD", 30, end)
 		if err != nil {
 			return nil, err
 		}
@@ -197,8 +227,8 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 }
 
 func newToken(pr *section.Prices, t *section.TokenRow) Token {
-	c := report.Change{Label: t.Symbol, Entity: t.ID, Unit: "USD", Source: string(pr.Source), Definition: string(cw.DefinitionOf(cw.MetricPrice, pr.Source)),
-		From: cw.DayString(pr.D0), To: cw.DayString(pr.D1), Start: report.F64(t.P0), End: report.F64(t.P1), Abs: report.F64(t.P1 - t.P0), Pct: report.F64(t.Pct)}
+	c := report.Change{Label: t.Symbol, Entity: t.ID, Unit: "USD", Source: string(t.Source), Definition: string(cw.DefinitionOf(cw.MetricPrice, t.Source)),
+		From: cw.DayString(t.D0), To: cw.DayString(t.D1), Start: report.F64(t.P0), End: report.F64(t.P1), Abs: report.F64(t.P1 - t.P0), Pct: report.F64(t.Pct)}
 	return Token{Change: c, Symbol: t.Symbol, Name: t.Name, MarketCap: t.Mcap1, Volume24h: t.Vol1}
 }
 
@@ -271,12 +301,35 @@ func tokenTable(ts []Token) []report.Element {
 	if len(ts) == 0 {
 		return []report.Element{report.P(report.I("None qualified."))}
 	}
-	t := report.Tab("token", "name", "price "+ts[0].From+":", "price "+ts[0].To+":", "return:", "market cap:", "24h volume:")
+	// Tokens priced over different dates (daily series, snapshots) say which dates each compares.
+	mixed := false
 	for _, x := range ts {
-		t.Row(report.TL(x.Symbol, x.Entity), report.T(x.Name), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)), report.L(report.PctPtr(x.Pct)),
-			report.L(report.USD(x.MarketCap)), report.L(report.USD(x.Volume24h)))
+		mixed = mixed || x.From != ts[0].From || x.To != ts[0].To
+	}
+	if !mixed {
+		t := report.Tab("token", "name", "price "+ts[0].From+":", "price "+ts[0].To+":", "return:", "market cap:", "24h volume:")
+		for _, x := range ts {
+			t.Row(report.TL(x.Symbol, x.Entity), report.T(x.Name), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)), report.L(report.PctPtr(x.Pct)),
+				report.L(report.USD(x.MarketCap)), report.L(report.USD(x.Volume24h)))
+		}
+		return []report.Element{t}
+	}
+	t := report.Tab("token", "name", "compared", "price (start):", "price (end):", "return:", "market cap:", "24h volume:", "prices")
+	for _, x := range ts {
+		t.Row(report.TL(x.Symbol, x.Entity), report.T(x.Name), report.L(x.From+" → "+x.To), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)),
+			report.L(report.PctPtr(x.Pct)), report.L(report.USD(x.MarketCap)), report.L(report.USD(x.Volume24h)), report.C(x.Source))
 	}
 	return []report.Element{t}
+}
+
+// sectionDailyMetric is the metric a daily price series stores ("close" for candles).
+func sectionDailyMetric(s cw.SourceID) cw.Metric {
+	for _, d := range section.DailySeries {
+		if d.Source == s {
+			return d.Metric
+		}
+	}
+	return ""
 }
 
 func joinComma(s []string) string {
@@ -326,12 +379,54 @@ func (Section) Selectors(cfg report.Config) []cw.Selector {
 	for _, s := range cfg.PriceSourceIDs() {
 		out = append(out, cw.Selector{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice}, Sources: []cw.SourceID{s}})
 	}
+	for _, d := range dailyOnly(cfg) {
+		out = append(out, cw.Selector{Prefix: "asset:", Metrics: []cw.Metric{d.Metric}, Sources: []cw.SourceID{d.Source}})
+	}
+	return out
+}
+
+// dailyOnly are the daily series that are not also snapshot sources (their days are counted
+// once, as a snapshot source).
+func dailyOnly(cfg report.Config) []struct {
+	Source cw.SourceID
+	Metric cw.Metric
+} {
+	var out []struct {
+		Source cw.SourceID
+		Metric cw.Metric
+	}
+	for _, d := range section.DailySeries {
+		if !section.Contains(cfg.PriceSourceIDs(), d.Source) {
+			out = append(out, d)
+		}
+	}
 	return out
 }
 
 // CoverageStatus applies the section's own rule: the first price source, in order of preference,
-// with a snapshot in the week and another 7–10 days before it.
+// with a snapshot in the week and another 7–10 days before it; without one, a daily series with
+// both of the week's ends.
 func (Section) CoverageStatus(c []map[time.Time]int, end time.Time, cfg report.Config) report.Status {
+	if st := snapshotStatus(c, end, cfg); st.Level == "full" {
+		return st
+	}
+	counts := map[cw.SourceID]map[time.Time]int{}
+	for i, s := range cfg.PriceSourceIDs() {
+		counts[s] = c[i]
+	}
+	for i, d := range dailyOnly(cfg) {
+		counts[d.Source] = c[len(cfg.PriceSources)+i]
+	}
+	start := end.AddDate(0, 0, -7)
+	for _, d := range section.DailySeries {
+		if m := counts[d.Source]; m[start] > 0 && m[end] > 0 {
+			return report.Status{Level: "full", Detail: fmt.Sprintf("daily %s %s→%s, %d tokens", d.Source, cw.DayString(start), cw.DayString(end), min(m[start], m[end]))}
+		}
+	}
+	return snapshotStatus(c, end, cfg)
+}
+
+func snapshotStatus(c []map[time.Time]int, end time.Time, cfg report.Config) report.Status {
 	var firstD1 time.Time
 	for i, src := range cfg.PriceSources {
 		m := c[i]
