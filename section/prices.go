@@ -19,14 +19,14 @@ type TokenRow struct {
 	ID, Symbol, Name string
 	// Source, D0 and D1 say where P0 and P1 come from: a daily series at the week's own ends
 	// where one covers them, else the snapshots.
-	Source           cw.SourceID
-	D0, D1           time.Time
-	P0, P1           float64 // price at D0 and D1
-	Mcap0, Mcap1     float64
-	Vol1             float64 // 24h volume at the end snapshot
-	HasVol           bool
-	Pct              float64
-	Tags             map[string]bool
+	Source       cw.SourceID
+	D0, D1       time.Time
+	P0, P1       float64 // price at D0 and D1
+	Mcap0, Mcap1 float64
+	Vol1         float64 // 24h volume at the end snapshot
+	HasVol       bool
+	Pct          float64
+	Tags         map[string]bool
 }
 
 // Stable reports whether the token is a stablecoin by its tags or by DefiLlama's stablecoin list.

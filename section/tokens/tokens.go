@@ -75,7 +75,7 @@ func (Section) Feeds(cfg report.Config) []cw.SourceID {
 	return append([]cw.SourceID{coingecko.SourceGlobal}, cfg.PriceSourceIDs()...)
 }
 
-func (b *Block) Title() string   { return "Tokens" }
+func (b *Block) Title() string { return "Tokens" }
 func (b *Block) Cites() []string {
 	out := append(report.ChangeSources(b.BTCDominance), b.Source)
 	for _, t := range b.TopGainers {
