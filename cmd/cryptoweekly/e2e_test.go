@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"cryptoweekly/report"
 	"cryptoweekly/store/duckdb"
@@ -140,12 +141,19 @@ func TestReportWeek20241213(t *testing.T) {
 	}
 	tot := readCSV(t, "defillama-totals-dylanlayden/stablecoin_supply.csv", ',')
 	near(t, "stablecoin total end", r.Stablecoins.Total.End, lookup(t, tot, map[int]string{0: "2024-12-13"}, 1))
-	tvl := readCSV(t, "defillama-totals-dylanlayden/defi_tvl.csv", ',')
-	near(t, "DeFi TVL start", r.DeFi.TotalTVL.Start, lookup(t, tvl, map[int]string{0: "2024-12-06"}, 1))
-	near(t, "DeFi TVL end", r.DeFi.TotalTVL.End, lookup(t, tvl, map[int]string{0: "2024-12-13"}, 1))
-	if r.DeFi.TotalTVL.Definition != "tvl.legacy.all-chains" {
+	// DeFi TVL: DefiLlama's default (v2) total is the headline, the legacy all-chains total a
+	// second line.
+	v2 := readCSV(t, "defillama-tvl-moltovy/tvl_all_chains_daily.csv", ',')
+	near(t, "DeFi TVL start", r.DeFi.TotalTVL.Start, lookup(t, v2, map[int]string{0: "2024-12-06"}, 1))
+	near(t, "DeFi TVL end", r.DeFi.TotalTVL.End, lookup(t, v2, map[int]string{0: "2024-12-13"}, 1))
+	if r.DeFi.TotalTVL.Definition != "tvl.v2" {
 		t.Errorf("DeFi TVL definition = %s", r.DeFi.TotalTVL.Definition)
 	}
+	tvl := readCSV(t, "defillama-totals-dylanlayden/defi_tvl.csv", ',')
+	if r.DeFi.Legacy == nil || r.DeFi.Legacy.Definition != "tvl.legacy.all-chains" {
+		t.Fatalf("legacy line = %+v", r.DeFi.Legacy)
+	}
+	near(t, "legacy TVL end", r.DeFi.Legacy.End, lookup(t, tvl, map[int]string{0: "2024-12-13"}, 1))
 
 	// Chains: growth ranking recomputed from the raw long file plus the Solana 12h file.
 	chains := readCSV(t, "defillama-chain-tvl-pairie-koh/chain_tvl_historical_long.csv", ',')
@@ -217,8 +225,21 @@ func TestReportWeek20241213(t *testing.T) {
 			near(t, "BTC OI end", c.End, lookup(t, oi, map[int]string{3: "BTCUSD_PERP.A", 4: "2024-12-13"}, 9))
 		}
 	}
-	if r.DEX.Unavailable == "" || !strings.Contains(r.DEX.Unavailable, "/overview/dexs") {
-		t.Errorf("DEX should be unavailable naming the live source, got %q", r.DEX.Unavailable)
+	// DEX volume: the week's 7 days against the 7 before, from DefiLlama's all-chains export.
+	dex := readCSV(t, "defillama-dex-moltovy/all_dex_metrics__daily.csv", ',')
+	var cur, prev float64
+	for d := day0("2024-11-30"); !d.After(day0("2024-12-13")); d = d.AddDate(0, 0, 1) {
+		v := lookup(t, dex, map[int]string{0: d.Format("2006-01-02")}, col(t, dex, "DEXs Volume"))
+		if d.After(day0("2024-12-06")) {
+			cur += v
+		} else {
+			prev += v
+		}
+	}
+	near(t, "DEX volume this week", r.DEX.WeeklyVolume.End, cur)
+	near(t, "DEX volume week before", r.DEX.WeeklyVolume.Start, prev)
+	if r.DEX.YearHigh == nil {
+		t.Errorf("no year-high check: %q", r.DEX.YearHighNote)
 	}
 	found := false
 	for _, e := range r.Events.Upcoming {
@@ -450,3 +471,5 @@ func TestReportConfigFile(t *testing.T) {
 		t.Errorf("bad config: exit %d, %s", code, errs)
 	}
 }
+
+func day0(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }

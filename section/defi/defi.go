@@ -19,6 +19,9 @@ type Section struct{}
 type Block struct {
 	report.Base
 	TotalTVL report.Change `json:"total_tvl"`
+	// Legacy is DefiLlama's legacy all-chains total (with liquid staking and double counting),
+	// shown beside the default headline when both exist: desks quote the default.
+	Legacy *report.Change `json:"legacy_total_tvl,omitempty"`
 	// History is total TVL over the year to the week's end, for the chart.
 	History *report.Series `json:"history,omitempty"`
 }
@@ -53,6 +56,13 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		return s, nil
 	}
 	s.TotalTVL = env.Change("Total DeFi TVL", "USD", p, env.Start, env.End)
+	if p.Metric == cw.MetricTVL {
+		if l, ok := section.Best(ps, []cw.Metric{cw.MetricTVLLegacy}, nil)[entity]; ok && l.Metric == cw.MetricTVLLegacy && l.V0 != nil && l.V1 != nil {
+			c := env.Change("Total DeFi TVL, legacy all-chains definition", "USD", l, env.Start, env.End)
+			c.Note = "DefiLlama's legacy /charts total counts liquid staking and double-counted TVL: shown for comparison, not the headline"
+			s.Legacy = &c
+		}
+	}
 	h, err := section.History(env, p, "Total DeFi TVL", "USD", 365, env.End)
 	if err != nil {
 		return nil, err
@@ -64,11 +74,20 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	return s, nil
 }
 
-func (b *Block) Title() string   { return "DeFi TVL" }
-func (b *Block) Cites() []string { return report.ChangeSources(b.TotalTVL) }
+func (b *Block) Title() string { return "DeFi TVL" }
+func (b *Block) Cites() []string {
+	if b.Legacy != nil {
+		return report.ChangeSources(b.TotalTVL, *b.Legacy)
+	}
+	return report.ChangeSources(b.TotalTVL)
+}
 
 func (b *Block) Layout() []report.Element {
-	out := report.ChangeTable([]report.Change{b.TotalTVL})
+	rows := []report.Change{b.TotalTVL}
+	if b.Legacy != nil {
+		rows = append(rows, *b.Legacy)
+	}
+	out := report.ChangeTable(rows)
 	if h := b.History; h != nil && len(h.Points) > 1 {
 		out = append(out, report.Figure(report.Chart{Kind: report.LineChart, Title: "Total DeFi TVL, last 365 days", Unit: "USD",
 			Series: []report.Series{*h}, Mark: [2]string{b.TotalTVL.From, b.TotalTVL.To}, Source: h.Source,

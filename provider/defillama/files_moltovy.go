@@ -1,0 +1,135 @@
+package defillama
+
+// Bundled exports of DefiLlama's own dashboards (the moltovy research repository, see
+// raw/SOURCES.md): the default (v2) total TVL and the all-chains DEX volume. They are the same
+// series the live connector fetches (/v2/historicalChainTvl and /overview/dexs totalDataChart),
+// so they are stored under the live series' ids and a later ingest simply extends them.
+//
+// Real-data notes:
+//   - tvl_all_chains_daily.csv: date,TVL from 2017-09-27 to 2026-04-14, no missing day (a gap is
+//     an error); the first months are 0, as DefiLlama publishes them.
+//   - all_dex_metrics__daily.csv: date, TVL, DEXs Volume, Perps Volume, Stablecoins Mcap from
+//     2016-04-19. Early years skip days and some cells are empty (no value, not zero); from 2024
+//     no day is missing (checked). The last row is the export day, a partial day: it is dropped.
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"time"
+
+	cw "cryptoweekly"
+	"cryptoweekly/internal/rawfile"
+)
+
+const (
+	dlMolTVLDir  = "defillama-tvl-moltovy"
+	dlMolTVLFile = "tvl_all_chains_daily.csv"
+	dlMolDexDir  = "defillama-dex-moltovy"
+	dlMolDexFile = "all_dex_metrics__daily.csv"
+	// MetricPerpsVolume is the perpetual futures volume of one UTC day, all chains.
+	MetricPerpsVolume cw.Metric = "perps_volume"
+)
+
+// dlMolFetched is the repository commit the files were taken from (raw/SOURCES.md).
+var dlMolFetched = time.Date(2026, 4, 21, 0, 0, 0, 0, time.UTC)
+
+func init() {
+	cw.RegisterFamily(cw.FileFamily{Dir: dlMolTVLDir, Parse: parseMoltovyTVL})
+	cw.RegisterFamily(cw.FileFamily{Dir: dlMolDexDir, Parse: parseMoltovyDex})
+}
+
+func molProvenance(id cw.SourceID, file, note string) cw.Provenance {
+	p := NewProvenance(id)
+	p.Location = file
+	p.FetchedAt = dlMolFetched
+	p.Licence = dlLicence
+	p.Note = note
+	return p
+}
+
+func parseMoltovyTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
+	name := path.Join(dir, dlMolTVLFile)
+	f, err := rawfile.ReadCSV(fsys, name, ',', "date", "TVL")
+	if err != nil {
+		return nil, fmt.Errorf("defillama default tvl: %w", err)
+	}
+	s := rawfile.NewSeries(SourceDefiTVL)
+	var days []time.Time
+	for i := range f.Rows {
+		day, err := dlDayCol(f, i, "date")
+		if err != nil {
+			return nil, err
+		}
+		v, err := f.Plain(i, "TVL")
+		if err != nil {
+			return nil, err
+		}
+		if err := rawfile.CheckNonNegative(f, i, "TVL", v); err != nil {
+			return nil, err
+		}
+		if err := s.Add(EntityDefiTVL, cw.MetricTVL, day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
+			return nil, err
+		}
+		days = append(days, day)
+	}
+	if len(days) == 0 {
+		return nil, fmt.Errorf("%s: no data rows", f.Name)
+	}
+	if err := rawfile.CheckNoGaps(f.Name, days, f.Lines, nil); err != nil {
+		return nil, err
+	}
+	prov := molProvenance(SourceDefiTVL, dir+"/"+dlMolTVLFile, notes[SourceDefiTVL]+
+		" Bundled: DefiLlama's /v2/historicalChainTvl export in the moltovy research repository (2026-04-21), daily to 2026-04-14.")
+	ent := cw.Entity{ID: EntityDefiTVL, Kind: cw.KindIndex, Name: "Total DeFi TVL (DefiLlama default v2)"}
+	return []cw.Batch{{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()}}, nil
+}
+
+func parseMoltovyDex(fsys fs.FS, dir string) ([]cw.Batch, error) {
+	name := path.Join(dir, dlMolDexFile)
+	f, err := rawfile.ReadCSV(fsys, name, ',', "date", "DEXs Volume", "Perps Volume")
+	if err != nil {
+		return nil, fmt.Errorf("defillama dex volume: %w", err)
+	}
+	if len(f.Rows) < 2 {
+		return nil, fmt.Errorf("%s: no complete day", f.Name)
+	}
+	s := rawfile.NewSeries(SourceDexVolume)
+	var recent []time.Time
+	var lines []int
+	for i := range f.Rows[:len(f.Rows)-1] { // the last row is the export's partial day
+		day, err := dlDayCol(f, i, "date")
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range []struct {
+			col string
+			m   cw.Metric
+		}{{"DEXs Volume", cw.MetricDEXVolume}, {"Perps Volume", MetricPerpsVolume}} {
+			if f.Get(i, c.col) == "" {
+				continue // not reported that day
+			}
+			v, err := f.Plain(i, c.col)
+			if err != nil {
+				return nil, err
+			}
+			if err := rawfile.CheckNonNegative(f, i, c.col, v); err != nil {
+				return nil, err
+			}
+			if err := s.Add(EntityDexTotal, c.m, day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
+				return nil, err
+			}
+		}
+		if day.Year() >= 2024 {
+			recent, lines = append(recent, day), append(lines, f.Lines[i])
+		}
+	}
+	// From 2024 every day is present; a gap there is a broken file, not the upstream's history.
+	if err := rawfile.CheckNoGaps(f.Name, recent, lines, nil); err != nil {
+		return nil, err
+	}
+	prov := molProvenance(SourceDexVolume, dir+"/"+dlMolDexFile, notes[SourceDexVolume]+
+		" Bundled: DefiLlama's all-chains dashboard export (DEXs Volume, Perps Volume columns; the same series as /overview/dexs totalDataChart) in the moltovy research repository (2026-04-21); the export day's partial row is dropped.")
+	ent := cw.Entity{ID: EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}
+	return []cw.Batch{{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()}}, nil
+}
