@@ -8,6 +8,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/binance"
 	"cryptoweekly/provider/coingecko"
 	"cryptoweekly/provider/defillama"
 	"cryptoweekly/provider/smoothbrainquant"
@@ -245,6 +246,7 @@ var DailySeries = []struct {
 	{coingecko.SourceMarketChart, cw.MetricPrice},
 	{smoothbrainquant.SourceCoinbaseDaily, cw.MetricClose},
 	{defillama.SourceCoins, cw.MetricPrice},
+	{binance.SourceSpotDaily, cw.MetricClose}, // USDT-quoted: a return, not a dollar level
 }
 
 type dailyPair struct {

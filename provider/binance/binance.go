@@ -96,11 +96,9 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		if err != nil {
 			return nil, fmt.Errorf("binance: %s %s: %w", endpoint, sym, err)
 		}
-		id := ContractID(sym)
-		base := strings.TrimSuffix(sym, "USDT")
-		b.Entities = append(b.Entities, cw.Entity{ID: id, Kind: cw.KindContract, Symbol: sym + "_PERP.A",
-			Name: base + " perpetual (Binance, USDT-margined)", Parent: cw.EntityID(cw.KindAsset, base),
-			Attrs: map[string]string{"venue": "binance", "margin": "usdt"}})
+		ent := contractEntity(sym)
+		id := ent.ID
+		b.Entities = append(b.Entities, ent)
 		for _, d := range sortedDays(days) {
 			if !since.IsZero() && !d.After(cw.Day(since)) {
 				continue
@@ -219,11 +217,18 @@ func Daily(pts []Point, fetched time.Time) (map[time.Time]float64, error) {
 		}
 		bySlot[slot] = p.Rate
 	}
+	// Sum in time order: a float sum must not depend on map order, or the same history would
+	// store different last bits from run to run.
+	slots := make([]time.Time, 0, len(bySlot))
+	for slot := range bySlot {
+		slots = append(slots, slot)
+	}
+	sort.Slice(slots, func(i, j int) bool { return slots[i].Before(slots[j]) })
 	sum := map[time.Time]float64{}
 	n := map[time.Time]int{}
-	for slot, r := range bySlot {
+	for _, slot := range slots {
 		d := cw.Day(slot)
-		sum[d] += r
+		sum[d] += bySlot[slot]
 		n[d]++
 	}
 	out := map[time.Time]float64{}

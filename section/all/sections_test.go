@@ -1379,3 +1379,30 @@ func TestExactWeekFromDailyPrices(t *testing.T) {
 		t.Errorf("coverage %+v", st)
 	}
 }
+
+// Funding: each perpetual's mean daily funding over the week against the week before, in basis
+// points per 8 hours; the section stands on funding alone when there is no open interest.
+func TestFunding(t *testing.T) {
+	var obs []cw.Observation
+	for d := day("2025-03-01"); !d.After(day(weekEnd)); d = d.AddDate(0, 0, 1) {
+		v := 0.0001 // 1 bp the week before
+		if d.After(day(weekStart)) {
+			v = 0.0003
+		}
+		obs = append(obs, cw.Observation{Entity: "contract:binance-btcusdt_perp.a", Metric: "funding_rate", Day: d, Value: v})
+	}
+	b := bt("binance-funding", []cw.Entity{{ID: "contract:binance-btcusdt_perp.a", Kind: cw.KindContract, Parent: "asset:btc",
+		Symbol: "BTCUSDT_PERP.A", Attrs: map[string]string{"venue": "binance", "margin": "usdt"}}}, obs...)
+	s := runWeek(t, newStore(t, b), testConfig(), weekEnd).Derivatives
+	if s.Unavailable != "" || len(s.Funding) != 1 {
+		t.Fatalf("funding %+v (%q)", s.Funding, s.Unavailable)
+	}
+	f := s.Funding[0]
+	eqf(t, "BTC funding before", f.Start, 1)
+	eqf(t, "BTC funding", f.End, 3)
+	eqf(t, "BTC funding change", f.Abs, 2)
+	eqs(t, "unit", f.Unit, "bp/8h")
+	if f.Pct != nil || !strings.Contains(f.Note, "BTCUSDT_PERP.A (Binance, USDT-margined): mean of 7 daily means") {
+		t.Errorf("funding figure %+v", f)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/binance"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
 )
@@ -20,7 +21,12 @@ type Section struct{}
 type Block struct {
 	report.Base
 	OpenInterest []report.Change `json:"open_interest"` // per coin, summed over its contracts
+	// Funding is each perpetual's mean funding rate over the week against the week before, in
+	// basis points per 8 hours.
+	Funding []report.Change `json:"funding,omitempty"`
 }
+
+const fundingUnit = "bp/8h"
 
 func (Section) Name() string           { return "derivatives" }
 func (Section) NewBlock() report.Block { return new(Block) }
@@ -103,8 +109,13 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		ch.Note = strings.Join(c.contracts, " + ")
 		s.OpenInterest = append(s.OpenInterest, ch)
 	}
-	if len(s.OpenInterest) == 0 {
-		s.Unavailable = "no open-interest data at both ends of this week (the bundled Binance perpetuals series ends 2025-10-26)"
+	if err := s.funding(env); err != nil {
+		return nil, err
+	}
+	if len(s.OpenInterest) == 0 && len(s.Funding) == 0 {
+		s.Unavailable = "no open-interest or funding data for this week (the bundled Binance open interest ends 2025-10-26, the funding 2026-06-06); Binance's public futures API (ingest) fills funding"
+	} else if len(s.OpenInterest) == 0 {
+		s.Notes = append(s.Notes, "no open-interest data at both ends of this week (the bundled Binance perpetuals series ends 2025-10-26)")
 	} else {
 		s.Notes = append(s.Notes, "open interest of the perpetual contracts named under each figure, via Coinalyze: one venue's contracts, not a coin's market-wide open interest")
 	}
@@ -114,12 +125,21 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	return s, nil
 }
 
-func (b *Block) Title() string   { return "Derivatives" }
-func (b *Block) Cites() []string { return report.ChangeSources(b.OpenInterest...) }
+func (b *Block) Title() string { return "Derivatives" }
+func (b *Block) Cites() []string {
+	return report.ChangeSources(append(append([]report.Change{}, b.OpenInterest...), b.Funding...)...)
+}
 
 func (b *Block) Layout() []report.Element {
-	out := []report.Element{report.P(report.L("Open interest:"))}
-	out = append(out, report.ChangeTable(b.OpenInterest)...)
+	var out []report.Element
+	if len(b.OpenInterest) > 0 {
+		out = append(out, report.P(report.L("Open interest:")))
+		out = append(out, report.ChangeTable(b.OpenInterest)...)
+	}
+	if len(b.Funding) > 0 {
+		out = append(out, report.P(report.L("Funding rates, mean of the week's daily means, in basis points per 8 hours:")))
+		out = append(out, report.ChangeTable(b.Funding)...)
+	}
 	return append(out, report.Notes(b.Notes)...)
 }
 
@@ -153,4 +173,57 @@ func contractText(e cw.Entity) string {
 		return sym
 	}
 	return sym + " (" + strings.Join(parts, ", ") + ")"
+}
+
+// funding compares each perpetual's mean daily funding over the week with the week before.
+func (s *Block) funding(env *report.Env) error {
+	prev := env.Start.AddDate(0, 0, -7)
+	obs, err := env.Reader.Observations(env.Ctx, "contract:", binance.MetricFundingRate, prev, env.End)
+	if err != nil {
+		return fmt.Errorf("funding: %w", err)
+	}
+	type acc struct {
+		src        cw.SourceID
+		sum0, sum1 float64
+		n0, n1     int
+	}
+	by := map[string]*acc{}
+	var ids []string
+	for _, o := range obs {
+		a := by[o.Entity]
+		if a == nil {
+			a = &acc{src: o.Source}
+			by[o.Entity] = a
+			ids = append(ids, o.Entity)
+		}
+		if o.Day.After(env.Start) {
+			a.sum1 += o.Value
+			a.n1++
+		} else {
+			a.sum0 += o.Value
+			a.n0++
+		}
+	}
+	info, err := env.Reader.Entities(env.Ctx, ids)
+	if err != nil {
+		return fmt.Errorf("funding: %w", err)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		a := by[id]
+		if a.n0 == 0 || a.n1 == 0 {
+			continue
+		}
+		m0, m1 := a.sum0/float64(a.n0)*1e4, a.sum1/float64(a.n1)*1e4
+		def := string(cw.DefinitionOf(binance.MetricFundingRate, a.src))
+		env.Cite(string(a.src))
+		env.Define(def)
+		label := strings.ToUpper(strings.TrimPrefix(info[id].Parent, "asset:"))
+		c := report.Change{Label: label + " funding", Entity: id, Unit: fundingUnit, Source: string(a.src), Definition: def,
+			From: cw.DayString(prev.AddDate(0, 0, 1)) + ".." + cw.DayString(env.Start), To: cw.DayString(env.Start.AddDate(0, 0, 1)) + ".." + cw.DayString(env.End),
+			Start: report.F64(m0), End: report.F64(m1), Abs: report.F64(m1 - m0),
+			Note: fmt.Sprintf("%s: mean of %d daily means (week before: %d); 1 bp = 0.01%% per 8 hours", contractText(info[id]), a.n1, a.n0)}
+		s.Funding = append(s.Funding, c)
+	}
+	return nil
 }
