@@ -28,7 +28,7 @@ const (
 	SourceSpotDaily cw.SourceID = "binance-spot-daily"
 	// MetricVolumeQuote is a day's traded volume in the quote currency (USDT).
 	MetricVolumeQuote cw.Metric = "volume_quote"
-	fileLicence       = "MIT (binance-zkasuran repository); data © Binance"
+	fileLicence                 = "MIT (binance-zkasuran repository); data © Binance"
 )
 
 var fileFetched = time.Date(2026, 6, 6, 0, 0, 0, 0, time.UTC)

@@ -27,7 +27,9 @@ func TestBundledFiles(t *testing.T) {
 }
 
 func TestBundledFilesBadInput(t *testing.T) {
-	kl := func(ms, close string) string { return `[[` + ms + `,"1","2","0.5",` + close + `,"10",0,"100",1,"0","0","0"]]` }
+	kl := func(ms, close string) string {
+		return `[[` + ms + `,"1","2","0.5",` + close + `,"10",0,"100",1,"0","0","0"]]`
+	}
 	cases := []struct{ name, file, body, want string }{
 		{"close not a string", "btc-1d.json", kl("1733961600000", `97000`), "field 4"},
 		{"close garbage", "btc-1d.json", kl("1733961600000", `"9e9x"`), "field 4"},
