@@ -24,6 +24,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -45,8 +46,31 @@ func init() {
 // Store is a PostgreSQL-backed cryptoweekly.Store.
 type Store struct {
 	db       *sql.DB
-	where    string // the address without its password, for messages
+	q        querier // db, or the snapshot transaction of a read-only store
+	where    string  // the address without its password, for messages
 	readOnly bool
+
+	// A read-only store reads one snapshot: every query of a report sees the same committed
+	// state however many ingests commit meanwhile, as a DuckDB reader sees its file. The
+	// snapshot is one connection's transaction, so mu serialises the queries on it.
+	conn *sql.Conn
+	tx   *sql.Tx
+	mu   sync.Mutex
+}
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// lock serialises the queries of a snapshot; read-write stores use the pool freely.
+func (s *Store) lock() func() {
+	if s.tx == nil {
+		return func() {}
+	}
+	s.mu.Lock()
+	return s.mu.Unlock
 }
 
 var _ cw.Store = (*Store)(nil)
@@ -93,11 +117,34 @@ func Open(ctx context.Context, addr string, o store.Options) (*Store, error) {
 		s.db.Close()
 		return nil, s.connError(err)
 	}
+	s.q = s.db
 	if err := s.migrate(ctx); err != nil {
 		s.db.Close()
 		return nil, err
 	}
+	if o.ReadOnly {
+		if err := s.snapshot(ctx); err != nil {
+			s.db.Close()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// snapshot pins a read-only store to one REPEATABLE READ transaction. Keep such a store open for
+// one report or one request, as with DuckDB: an open snapshot holds back VACUUM.
+func (s *Store) snapshot(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return s.connError(err)
+	}
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		conn.Close()
+		return s.connError(err)
+	}
+	s.conn, s.tx, s.q = conn, tx, tx
+	return nil
 }
 
 // describe is the address without its password.
@@ -230,7 +277,15 @@ func newerSchema(where string, have int) error {
 func (s *Store) Describe() string { return "PostgreSQL " + s.where }
 
 // Close closes the connections.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.tx != nil {
+		s.mu.Lock()
+		s.tx.Rollback()
+		s.conn.Close()
+		s.mu.Unlock()
+	}
+	return s.db.Close()
+}
 
 // Apply writes batches in one transaction: COPY into temporary staging tables (private to the
 // session, dropped at commit or rollback), then the merge. A failure, a killed process or a lost
@@ -435,7 +490,8 @@ func merge(ctx context.Context, tx pgx.Tx, batches []cw.Batch) error {
 
 // Coverage lists, per source and metric, the stored span.
 func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT source_id, metric, count(DISTINCT entity_id), count(*), min(day), max(day)
+	defer s.lock()()
+	rows, err := s.q.QueryContext(ctx, `SELECT source_id, metric, count(DISTINCT entity_id), count(*), min(day), max(day)
 		FROM observations GROUP BY source_id, metric ORDER BY source_id, metric`)
 	if err != nil {
 		return nil, fmt.Errorf("store: coverage: %w", err)
@@ -456,6 +512,7 @@ func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 
 // Check is the integrity check of store/duckdb, in PostgreSQL's SQL.
 func (s *Store) Check(ctx context.Context) ([]string, error) {
+	defer s.lock()()
 	checks := []struct{ what, q string }{
 		{"observations without a source row", `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = o.source_id)`},
 		{"observations without an entity row", `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = o.entity_id)`},
@@ -466,7 +523,7 @@ func (s *Store) Check(ctx context.Context) ([]string, error) {
 	var problems []string
 	for _, c := range checks {
 		var n int64
-		if err := s.db.QueryRowContext(ctx, c.q).Scan(&n); err != nil {
+		if err := s.q.QueryRowContext(ctx, c.q).Scan(&n); err != nil {
 			return nil, fmt.Errorf("store: check %s: %w", c.what, err)
 		}
 		if n > 0 {
@@ -492,7 +549,8 @@ func (s *Store) RecordRun(ctx context.Context, r cw.IngestRun) error {
 
 // LastRuns returns the newest run of every source.
 func (s *Store) LastRuns(ctx context.Context) ([]cw.IngestRun, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT source, started_at, finished_at, since, status, batches, rows, error
+	defer s.lock()()
+	rows, err := s.q.QueryContext(ctx, `SELECT source, started_at, finished_at, since, status, batches, rows, error
 		FROM (SELECT *, row_number() OVER (PARTITION BY source ORDER BY finished_at DESC) AS rn FROM ingest_runs) t
 		WHERE rn = 1 ORDER BY source`)
 	if err != nil {

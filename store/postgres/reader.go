@@ -33,6 +33,7 @@ func strs[T ~string](vs []T) []string {
 // cost does not grow with history. (DuckDB's redundant BETWEEN is a zone-map hint PostgreSQL
 // does not need.)
 func (s *Store) Pairs(ctx context.Context, q cw.PairQuery) ([]cw.Pair, error) {
+	defer s.lock()()
 	if len(q.Metrics) == 0 {
 		return nil, fmt.Errorf("store: pairs: no metric")
 	}
@@ -57,7 +58,7 @@ func (s *Store) Pairs(ctx context.Context, q cw.PairQuery) ([]cw.Pair, error) {
 		args = append(args, strs(q.Sources))
 	}
 	query += ` GROUP BY entity_id, metric, source_id ORDER BY entity_id, metric, source_id`
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: pairs %s%s: %w", q.Entity, q.Prefix, err)
 	}
@@ -86,7 +87,8 @@ func (s *Store) Pairs(ctx context.Context, q cw.PairQuery) ([]cw.Pair, error) {
 
 // Daily reads one series over (from, to]: a range scan of the primary key.
 func (s *Store) Daily(ctx context.Context, entity string, m cw.Metric, src cw.SourceID, from, to time.Time) ([]cw.Point, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT day, value FROM observations
+	defer s.lock()()
+	rows, err := s.q.QueryContext(ctx, `SELECT day, value FROM observations
 		WHERE entity_id = $1 AND metric = $2 AND source_id = $3 AND day > $4::date AND day <= $5::date
 		ORDER BY day`, entity, string(m), string(src), cw.Day(from), cw.Day(to))
 	if err != nil {
@@ -107,8 +109,9 @@ func (s *Store) Daily(ctx context.Context, entity string, m cw.Metric, src cw.So
 
 // LatestDay is the newest day of a source's metric in (notBefore, at].
 func (s *Store) LatestDay(ctx context.Context, src cw.SourceID, m cw.Metric, notBefore, at time.Time) (time.Time, error) {
+	defer s.lock()()
 	var t sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT max(day) FROM observations
+	err := s.q.QueryRowContext(ctx, `SELECT max(day) FROM observations
 		WHERE source_id = $1 AND metric = $2 AND day > $3::date AND day <= $4::date`,
 		string(src), string(m), cw.Day(notBefore), cw.Day(at)).Scan(&t)
 	if err != nil {
@@ -122,10 +125,11 @@ func (s *Store) LatestDay(ctx context.Context, src cw.SourceID, m cw.Metric, not
 
 // Latest reads each (source, metric) series' newest day in (from, to].
 func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from, to time.Time) ([]cw.Observation, error) {
+	defer s.lock()()
 	if len(ms) == 0 {
 		return nil, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `WITH latest AS (
+	rows, err := s.q.QueryContext(ctx, `WITH latest AS (
 			SELECT source_id, metric, max(day) AS day FROM observations
 			WHERE entity_id LIKE $3 ESCAPE '\' AND metric = ANY($4::text[])
 				AND day > $1::date AND day <= $2::date
@@ -142,7 +146,8 @@ func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from,
 
 // Observations reads one metric of the entities with a prefix over (from, to].
 func (s *Store) Observations(ctx context.Context, prefix string, m cw.Metric, from, to time.Time) ([]cw.Observation, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT entity_id, metric, day, value, source_id FROM observations
+	defer s.lock()()
+	rows, err := s.q.QueryContext(ctx, `SELECT entity_id, metric, day, value, source_id FROM observations
 		WHERE entity_id LIKE $1 ESCAPE '\' AND metric = $2 AND day > $3::date AND day <= $4::date
 		ORDER BY day, entity_id, source_id`, likePrefix(prefix), string(m), cw.Day(from), cw.Day(to))
 	if err != nil {
@@ -169,11 +174,12 @@ func scanObservations(rows *sql.Rows) ([]cw.Observation, error) {
 // Entities loads metadata for the given IDs. One array parameter carries any number of IDs, so
 // unlike DuckDB's IN lists nothing needs chunking.
 func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entity, error) {
+	defer s.lock()()
 	out := make(map[string]cw.Entity, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, name, symbol, category, parent FROM entities WHERE id = ANY($1::text[])`, ids)
+	rows, err := s.q.QueryContext(ctx, `SELECT id, kind, name, symbol, category, parent FROM entities WHERE id = ANY($1::text[])`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("store: entities: %w", err)
 	}
@@ -196,7 +202,7 @@ func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entit
 		{"tags", `SELECT entity_id, tag, '' FROM entity_tags WHERE entity_id = ANY($1::text[]) ORDER BY entity_id, tag`},
 		{"attrs", `SELECT entity_id, key, value FROM entity_attrs WHERE entity_id = ANY($1::text[])`},
 	} {
-		rows, err := s.db.QueryContext(ctx, t.q, ids)
+		rows, err := s.q.QueryContext(ctx, t.q, ids)
 		if err != nil {
 			return nil, fmt.Errorf("store: entity %s: %w", t.what, err)
 		}
@@ -234,6 +240,7 @@ func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entit
 // EntitiesOnChains lists entities of a kind that run on any of the chains. lower() runs in the
 // database's default collation: under "C" it would fold ASCII letters only.
 func (s *Store) EntitiesOnChains(ctx context.Context, k cw.Kind, chains []string) ([]string, error) {
+	defer s.lock()()
 	if len(chains) == 0 {
 		return nil, nil
 	}
@@ -241,7 +248,7 @@ func (s *Store) EntitiesOnChains(ctx context.Context, k cw.Kind, chains []string
 	for i, c := range chains {
 		lc[i] = strings.ToLower(c)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT entity_id FROM entity_chains
+	rows, err := s.q.QueryContext(ctx, `SELECT DISTINCT entity_id FROM entity_chains
 		WHERE entity_id LIKE $1 ESCAPE '\' AND lower(chain COLLATE "default") = ANY($2::text[]) ORDER BY entity_id`,
 		likePrefix(string(k)+":"), lc)
 	if err != nil {
@@ -265,8 +272,9 @@ func scanStrings(rows *sql.Rows) ([]string, error) {
 
 // CountEntities counts the entities of a kind.
 func (s *Store) CountEntities(ctx context.Context, k cw.Kind) (int, error) {
+	defer s.lock()()
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM entities WHERE kind = $1`, string(k)).Scan(&n); err != nil {
+	if err := s.q.QueryRowContext(ctx, `SELECT count(*) FROM entities WHERE kind = $1`, string(k)).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count %s entities: %w", k, err)
 	}
 	return n, nil
@@ -274,7 +282,8 @@ func (s *Store) CountEntities(ctx context.Context, k cw.Kind) (int, error) {
 
 // Symbols lists the distinct symbols of a kind.
 func (s *Store) Symbols(ctx context.Context, k cw.Kind) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT symbol FROM entities WHERE kind = $1 AND symbol <> '' ORDER BY symbol`, string(k))
+	defer s.lock()()
+	rows, err := s.q.QueryContext(ctx, `SELECT DISTINCT symbol FROM entities WHERE kind = $1 AND symbol <> '' ORDER BY symbol`, string(k))
 	if err != nil {
 		return nil, fmt.Errorf("store: %s symbols: %w", k, err)
 	}
@@ -283,10 +292,11 @@ func (s *Store) Symbols(ctx context.Context, k cw.Kind) ([]string, error) {
 
 // Sources loads the provenance records cited.
 func (s *Store) Sources(ctx context.Context, ids []cw.SourceID) ([]cw.Provenance, error) {
+	defer s.lock()()
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, provider, location, fetched_at, licence, note FROM sources
+	rows, err := s.q.QueryContext(ctx, `SELECT id, provider, location, fetched_at, licence, note FROM sources
 		WHERE id = ANY($1::text[]) ORDER BY id`, strs(ids))
 	if err != nil {
 		return nil, fmt.Errorf("store: sources: %w", err)
@@ -314,6 +324,7 @@ func (s *Store) Sources(ctx context.Context, ids []cw.SourceID) ([]cw.Provenance
 // PostgreSQL; a DISTINCT below a plain count lets it hash instead (and on Citus the DISTINCT is
 // pushed to each shard, entity_id being the distribution column).
 func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector) ([]map[time.Time]int, error) {
+	defer s.lock()()
 	out := make([]map[time.Time]int, len(sel))
 	for i := range out {
 		out[i] = map[time.Time]int{}
@@ -346,7 +357,7 @@ func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector) ([]map[time.Ti
 		}
 		fmt.Fprintf(&when, " WHEN %s THEN %d", strings.Join(conds, " AND "), i)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT sel, day, count(*) FROM (
+	rows, err := s.q.QueryContext(ctx, `SELECT sel, day, count(*) FROM (
 			SELECT DISTINCT sel, day, entity_id FROM (
 				SELECT CASE`+when.String()+` END AS sel, day, entity_id FROM observations) c
 			WHERE sel IS NOT NULL) d
