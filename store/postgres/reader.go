@@ -123,7 +123,10 @@ func (s *Store) LatestDay(ctx context.Context, src cw.SourceID, m cw.Metric, not
 	return cw.Day(t.Time), nil
 }
 
-// Latest reads each (source, metric) series' newest day in (from, to].
+// Latest reads each (source, metric) series' newest day in (from, to]. The outer query repeats the
+// CTE's bounds, which change nothing in the answer: without them the planner cannot know which
+// days the join keeps, and reads every day of the prefix's history (every partition of a table
+// partitioned by day, every shard-day on Citus).
 func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from, to time.Time) ([]cw.Observation, error) {
 	defer s.lock()()
 	if len(ms) == 0 {
@@ -136,7 +139,8 @@ func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from,
 			GROUP BY source_id, metric)
 		SELECT o.entity_id, o.metric, o.day, o.value, o.source_id
 		FROM observations o JOIN latest l ON l.source_id = o.source_id AND l.metric = o.metric AND l.day = o.day
-		WHERE o.entity_id LIKE $3 ESCAPE '\'
+		WHERE o.entity_id LIKE $3 ESCAPE '\' AND o.metric = ANY($4::text[])
+			AND o.day > $1::date AND o.day <= $2::date
 		ORDER BY o.source_id, o.metric, o.entity_id`, cw.Day(from), cw.Day(to), likePrefix(prefix), strs(ms))
 	if err != nil {
 		return nil, fmt.Errorf("store: latest %s: %w", prefix, err)
