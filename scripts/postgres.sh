@@ -90,7 +90,14 @@ test)
 	ensure_role
 	db=cw_test_$(date +%s)_$$
 	as_postgres "CREATE DATABASE $db OWNER $role"
-	trap 'as_postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)" || echo "postgres.sh: could not drop $db" >&2' EXIT
+	drop() { # a test may have just restarted the server: give it a moment
+		for _ in $(seq 50); do
+			pg_isready -q -h 127.0.0.1 -p "$port" && as_postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null && return
+			sleep 0.2
+		done
+		echo "postgres.sh: could not drop $db" >&2
+	}
+	trap drop EXIT
 	export CRYPTOWEEKLY_TEST_POSTGRES
 	CRYPTOWEEKLY_TEST_POSTGRES=$(url "$db")
 	# How a test restarts the server (the restart-in-the-middle-of-an-ingest test).
