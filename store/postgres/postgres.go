@@ -459,9 +459,9 @@ func merge(ctx context.Context, tx pgx.Tx, batches []cw.Batch) error {
 			ON CONFLICT (entity_id, key) DO UPDATE SET value = excluded.value`},
 		// Observations may name an entity no batch described; give it a bare row so joins never
 		// lose it.
+		// ON CONFLICT alone, no NOT EXISTS: no correlated subquery for Citus to refuse.
 		{"entities", `INSERT INTO entities
-			SELECT DISTINCT entity_id, split_part(entity_id, ':', 1), '', '', '', '' FROM stage_obs o
-			WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = o.entity_id)
+			SELECT DISTINCT entity_id, split_part(entity_id, ':', 1), '', '', '', '' FROM stage_obs
 			ON CONFLICT (id) DO NOTHING`},
 		// An unchanged value is left alone: re-ingesting a week rewrites no rows (no dead tuples,
 		// no WAL) and the stored result is the same as DuckDB's unconditional update.
@@ -510,15 +510,18 @@ func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 	return out, rows.Err()
 }
 
-// Check is the integrity check of store/duckdb, in PostgreSQL's SQL.
+// Check is the integrity check of store/duckdb, in PostgreSQL's SQL. Outer joins with the
+// distributed table on the outer side instead of NOT EXISTS: Citus accepts a correlated subquery
+// only when it correlates on the distribution column (docs/scale-out.md).
 func (s *Store) Check(ctx context.Context) ([]string, error) {
 	defer s.lock()()
 	checks := []struct{ what, q string }{
-		{"observations without a source row", `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = o.source_id)`},
-		{"observations without an entity row", `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = o.entity_id)`},
+		{"observations without a source row", `SELECT count(*) FROM observations o LEFT JOIN sources s ON s.id = o.source_id WHERE s.id IS NULL`},
+		{"observations without an entity row", `SELECT count(*) FROM observations o LEFT JOIN entities e ON e.id = o.entity_id WHERE e.id IS NULL`},
 		{"duplicate observation keys", `SELECT count(*) FROM (SELECT 1 FROM observations GROUP BY entity_id, metric, day, source_id HAVING count(*) > 1) d`},
 		{"non-finite values", `SELECT count(*) FROM observations WHERE value IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)`},
-		{"sources with rows but no committed batch", `SELECT count(*) FROM (SELECT DISTINCT source_id FROM observations) o WHERE NOT EXISTS (SELECT 1 FROM ingest_log l WHERE l.source_id = o.source_id)`},
+		{"sources with rows but no committed batch", `SELECT count(*) FROM (SELECT DISTINCT source_id FROM observations) o
+			LEFT JOIN (SELECT DISTINCT source_id FROM ingest_log) l ON l.source_id = o.source_id WHERE l.source_id IS NULL`},
 	}
 	var problems []string
 	for _, c := range checks {
