@@ -222,5 +222,10 @@ func copyToPostgres(ctx context.Context, b *testing.B, base string) (string, tim
 			return "", 0, fmt.Errorf("%s: %w", q, err)
 		}
 	}
+	var heap, indexes int64
+	if err := c.QueryRow(ctx, `SELECT pg_table_size('observations'), pg_indexes_size('observations')`).Scan(&heap, &indexes); err != nil {
+		return "", 0, err
+	}
+	b.Logf("PostgreSQL observations: %d MB of rows + %d MB of indexes, %.0f bytes a row", heap>>20, indexes>>20, float64(heap+indexes)/float64(benchStore.rows))
 	return addr, time.Since(t0), nil
 }
