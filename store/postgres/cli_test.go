@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"cryptoweekly/store"
 )
 
 // These tests run the real command in its own processes, as a desk would: the binary is built
@@ -52,13 +54,19 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// runCW runs the command in dir with a private environment (no user config, no default store).
-func runCW(t *testing.T, dir string, args ...string) (string, string, error) {
+func cwCommand(t *testing.T, dir string, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
 		"XDG_DATA_HOME=" + filepath.Join(dir, "data"), "TZ=UTC"}
+	return cmd
+}
+
+// runCW runs the command in dir with a private environment (no user config, no default store).
+func runCW(t *testing.T, dir string, args ...string) (string, string, error) {
+	t.Helper()
+	cmd := cwCommand(t, dir, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -264,4 +272,67 @@ func roundAll(ds []time.Duration) []time.Duration {
 		out[i] = d.Round(time.Millisecond)
 	}
 	return out
+}
+
+// TestServerRestartDuringImport: the server restarts while `cryptoweekly import` writes the
+// bundled dataset into an empty store. The command fails saying nothing was stored, the store is
+// still empty and sound, and running the import again gives the full store and a report.
+func TestServerRestartDuringImport(t *testing.T) {
+	addr := freshURL(t)
+	restart := os.Getenv("CRYPTOWEEKLY_TEST_POSTGRES_RESTART")
+	if restart == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CRYPTOWEEKLY_TEST_POSTGRES_RESTART is not set in CI (scripts/postgres.sh test sets it)")
+		}
+		t.Skip("CRYPTOWEEKLY_TEST_POSTGRES_RESTART (a command that restarts the server) is not set")
+	}
+	dir := t.TempDir()
+	var errs bytes.Buffer
+	cmd := cwCommand(t, dir, "import", "--db", addr)
+	cmd.Stderr = &errs
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for !applyRunning(t, addr) {
+		if time.Since(t0) > 60*time.Second {
+			cmd.Process.Kill()
+			t.Fatal("the import's write never showed up in pg_stat_activity")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	at := time.Since(t0)
+	args := strings.Fields(restart)
+	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", restart, err, out)
+	}
+	err := cmd.Wait()
+	t.Logf("restarted %s into the import; it exited after %s (%v): %s", at.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond), err, strings.TrimSpace(errs.String()))
+	if err == nil {
+		t.Fatal("import succeeded across a server restart")
+	}
+	if !strings.Contains(errs.String(), "connection was lost") {
+		t.Errorf("the error does not say the connection was lost: %s", errs.String())
+	}
+	var s *Store
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if s, err = Open(context.Background(), addr, store.Options{ReadOnly: true}); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov, err := s.Coverage(context.Background())
+	problems, cerr := s.Check(context.Background())
+	s.Close()
+	if err != nil || cerr != nil || len(cov) != 0 || len(problems) != 0 {
+		t.Fatalf("after the interrupted import: coverage %v (%v), check %v (%v)", cov, err, problems, cerr)
+	}
+	if _, errs, err := runCW(t, dir, "import", "--db", addr); err != nil {
+		t.Fatalf("import again: %v\n%s", err, errs)
+	}
+	if _, errs, err := runCW(t, dir, "report", "--db", addr, "--week-end", "2024-12-13", "--out", dir, "--format", "json"); err != nil {
+		t.Fatalf("report: %v\n%s", err, errs)
+	}
 }
