@@ -3,4 +3,5 @@ package all
 
 import (
 	_ "cryptoweekly/store/duckdb"
+	_ "cryptoweekly/store/postgres"
 )
