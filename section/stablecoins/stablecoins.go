@@ -24,6 +24,16 @@ type Block struct {
 	Total report.Change   `json:"total"`
 	// History is each coin's supply over the year to the week's end, for the chart.
 	History []report.Series `json:"history,omitempty"`
+	// Shares are each coin's share of all USD-pegged stablecoins at the week's two ends.
+	Shares []report.Change `json:"shares,omitempty"`
+	// Streaks count the weeks in a row, up to this one, a supply grew (or shrank).
+	Streaks []Streak `json:"streaks,omitempty"`
+}
+
+// Streak is a run of weeks of supply growth (Weeks > 0) or decline (Weeks < 0), ending this week.
+type Streak struct {
+	Label string `json:"label"`
+	Weeks int    `json:"weeks"`
 }
 
 const totalEntity = defillama.EntityStablecoinsTotal
@@ -85,6 +95,24 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	} else {
 		s.Total = report.Missing("All USD-pegged stablecoins", "USD", "no total stablecoin supply for this week; DefiLlama /stablecoincharts/all (ingest) fills it")
 	}
+	if s.Total.Available() {
+		for _, c := range s.Coins {
+			if !c.Available() || *s.Total.Start == 0 || *s.Total.End == 0 {
+				continue
+			}
+			v0, v1 := *c.Start / *s.Total.Start * 100, *c.End / *s.Total.End * 100
+			s.Shares = append(s.Shares, report.Change{Label: strings.TrimSuffix(c.Label, " supply") + " share of USD stablecoins", Entity: c.Entity,
+				Unit: "%", Definition: string(defShare), Source: c.Source, From: c.From, To: c.To,
+				Start: report.F64(v0), End: report.F64(v1), Abs: report.F64(v1 - v0),
+				Note: "its supply over the total of all USD-pegged stablecoins (" + s.Total.Source + "); the change is in percentage points"})
+			env.Define(string(defShare))
+		}
+	}
+	for _, h := range s.History {
+		if n := streak(h.Points, env.End); n != 0 {
+			s.Streaks = append(s.Streaks, Streak{Label: h.Label, Weeks: n})
+		}
+	}
 	all := true
 	for _, c := range s.Coins {
 		all = all && c.Available()
@@ -95,17 +123,67 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	return s, nil
 }
 
+const defShare cw.DefinitionID = "stablecoin.share.usd"
+
+func init() {
+	cw.RegisterDefinition(cw.Definition{ID: defShare,
+		Text: "A stablecoin's supply as a share of all USD-pegged stablecoins' supply on the same day, in percent; changes in percentage points."})
+}
+
+// streak counts the weeks in a row, ending at end, over which the supply at each week's end
+// rose (positive) or fell (negative), from daily points (YYYY-MM-DD ascending).
+func streak(pts []report.Point, end time.Time) int {
+	at := map[string]float64{}
+	for _, p := range pts {
+		at[p.Day] = p.Value
+	}
+	dir, n := 0, 0
+	for d := end; ; d = d.AddDate(0, 0, -7) {
+		v1, ok1 := at[cw.DayString(d)]
+		v0, ok0 := at[cw.DayString(d.AddDate(0, 0, -7))]
+		if !ok0 || !ok1 || v1 == v0 {
+			break
+		}
+		step := 1
+		if v1 < v0 {
+			step = -1
+		}
+		if dir != 0 && step != dir {
+			break
+		}
+		dir = step
+		n++
+	}
+	return dir * n
+}
+
 func (b *Block) Title() string { return "Stablecoins" }
 
 func (b *Block) figures() []report.Change {
 	return append(append([]report.Change{}, b.Coins...), b.Total)
 }
 
-func (b *Block) Cites() []string { return report.ChangeSources(b.figures()...) }
+func (b *Block) Cites() []string {
+	return report.ChangeSources(append(b.figures(), b.Shares...)...)
+}
 
 func (b *Block) Layout() []report.Element {
 	out := report.ChangeTable(b.figures())
 	out = append(out, report.P(report.L("Net flow is the change in circulating supply over the week.")))
+	if len(b.Shares) > 0 {
+		out = append(out, report.ChangeTable(b.Shares)...)
+	}
+	if len(b.Streaks) > 0 {
+		var parts []string
+		for _, s := range b.Streaks {
+			if s.Weeks > 0 {
+				parts = append(parts, fmt.Sprintf("%s supply has grown %d week(s) in a row", s.Label, s.Weeks))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s supply has shrunk %d week(s) in a row", s.Label, -s.Weeks))
+			}
+		}
+		out = append(out, report.P(report.L(strings.Join(parts, "; ")+".")))
+	}
 	if len(b.History) > 0 && len(b.Coins) > 0 {
 		var alt, src []string
 		for _, h := range b.History {
