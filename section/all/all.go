@@ -14,6 +14,7 @@ import (
 	"cryptoweekly/section/sentiment"
 	"cryptoweekly/section/social"
 	"cryptoweekly/section/stablecoins"
+	"cryptoweekly/section/technicals"
 	"cryptoweekly/section/tokens"
 )
 
@@ -28,6 +29,7 @@ var Sections = []report.Section{
 	tokens.Section{},
 	sectors.Section{},
 	derivatives.Section{},
+	technicals.Section{},
 	social.Section{},
 	events.Section{},
 }
