@@ -53,7 +53,7 @@ const (
 var DefaultSymbols = []string{"BTCUSDT", "ETHUSDT", "SOLUSDT"}
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: DefFundingRate, Source: SourceFunding, Metric: MetricFundingRate,
+	cw.RegisterDefinition(cw.Definition{ID: DefFundingRate, Metric: MetricFundingRate,
 		Text: "Binance USDⓈ-M perpetual funding rate (fapi/v1/fundingRate): mean of the UTC day's three 8-hour settlements, as a fraction per 8 hours."})
 }
 

@@ -26,6 +26,9 @@ const (
 	fileDir = "binance-zkasuran"
 	// SourceSpotDaily names the bundled daily spot closes (USDT-quoted).
 	SourceSpotDaily cw.SourceID = "binance-spot-daily"
+	// SourceFundingHistory names the bundled funding history: the live series' definition under
+	// an id of its own, so a re-import never overwrites what an ingest stored, or the reverse.
+	SourceFundingHistory cw.SourceID = "binance-funding-history"
 	// MetricVolumeQuote is a day's traded volume in the quote currency (USDT).
 	MetricVolumeQuote cw.Metric = "volume_quote"
 	fileLicence                 = "MIT (binance-zkasuran repository); data © Binance"
@@ -65,7 +68,7 @@ func parseFiles(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		out = append(out, b)
 	}
 	if len(funding) > 0 {
-		b := cw.Batch{Source: cw.Provenance{ID: SourceFunding, Provider: Provider, Location: dir + "/<coin>-funding.json", FetchedAt: fileFetched,
+		b := cw.Batch{Source: cw.Provenance{ID: SourceFundingHistory, Provider: Provider, Location: dir + "/<coin>-funding.json", FetchedAt: fileFetched,
 			Licence: fileLicence, Note: "Binance USD-M funding history (/fapi/v1/fundingRate) of BTCUSDT and ETHUSDT: mean of each UTC day's three 8-hour settlements; an incomplete day is left out."}}
 		for _, name := range funding {
 			sym := strings.ToUpper(strings.TrimSuffix(path.Base(name), "-funding.json")) + "USDT"
@@ -94,7 +97,7 @@ func parseFiles(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			ent := contractEntity(sym)
 			b.Entities = append(b.Entities, ent)
 			for _, d := range sortedDays(days) {
-				b.Observations = append(b.Observations, cw.Observation{Entity: ent.ID, Metric: MetricFundingRate, Day: d, Value: days[d], Source: SourceFunding})
+				b.Observations = append(b.Observations, cw.Observation{Entity: ent.ID, Metric: MetricFundingRate, Day: d, Value: days[d], Source: SourceFundingHistory})
 			}
 		}
 		out = append(out, b)

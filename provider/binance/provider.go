@@ -25,7 +25,7 @@ func init() {
 	cw.RegisterProvider(cw.Provider{
 		Name:    Name,
 		Order:   70,
-		Sources: []cw.SourceID{SourceFunding, SourceSpotDaily},
+		Sources: []cw.SourceID{SourceFunding, SourceFundingHistory, SourceSpotDaily},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var c Config
 			if err := env.Config(&c); err != nil {

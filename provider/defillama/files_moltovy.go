@@ -2,8 +2,10 @@ package defillama
 
 // Bundled exports of DefiLlama's own dashboards (the moltovy research repository, see
 // raw/SOURCES.md): the default (v2) total TVL and the all-chains DEX volume. They are the same
-// series the live connector fetches (/v2/historicalChainTvl and /overview/dexs totalDataChart),
-// so they are stored under the live series' ids and a later ingest simply extends them.
+// definitions the live connector fetches (/v2/historicalChainTvl and /overview/dexs
+// totalDataChart) but keep ids of their own: a store that holds both must not let the last
+// writer decide a day's value or the provenance a figure cites (a re-import after an ingest
+// would flip them). The sections prefer the live series and fall back to these.
 //
 // Real-data notes:
 //   - tvl_all_chains_daily.csv: date,TVL from 2017-09-27 to 2026-04-14, no missing day (a gap is
@@ -23,6 +25,10 @@ import (
 )
 
 const (
+	// SourceDefiTVLExport and SourceDexVolumeExport name the bundled exports.
+	SourceDefiTVLExport   cw.SourceID = "defillama-defi-tvl-export"
+	SourceDexVolumeExport cw.SourceID = "defillama-dex-volume-export"
+
 	dlMolTVLDir  = "defillama-tvl-moltovy"
 	dlMolTVLFile = "tvl_all_chains_daily.csv"
 	dlMolDexDir  = "defillama-dex-moltovy"
@@ -54,7 +60,7 @@ func parseMoltovyTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("defillama default tvl: %w", err)
 	}
-	s := rawfile.NewSeries(SourceDefiTVL)
+	s := rawfile.NewSeries(SourceDefiTVLExport)
 	var days []time.Time
 	for i := range f.Rows {
 		day, err := dlDayCol(f, i, "date")
@@ -79,7 +85,7 @@ func parseMoltovyTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	if err := rawfile.CheckNoGaps(f.Name, days, f.Lines, nil); err != nil {
 		return nil, err
 	}
-	prov := molProvenance(SourceDefiTVL, dir+"/"+dlMolTVLFile, notes[SourceDefiTVL]+
+	prov := molProvenance(SourceDefiTVLExport, dir+"/"+dlMolTVLFile, notes[SourceDefiTVL]+
 		" Bundled: DefiLlama's /v2/historicalChainTvl export in the moltovy research repository (2026-04-21), daily to 2026-04-14.")
 	ent := cw.Entity{ID: EntityDefiTVL, Kind: cw.KindIndex, Name: "Total DeFi TVL (DefiLlama default v2)"}
 	return []cw.Batch{{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()}}, nil
@@ -94,7 +100,7 @@ func parseMoltovyDex(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	if len(f.Rows) < 2 {
 		return nil, fmt.Errorf("%s: no complete day", f.Name)
 	}
-	s := rawfile.NewSeries(SourceDexVolume)
+	s := rawfile.NewSeries(SourceDexVolumeExport)
 	var recent []time.Time
 	var lines []int
 	for i := range f.Rows[:len(f.Rows)-1] { // the last row is the export's partial day
@@ -128,7 +134,7 @@ func parseMoltovyDex(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	if err := rawfile.CheckNoGaps(f.Name, recent, lines, nil); err != nil {
 		return nil, err
 	}
-	prov := molProvenance(SourceDexVolume, dir+"/"+dlMolDexFile, notes[SourceDexVolume]+
+	prov := molProvenance(SourceDexVolumeExport, dir+"/"+dlMolDexFile, notes[SourceDexVolume]+
 		" Bundled: DefiLlama's all-chains dashboard export (DEXs Volume, Perps Volume columns; the same series as /overview/dexs totalDataChart) in the moltovy research repository (2026-04-21); the export day's partial row is dropped.")
 	ent := cw.Entity{ID: EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}
 	return []cw.Batch{{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()}}, nil

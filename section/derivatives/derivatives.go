@@ -187,14 +187,14 @@ func (s *Block) funding(env *report.Env) error {
 		sum0, sum1 float64
 		n0, n1     int
 	}
-	by := map[string]*acc{}
-	var ids []string
+	// One series per contract: the live one where it covers the days, else the bundled history.
+	series := map[[2]string]*acc{}
 	for _, o := range obs {
-		a := by[o.Entity]
+		k := [2]string{o.Entity, string(o.Source)}
+		a := series[k]
 		if a == nil {
 			a = &acc{src: o.Source}
-			by[o.Entity] = a
-			ids = append(ids, o.Entity)
+			series[k] = a
 		}
 		if o.Day.After(env.Start) {
 			a.sum1 += o.Value
@@ -202,6 +202,17 @@ func (s *Block) funding(env *report.Env) error {
 		} else {
 			a.sum0 += o.Value
 			a.n0++
+		}
+	}
+	by := map[string]*acc{}
+	var ids []string
+	for k, a := range series {
+		cur, ok := by[k[0]]
+		if !ok {
+			ids = append(ids, k[0])
+		}
+		if !ok || a.n0+a.n1 > cur.n0+cur.n1 || (a.n0+a.n1 == cur.n0+cur.n1 && a.src == binance.SourceFunding) {
+			by[k[0]] = a
 		}
 	}
 	info, err := env.Reader.Entities(env.Ctx, ids)

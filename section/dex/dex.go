@@ -42,10 +42,14 @@ func (Section) NewBlock() report.Block { return new(Block) }
 func (Section) Feeds(report.Config) []cw.SourceID {
 	return append([]cw.SourceID{volSource}, section.ProtocolSources...)
 }
+
+// volSources are the DEX volume series in order of preference.
+var volSources = []cw.SourceID{volSource, defillama.SourceDexVolumeExport}
+
 func (Section) CoverageColumn() string { return "dex" }
 func (Section) Core() bool             { return false }
 func (Section) Selectors(report.Config) []cw.Selector {
-	return []cw.Selector{{Entities: []string{entity}, Metrics: []cw.Metric{cw.MetricDEXVolume}}}
+	return []cw.Selector{{Entities: []string{entity}, Metrics: []cw.Metric{cw.MetricDEXVolume}, Sources: volSources}}
 }
 func (Section) CoverageStatus(c []map[time.Time]int, end time.Time, _ report.Config) report.Status {
 	k := report.DaysIn(c[0], end)
@@ -55,11 +59,22 @@ func (Section) CoverageStatus(c []map[time.Time]int, end time.Time, _ report.Con
 func (Section) Compute(env *report.Env) (report.Block, error) {
 	s := &Block{}
 	why := "the store has no DEX volume history for this week (the bundled data has none); `cryptoweekly ingest` fills it from DefiLlama /overview/dexs and /overview/dexs/{chain}"
-	// Weekly volume: the week's 7 daily values against the 7 before.
+	// Weekly volume: the week's 7 daily values against the 7 before, from the live series where
+	// it has all 14 days, else DefiLlama's bundled export.
 	prevStart := env.Start.AddDate(0, 0, -7)
-	pts, err := env.Reader.Daily(env.Ctx, entity, cw.MetricDEXVolume, volSource, prevStart, env.End)
-	if err != nil {
-		return nil, err
+	var pts []cw.Point
+	src := volSources[0]
+	for _, s := range volSources {
+		p, err := env.Reader.Daily(env.Ctx, entity, cw.MetricDEXVolume, s, prevStart, env.End)
+		if err != nil {
+			return nil, err
+		}
+		if len(p) > len(pts) {
+			pts, src = p, s
+		}
+		if len(p) == 14 {
+			break
+		}
 	}
 	var cur, prev float64
 	var nCur, nPrev int
@@ -73,17 +88,17 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		}
 	}
 	if nCur == 7 && nPrev == 7 {
-		def := string(cw.DefinitionOf(cw.MetricDEXVolume, volSource))
-		env.Cite(string(volSource))
+		def := string(cw.DefinitionOf(cw.MetricDEXVolume, src))
+		env.Cite(string(src))
 		env.Define(def)
-		c := report.Change{Label: "DEX volume (7 days)", Entity: entity, Unit: "USD", Source: string(volSource), Definition: def,
+		c := report.Change{Label: "DEX volume (7 days)", Entity: entity, Unit: "USD", Source: string(src), Definition: def,
 			From: cw.DayString(prevStart) + ".." + cw.DayString(env.Start), To: cw.DayString(env.Start.AddDate(0, 0, 1)) + ".." + cw.DayString(env.End),
 			Start: report.F64(prev), End: report.F64(cur), Abs: report.F64(cur - prev)}
 		if prev != 0 {
 			c.Pct = report.F64((cur/prev - 1) * 100)
 		}
 		s.WeeklyVolume = c
-		if err := s.yearHigh(env, cur); err != nil {
+		if err := s.yearHigh(env, src, cur); err != nil {
 			return nil, err
 		}
 	} else {
@@ -96,19 +111,19 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	}
 	var t0, t1 float64
 	n := 0
-	src := ""
+	tvlSrc := ""
 	for _, p := range prots.List {
 		if p.Category == "Dexs" {
 			t0 += *p.Start
 			t1 += *p.End
 			n++
-			src = p.Source
+			tvlSrc = p.Source
 		}
 	}
 	if n > 0 {
-		env.Cite(src)
+		env.Cite(tvlSrc)
 		env.Define(string(defCategorySum))
-		s.TVL = report.Change{Label: "DEX TVL", Unit: "USD", Source: src, Definition: string(defCategorySum),
+		s.TVL = report.Change{Label: "DEX TVL", Unit: "USD", Source: tvlSrc, Definition: string(defCategorySum),
 			From: cw.DayString(env.Start), To: cw.DayString(env.End), Start: report.F64(t0), End: report.F64(t1), Abs: report.F64(t1 - t0),
 			Note: fmt.Sprintf("sum over %d protocols of category Dexs with history in the store", n)}
 		if t0 != 0 {
@@ -126,10 +141,10 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 // yearHigh compares this week's volume with every earlier 7-day window of the year: windows of 7
 // consecutive stored days (a missing day widens one) ending on or after 7 January and before the
 // week's end.
-func (s *Block) yearHigh(env *report.Env, cur float64) error {
+func (s *Block) yearHigh(env *report.Env, src cw.SourceID, cur float64) error {
 	yearStart := time.Date(env.End.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 	jan7 := yearStart.AddDate(0, 0, 6)
-	pts, err := env.Reader.Daily(env.Ctx, entity, cw.MetricDEXVolume, volSource, yearStart.AddDate(0, 0, -8), env.End.AddDate(0, 0, -1))
+	pts, err := env.Reader.Daily(env.Ctx, entity, cw.MetricDEXVolume, src, yearStart.AddDate(0, 0, -8), env.End.AddDate(0, 0, -1))
 	if err != nil {
 		return fmt.Errorf("year high: %w", err)
 	}
