@@ -27,6 +27,7 @@ const (
 	KindContract   Kind = "contract"   // a derivatives contract (a perpetual on one venue)
 	KindTopic      Kind = "topic"      // a social topic or search-interest item
 	KindEvent      Kind = "event"      // a dated calendar or news item
+	KindFund       Kind = "fund"       // an exchange-traded fund (a spot BTC ETF)
 )
 
 // Entity is something observed. IDs are stable, lower-case "kind:key" strings so that two

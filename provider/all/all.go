@@ -9,6 +9,7 @@ import (
 	_ "cryptoweekly/provider/coingecko"
 	_ "cryptoweekly/provider/coinmarketcap"
 	_ "cryptoweekly/provider/defillama"
+	_ "cryptoweekly/provider/farside"
 	_ "cryptoweekly/provider/lunarcrush"
 	_ "cryptoweekly/provider/news"
 	_ "cryptoweekly/provider/smoothbrainquant"

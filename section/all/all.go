@@ -8,6 +8,7 @@ import (
 	"cryptoweekly/section/defi"
 	"cryptoweekly/section/derivatives"
 	"cryptoweekly/section/dex"
+	"cryptoweekly/section/etf"
 	"cryptoweekly/section/events"
 	"cryptoweekly/section/protocols"
 	"cryptoweekly/section/sectors"
@@ -22,6 +23,7 @@ import (
 var Sections = []report.Section{
 	sentiment.Section{},
 	stablecoins.Section{},
+	etf.Section{},
 	defi.Section{},
 	chains.Section{},
 	protocols.Section{},

@@ -15,6 +15,7 @@ import (
 	"cryptoweekly/section/defi"
 	"cryptoweekly/section/derivatives"
 	"cryptoweekly/section/dex"
+	"cryptoweekly/section/etf"
 	"cryptoweekly/section/events"
 	"cryptoweekly/section/protocols"
 	"cryptoweekly/section/sectors"
@@ -1404,5 +1405,44 @@ func TestFunding(t *testing.T) {
 	eqs(t, "unit", f.Unit, "bp/8h")
 	if f.Pct != nil || !strings.Contains(f.Note, "BTCUSDT_PERP.A (Binance, USDT-margined): mean of 7 daily means") {
 		t.Errorf("funding figure %+v", f)
+	}
+}
+
+// Spot ETF flows: the week's trading days summed against the week before, the streak of inflow
+// days, the cumulative flow, and the funds ranked by their week.
+func TestETFFlows(t *testing.T) {
+	fund := func(tk string) cw.Entity {
+		return cw.Entity{ID: "fund:" + strings.ToLower(tk), Kind: cw.KindFund, Symbol: tk, Parent: "asset:btc"}
+	}
+	var obs []cw.Observation
+	add := func(id, d string, v float64) { obs = append(obs, ob(id, "etf_flow_usd", d, v*1e6)) }
+	// The week before (03-03..03-07): 100 a day; the week (03-10..03-14): -50, then four inflows.
+	for _, d := range []string{"2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06", "2025-03-07"} {
+		add("index:spot-etf-btc", d, 100)
+	}
+	for i, d := range []string{"2025-03-10", "2025-03-11", "2025-03-12", "2025-03-13", "2025-03-14"} {
+		v := 30.0
+		if i == 0 {
+			v = -50
+		}
+		add("index:spot-etf-btc", d, v)
+		add("fund:ibit", d, v+10)
+		add("fund:gbtc", d, -10)
+	}
+	b := bt("farside-etf-flows", []cw.Entity{fund("IBIT"), fund("GBTC"), {ID: "index:spot-etf-btc", Kind: cw.KindIndex}}, obs...)
+	w := runWeek(t, newStore(t, b), testConfig(), weekEnd)
+	blk := w.Block("etf").(*etf.Block)
+	if blk.Unavailable != "" || len(blk.Assets) != 1 {
+		t.Fatalf("etf %+v", blk)
+	}
+	a := blk.Assets[0]
+	eqf(t, "week", a.Week.End, 70e6)
+	eqf(t, "week before", a.Week.Start, 500e6)
+	eqv(t, "cumulative", a.Cumulative, 570e6)
+	if a.Streak != 4 || a.Days != 5 {
+		t.Errorf("streak %d over %d days, want 4 and 5", a.Streak, a.Days)
+	}
+	if len(a.Funds) != 2 || a.Funds[0].Label != "IBIT" || a.Funds[0].Value != 120e6 || a.Funds[1].Value != -50e6 {
+		t.Errorf("funds %+v", a.Funds)
 	}
 }

@@ -1,0 +1,116 @@
+// Package farside is the spot crypto ETF flow tables Farside Investors publishes (farside.co.uk),
+// bundled from the moltovy research repository (raw/SOURCES.md): one row per US trading day, one
+// column per fund and a total, in US$ millions. Farside has no API (its pages sit behind a
+// browser challenge); SoSoValue's keyed API and DefiLlama's Pro ETF routes are the live
+// alternatives, not fetched here.
+//
+// Stored per trading day: etf_flow_usd (net creations minus redemptions, USD) of each fund
+// (fund:<ticker>) and of each asset's total (index:spot-etf-<asset>). An empty cell is "-" on
+// the site (no flow published, or not launched yet): no observation, never a zero.
+package farside
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	cw "cryptoweekly"
+	"cryptoweekly/internal/rawfile"
+)
+
+const (
+	// Name is the provider's name.
+	Name = "farside"
+	// SourceFlows names the bundled daily flow tables.
+	SourceFlows cw.SourceID = "farside-etf-flows"
+	// MetricFlow is a fund's (or an asset's funds') net flow on one trading day, in USD.
+	MetricFlow cw.Metric = "etf_flow_usd"
+	// DefFlow is the catalogue's definition of the series.
+	DefFlow cw.DefinitionID = "etf.flow.farside"
+
+	dir     = "farside-etf-moltovy"
+	licence = "none stated (moltovy repository); data © Farside Investors, used with attribution"
+)
+
+// Files are the bundled tables by asset, with the header of their date column.
+var files = []struct{ asset, file, dateCol string }{
+	{"btc", "bitcoin_etf_flow_all_data.csv", "Date"},
+	{"eth", "ethereum_etf_flow_all_data.csv", "Date"},
+	{"sol", "farside_sol_etf_flows__daily.csv", "date"},
+}
+
+// TotalEntity is the entity of an asset's total spot ETF flow ("index:spot-etf-btc").
+func TotalEntity(asset string) string { return cw.EntityID(cw.KindIndex, "spot-etf-"+asset) }
+
+// FundEntity is a fund's entity ("fund:ibit").
+func FundEntity(ticker string) string { return cw.EntityID(cw.KindFund, ticker) }
+
+func init() {
+	cw.RegisterFamily(cw.FileFamily{Dir: dir, Parse: parse})
+	cw.RegisterProvider(cw.Provider{Name: Name, Order: 110, Sources: []cw.SourceID{SourceFlows}})
+	cw.RegisterDefinition(cw.Definition{ID: DefFlow, Source: SourceFlows, Metric: MetricFlow,
+		Text: "Net flow (creations minus redemptions) of US spot ETFs in USD per US trading day, as Farside Investors publishes it; a week's flow sums its trading days."})
+}
+
+func parse(fsys fs.FS, d string) ([]cw.Batch, error) {
+	prov := cw.Provenance{ID: SourceFlows, Provider: "Farside Investors", Location: d + "/*.csv",
+		FetchedAt: time.Date(2026, 4, 12, 0, 0, 0, 0, time.UTC), Licence: licence,
+		Note: "Farside's daily spot ETF flow tables (BTC from 2024-01-11, ETH from 2024-07-23, SOL from 2026-03-25) in US$ millions, stored in USD; US trading days only; '-' cells are not stored."}
+	b := cw.Batch{Source: prov}
+	s := rawfile.NewSeries(SourceFlows)
+	found := 0
+	for _, x := range files {
+		name := path.Join(d, x.file)
+		if _, err := fs.Stat(fsys, name); err != nil {
+			continue
+		}
+		found++
+		f, err := rawfile.ReadCSV(fsys, name, ',', x.dateCol, "Total")
+		if err != nil {
+			return nil, fmt.Errorf("farside: %w", err)
+		}
+		if len(f.Rows) == 0 {
+			return nil, fmt.Errorf("%s: no data rows", name)
+		}
+		total := TotalEntity(x.asset)
+		b.Entities = append(b.Entities, cw.Entity{ID: total, Kind: cw.KindIndex, Name: "US spot " + strings.ToUpper(x.asset) + " ETFs, all funds", Symbol: strings.ToUpper(x.asset)})
+		var funds []string
+		for _, h := range f.Header {
+			if h = strings.TrimSpace(h); h != x.dateCol && h != "Total" {
+				funds = append(funds, h)
+				b.Entities = append(b.Entities, cw.Entity{ID: FundEntity(h), Kind: cw.KindFund, Symbol: h, Name: h,
+					Parent: cw.EntityID(cw.KindAsset, x.asset)})
+			}
+		}
+		for i := range f.Rows {
+			day, err := rawfile.ParseDayPrefix(f.Get(i, x.dateCol))
+			if err != nil {
+				return nil, f.Err(i, x.dateCol, err)
+			}
+			for _, col := range append(funds, "Total") {
+				cell := f.Get(i, col)
+				if cell == "" || cell == "-" {
+					continue
+				}
+				v, err := f.Plain(i, col)
+				if err != nil {
+					return nil, err
+				}
+				id := total
+				if col != "Total" {
+					id = FundEntity(col)
+				}
+				if err := s.Add(id, MetricFlow, day, v*1e6, rawfile.At(f.Name, f.Lines[i])); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if found == 0 {
+		return nil, fmt.Errorf("%s: none of the flow tables (%s, …)", d, files[0].file)
+	}
+	b.Observations = s.Obs()
+	return []cw.Batch{b}, nil
+}
