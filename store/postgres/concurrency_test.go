@@ -114,10 +114,15 @@ func firstKey(m map[float64]int) float64 {
 	return -1
 }
 
-// TestServerRestartDuringApply restarts the server while a large Apply is copying rows: Apply
-// fails saying the connection was lost and nothing was stored, the store holds exactly what it
-// held before, and the same Store works again once the server is back.
+// TestServerRestartDuringApply restarts the server while a large Apply is copying rows, then
+// while it merges them: Apply fails saying the connection was lost and nothing was stored, the
+// store holds exactly what it held before, and the same Store works again once the server is back.
 func TestServerRestartDuringApply(t *testing.T) {
+	t.Run("copy", func(t *testing.T) { restartDuringApply(t, "copy") })
+	t.Run("merge", func(t *testing.T) { restartDuringApply(t, "merge") })
+}
+
+func restartDuringApply(t *testing.T, phase string) {
 	addr := freshURL(t)
 	restart := os.Getenv("CRYPTOWEEKLY_TEST_POSTGRES_RESTART")
 	if restart == "" {
@@ -143,8 +148,8 @@ func TestServerRestartDuringApply(t *testing.T) {
 		_, err := s.Apply(ctx, append(storetest.Fixture(), big)...)
 		errc <- err
 	}()
-	// Restart once the write is under way: its session shows in pg_stat_activity.
-	for !applyRunning(t, addr) {
+	// Restart once the write is in the phase: its session shows in pg_stat_activity.
+	for !applyRunning(t, addr, phase) {
 		if time.Since(t0) > 30*time.Second {
 			t.Fatal("the Apply never showed up in pg_stat_activity")
 		}
@@ -156,7 +161,7 @@ func TestServerRestartDuringApply(t *testing.T) {
 		t.Fatalf("%s: %v\n%s", restart, err, out)
 	}
 	err = <-errc
-	t.Logf("restarted %s into the Apply; Apply returned after %s: %v", at.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond), err)
+	t.Logf("restarted %s into the Apply, during its %s; Apply returned after %s: %v", at.Round(time.Millisecond), phase, time.Since(t0).Round(time.Millisecond), err)
 	if err == nil {
 		t.Fatal("Apply succeeded across a server restart (it committed before the restart: make the batch bigger)")
 	}
@@ -186,7 +191,9 @@ func TestServerRestartDuringApply(t *testing.T) {
 	}
 }
 
-func applyRunning(t *testing.T, addr string) bool {
+// applyRunning reports whether an Apply is in the phase ("copy", "merge" or "any"), as
+// pg_stat_activity shows another session's statement.
+func applyRunning(t *testing.T, addr, phase string) bool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -195,9 +202,13 @@ func applyRunning(t *testing.T, addr string) bool {
 		return false
 	}
 	defer s.Close()
+	cond := map[string]string{
+		"copy":  `query ILIKE 'copy%'`,
+		"merge": `query LIKE '%INSERT INTO observations%'`,
+		"any":   `(query ILIKE 'copy%' OR query LIKE '%INSERT INTO observations%')`,
+	}[phase]
 	var n int
 	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'
-			AND (query LIKE 'copy%' OR query LIKE 'COPY%' OR query LIKE '%INSERT INTO observations%')`).Scan(&n)
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND `+cond).Scan(&n)
 	return err == nil && n > 0
 }

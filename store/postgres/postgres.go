@@ -138,7 +138,9 @@ func (s *Store) snapshot(ctx context.Context) error {
 	if err != nil {
 		return s.connError(err)
 	}
-	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	// Not bound to ctx: database/sql rolls a transaction back when its context ends, and the
+	// snapshot must last until Close, not until the Open call's deadline.
+	tx, err := conn.BeginTx(context.WithoutCancel(ctx), &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		conn.Close()
 		return s.connError(err)

@@ -204,3 +204,25 @@ func TestConcurrentMigrations(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotOutlivesOpenContext: a read-only store opened under a short deadline (a dashboard
+// request's) keeps answering after that deadline, until Close.
+func TestSnapshotOutlivesOpenContext(t *testing.T) {
+	addr := freshURL(t)
+	w := open(t, addr, store.Options{})
+	if _, err := w.Apply(context.Background(), storetest.Fixture()...); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	s, err := Open(ctx, addr, store.Options{ReadOnly: true})
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // database/sql rolls back a cancelled transaction asynchronously
+	defer s.Close()
+	if n, err := s.CountEntities(context.Background(), cw.KindProtocol); err != nil || n != 3 {
+		t.Fatalf("after the Open context ended: %d, %v", n, err)
+	}
+}

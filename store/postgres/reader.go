@@ -324,9 +324,18 @@ func (s *Store) Sources(ctx context.Context, ids []cw.SourceID) ([]cw.Provenance
 }
 
 // DayCounts classifies every observation by the first selector it matches and counts distinct
-// entities per selector and day, in one scan. count(DISTINCT) would sort every group in
-// PostgreSQL; a DISTINCT below a plain count lets it hash instead (and on Citus the DISTINCT is
-// pushed to each shard, entity_id being the distribution column).
+// entities per selector and day. DuckDB does it in one pass with count(DISTINCT); PostgreSQL would
+// hash or sort millions of (selector, day, entity) keys and spill them to disk (12 s on 10M rows).
+// Instead:
+//
+//   - a selector depends only on a row's series (entity, metric, source), so the CASE runs once per
+//     series, not once per row;
+//   - an entity with a single series in its selector has at most one row a day (the primary key),
+//     so its rows are counted, not de-duplicated; only the entities with several series in one
+//     selector (several metrics or sources) go through a DISTINCT, and they are few.
+//
+// Two passes over observations (the series, then the counts), both with small hash tables. On
+// Citus both push down: the window is partitioned by entity_id, the distribution column.
 func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector) ([]map[time.Time]int, error) {
 	defer s.lock()()
 	out := make([]map[time.Time]int, len(sel))
@@ -361,10 +370,16 @@ func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector) ([]map[time.Ti
 		}
 		fmt.Fprintf(&when, " WHEN %s THEN %d", strings.Join(conds, " AND "), i)
 	}
-	rows, err := s.q.QueryContext(ctx, `SELECT sel, day, count(*) FROM (
-			SELECT DISTINCT sel, day, entity_id FROM (
-				SELECT CASE`+when.String()+` END AS sel, day, entity_id FROM observations) c
-			WHERE sel IS NOT NULL) d
+	rows, err := s.q.QueryContext(ctx, `WITH series AS (
+			SELECT entity_id, metric, source_id, sel FROM (
+				SELECT entity_id, metric, source_id, CASE`+when.String()+` END AS sel
+				FROM (SELECT DISTINCT entity_id, metric, source_id FROM observations) s) c
+			WHERE sel IS NOT NULL),
+		k AS (SELECT entity_id, metric, source_id, sel, count(*) OVER (PARTITION BY sel, entity_id) > 1 AS multi FROM series)
+		SELECT sel, day, sum(CASE WHEN eid IS NULL THEN n ELSE 1 END)::bigint FROM (
+			SELECT k.sel, o.day, CASE WHEN k.multi THEN o.entity_id END AS eid, count(*) AS n
+			FROM observations o JOIN k ON k.entity_id = o.entity_id AND k.metric = o.metric AND k.source_id = o.source_id
+			GROUP BY 1, 2, 3) g
 		GROUP BY sel, day`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: day counts: %w", err)

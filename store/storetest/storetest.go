@@ -419,6 +419,15 @@ func testDayCounts(t *testing.T, s cw.Store) {
 	if !reflect.DeepEqual(counts, want) {
 		t.Errorf("day counts = %v\nwant %v", counts, want)
 	}
+	// An entity with several series in one selector (three metrics, two sources) counts once a day.
+	counts, err = s.DayCounts(context.Background(), []cw.Selector{{Prefix: "asset:"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []map[time.Time]int{{day("2024-12-02"): 2, day("2024-12-06"): 1, day("2024-12-09"): 2, day("2024-12-13"): 1}}
+	if !reflect.DeepEqual(counts, want) {
+		t.Errorf("day counts over several series = %v\nwant %v", counts, want)
+	}
 }
 
 func testCheck(t *testing.T, s cw.Store) {
