@@ -24,7 +24,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := loadBundle(ctx, *db, stderr); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "imported the bundled dataset into %s\n", *db)
+		fmt.Fprintf(stdout, "imported the bundled dataset into %s\n", shown(*db))
 		return nil
 	}
 	dir := fs.Arg(0)
@@ -46,6 +46,6 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%w (nothing was written)", err)
 	}
 	fmt.Fprintf(stdout, "imported %s into %s: %d series families, %d entities, %d observations in %s\n",
-		dir, *db, st.Batches, st.Entities, st.Observations, time.Since(t0).Round(time.Millisecond))
+		dir, shown(*db), st.Batches, st.Entities, st.Observations, time.Since(t0).Round(time.Millisecond))
 	return nil
 }

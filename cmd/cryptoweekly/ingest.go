@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -97,7 +96,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	if o.archive == "" {
-		o.archive = filepath.Join(filepath.Dir(*db), "archive")
+		o.archive = archiveDir(*db)
 	}
 	if st, err := os.Stderr.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 		o.progress = stderr == os.Stderr

@@ -9,9 +9,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
@@ -103,11 +106,16 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// defaultDB is the store's file under the XDG data directory.
+// defaultDB is $CRYPTOWEEKLY_DB, else the DuckDB file under the XDG data directory.
 func defaultDB() string {
 	if p := os.Getenv("CRYPTOWEEKLY_DB"); p != "" {
 		return p
 	}
+	return defaultDuckDB()
+}
+
+// defaultDuckDB is the store's file under the XDG data directory.
+func defaultDuckDB() string {
 	dir := os.Getenv("XDG_DATA_HOME")
 	if dir == "" {
 		home, err := os.UserHomeDir()
@@ -120,7 +128,7 @@ func defaultDB() string {
 }
 
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", defaultDB(), "store: a DuckDB file (or duckdb:PATH); default under $XDG_DATA_HOME, or $CRYPTOWEEKLY_DB")
+	return fs.String("db", defaultDB(), "store: a DuckDB file (or duckdb:PATH) or a PostgreSQL URL (postgres://user@host/db); default $CRYPTOWEEKLY_DB, else a file under $XDG_DATA_HOME")
 }
 
 const lockWait = 60 * time.Second
@@ -132,7 +140,7 @@ func openForRead(ctx context.Context, addr string, stderr io.Writer) (cw.Store, 
 	ro := store.Options{ReadOnly: true, LockWait: lockWait}
 	s, err := store.Open(ctx, addr, ro)
 	if errors.Is(err, store.ErrSchemaOutdated) {
-		fmt.Fprintf(stderr, "migrating %s to this binary's schema…\n", addr)
+		fmt.Fprintf(stderr, "migrating %s to this binary's schema…\n", shown(addr))
 		w, werr := store.Open(ctx, addr, store.Options{LockWait: lockWait})
 		if werr != nil {
 			return nil, werr
@@ -155,7 +163,7 @@ func openForRead(ctx context.Context, addr string, stderr io.Writer) (cw.Store, 
 		}
 		s.Close()
 	}
-	fmt.Fprintf(stderr, "store %s is empty: loading the bundled dataset…\n", addr)
+	fmt.Fprintf(stderr, "store %s is empty: loading the bundled dataset…\n", shown(addr))
 	if err := loadBundle(ctx, addr, stderr); err != nil {
 		return nil, err
 	}
@@ -179,4 +187,33 @@ func loadBundle(ctx context.Context, addr string, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "loaded %d series families, %d entities, %d observations in %s\n", st.Batches, st.Entities, st.Observations, time.Since(t0).Round(time.Millisecond))
 	return nil
+}
+
+// shown is a store address fit to print: a password in a URL or a keyword string is masked.
+func shown(addr string) string {
+	if u, err := url.Parse(addr); err == nil && u.Scheme != "" && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+		return addr
+	}
+	return passwordKV.ReplaceAllString(addr, "password=xxxxx")
+}
+
+var passwordKV = regexp.MustCompile(`password=('[^']*'|\S+)`)
+
+// isPath reports whether a store address is a file path (DuckDB) rather than a server URL.
+func isPath(addr string) bool {
+	scheme, _, ok := strings.Cut(addr, "://")
+	return !ok || strings.ContainsAny(scheme, `/\.`)
+}
+
+// archiveDir is where fetched responses are kept: beside a DuckDB file, or in the data
+// directory for a server store.
+func archiveDir(addr string) string {
+	if isPath(addr) && !strings.Contains(addr, "=") {
+		return filepath.Join(filepath.Dir(strings.TrimPrefix(addr, "duckdb:")), "archive")
+	}
+	return filepath.Join(filepath.Dir(defaultDuckDB()), "archive")
 }

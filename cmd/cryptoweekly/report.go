@@ -112,7 +112,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	cal, err := calendar(ctx, ics, filepath.Join(filepath.Dir(*db), "archive"))
+	cal, err := calendar(ctx, ics, archiveDir(*db))
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	cw "cryptoweekly"
@@ -48,7 +47,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	st.Close()
-	cal, err := calendar(ctx, ics, filepath.Join(filepath.Dir(*db), "archive"))
+	cal, err := calendar(ctx, ics, archiveDir(*db))
 	if err != nil {
 		return err
 	}
@@ -65,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Refresh:  *refresh,
 		Log:      slog.New(slog.NewJSONHandler(stderr, nil)),
 	})
-	fmt.Fprintf(stdout, "serving %s on http://%s/\n", *db, ln.Addr())
+	fmt.Fprintf(stdout, "serving %s on http://%s/\n", shown(*db), ln.Addr())
 	return srv()
 }
 
