@@ -10,6 +10,7 @@ import (
 	"cryptoweekly/section/dex"
 	"cryptoweekly/section/etf"
 	"cryptoweekly/section/events"
+	"cryptoweekly/section/market"
 	"cryptoweekly/section/protocols"
 	"cryptoweekly/section/sectors"
 	"cryptoweekly/section/sentiment"
@@ -22,6 +23,7 @@ import (
 // Sections in report order.
 var Sections = []report.Section{
 	sentiment.Section{},
+	market.Section{},
 	stablecoins.Section{},
 	etf.Section{},
 	defi.Section{},

@@ -17,6 +17,7 @@ import (
 	"cryptoweekly/section/dex"
 	"cryptoweekly/section/etf"
 	"cryptoweekly/section/events"
+	"cryptoweekly/section/market"
 	"cryptoweekly/section/protocols"
 	"cryptoweekly/section/sectors"
 	"cryptoweekly/section/sentiment"
@@ -1444,5 +1445,26 @@ func TestETFFlows(t *testing.T) {
 	}
 	if len(a.Funds) != 2 || a.Funds[0].Label != "IBIT" || a.Funds[0].Value != 120e6 || a.Funds[1].Value != -50e6 {
 		t.Errorf("funds %+v", a.Funds)
+	}
+}
+
+// The whole market from CoinGecko /global: total cap, BTC and ETH dominance (in percentage
+// points), and the altcoin cap derived from them; without two snapshots it says why.
+func TestWholeMarket(t *testing.T) {
+	g := bt("coingecko-global", nil,
+		ob("index:crypto-market", "total_market_cap_usd", weekStart, 3e12), ob("index:crypto-market", "total_market_cap_usd", weekEnd, 3.3e12),
+		ob("index:crypto-market", "btc_dominance_pct", weekStart, 60), ob("index:crypto-market", "btc_dominance_pct", weekEnd, 55),
+		ob("index:crypto-market", "eth_dominance_pct", weekStart, 12), ob("index:crypto-market", "eth_dominance_pct", weekEnd, 13))
+	blk := runWeek(t, newStore(t, g), testConfig(), weekEnd).Block("market").(*market.Block)
+	got := map[string]report.Change{}
+	for _, c := range blk.Figures {
+		got[c.Label] = c
+	}
+	eqChange(t, "total", got["Total crypto market cap"], 3e12, 3.3e12)
+	eqf(t, "BTC dominance change", got["BTC dominance"].Abs, -5)
+	eqf(t, "ETH dominance end", got["ETH dominance"].End, 13)
+	eqChange(t, "altcoin cap", got["Altcoin market cap (total less BTC)"], 3e12*0.4, 3.3e12*0.45)
+	if blk := runWeek(t, newStore(t), testConfig(), weekEnd).Block("market").(*market.Block); blk.Unavailable == "" {
+		t.Error("no /global data, yet available")
 	}
 }

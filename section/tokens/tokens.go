@@ -259,7 +259,7 @@ func (s *Block) btcDominance(env *report.Env, pr *section.Prices) error {
 	d := string(cw.DefinitionOf(metricBTCDominanceUniverse, pr.Source))
 	env.Define(d)
 	v0, v1 := btc0/all0*100, btc1/all1*100
-	s.BTCDominance = report.Change{Label: "BTC dominance", Entity: "asset:btc", Unit: "%", Source: string(pr.Source), Definition: d,
+	s.BTCDominance = report.Change{Label: "BTC share of the price snapshot", Entity: "asset:btc", Unit: "%", Source: string(pr.Source), Definition: d,
 		From: cw.DayString(pr.D0), To: cw.DayString(pr.D1), Start: report.F64(v0), End: report.F64(v1), Abs: report.F64(v1 - v0),
 		Note: fmt.Sprintf("BTC market cap over the summed market cap of every token in each snapshot (%d on %s, %d on %s), not the whole market",
 			pr.N0, cw.DayString(pr.D0), pr.N1, cw.DayString(pr.D1))}
