@@ -1468,3 +1468,16 @@ func TestWholeMarket(t *testing.T) {
 		t.Error("no /global data, yet available")
 	}
 }
+
+// CoinMarketCap's Fear & Greed is a second, named index beside alternative.me's.
+func TestSecondSentimentIndex(t *testing.T) {
+	fng := bt("alternativeme-fng", nil, ob("index:fear-greed", "value", weekStart, 40), ob("index:fear-greed", "value", weekEnd, 60))
+	cmc := bt("cmc-fear-greed", nil, ob("index:fear-greed-cmc", "value", weekStart, 45), ob("index:fear-greed-cmc", "value", weekEnd, 52))
+	s := runWeek(t, newStore(t, fng, cmc), testConfig(), weekEnd).Sentiment
+	eqChange(t, "alternative.me", s.Index, 40, 60)
+	if s.CMC == nil {
+		t.Fatal("no CMC index")
+	}
+	eqChange(t, "CMC", *s.CMC, 45, 52)
+	eqs(t, "CMC definition", s.CMC.Definition, "fng.cmc-fear-greed")
+}

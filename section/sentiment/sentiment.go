@@ -27,6 +27,9 @@ type Block struct {
 	Daily     []report.Point `json:"daily,omitempty"`
 	// History is the index over the 90 days to the week's end, for the chart.
 	History *report.Series `json:"history,omitempty"`
+	// CMC is CoinMarketCap's Fear & Greed index, a second, differently built index, named as such
+	// (live ingest with a key stores it).
+	CMC *report.Change `json:"cmc_index,omitempty"`
 }
 
 // zones are alternative.me's classification bands, shaded on the chart.
@@ -86,6 +89,13 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 			}
 		}
 	}
+	if cp, err := section.Week(env, coinmarketcap.FearGreedEntity, cw.MetricValue); err != nil {
+		return nil, err
+	} else if p2, ok := section.Best(cp, nil, []cw.SourceID{coinmarketcap.SourceFearGreed})[coinmarketcap.FearGreedEntity]; ok && p2.V0 != nil && p2.V1 != nil {
+		c := env.Change("CoinMarketCap Fear & Greed Index", "index", p2, env.Start, env.End)
+		c.Note = "a second index, built by CoinMarketCap from its own inputs: not comparable point for point with alternative.me's"
+		s.CMC = &c
+	}
 	h, err := section.History(env, p, "Fear & Greed", "index", 90, env.End)
 	if err != nil {
 		return nil, err
@@ -97,11 +107,20 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	return s, nil
 }
 
-func (b *Block) Title() string   { return "Market sentiment" }
-func (b *Block) Cites() []string { return report.ChangeSources(b.Index) }
+func (b *Block) Title() string { return "Market sentiment" }
+func (b *Block) Cites() []string {
+	if b.CMC != nil {
+		return report.ChangeSources(b.Index, *b.CMC)
+	}
+	return report.ChangeSources(b.Index)
+}
 
 func (b *Block) Layout() []report.Element {
-	out := report.ChangeTable([]report.Change{b.Index})
+	rows := []report.Change{b.Index}
+	if b.CMC != nil {
+		rows = append(rows, *b.CMC)
+	}
+	out := report.ChangeTable(rows)
 	line := report.Inline{report.Lf("Zone: %s → %s.", orNA(b.StartZone), orNA(b.EndZone))}
 	if b.Min != nil && b.Max != nil {
 		line = append(line, report.Lf(" Week low %.0f (%s), high %.0f (%s).", b.Min.Value, b.Min.Day, b.Max.Value, b.Max.Day))
