@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strings"
 	"time"
 
 	cw "cryptoweekly"
@@ -28,11 +29,16 @@ const (
 	// SourceDefiTVLExport and SourceDexVolumeExport name the bundled exports.
 	SourceDefiTVLExport   cw.SourceID = "defillama-defi-tvl-export"
 	SourceDexVolumeExport cw.SourceID = "defillama-dex-volume-export"
+	// SourceChainTVLWeekly names the bundled weekly TVL of every chain (the last daily value of
+	// each week ending Sunday).
+	SourceChainTVLWeekly cw.SourceID = "defillama-chain-tvl-weekly"
 
-	dlMolTVLDir  = "defillama-tvl-moltovy"
-	dlMolTVLFile = "tvl_all_chains_daily.csv"
-	dlMolDexDir  = "defillama-dex-moltovy"
-	dlMolDexFile = "all_dex_metrics__daily.csv"
+	dlMolTVLDir    = "defillama-tvl-moltovy"
+	dlMolTVLFile   = "tvl_all_chains_daily.csv"
+	dlMolWeekly    = "tvl_by_chain_wide_weekly.csv"
+	dlMolChainsNow = "tvl_chains_current.csv"
+	dlMolDexDir    = "defillama-dex-moltovy"
+	dlMolDexFile   = "all_dex_metrics__daily.csv"
 	// MetricPerpsVolume is the perpetual futures volume of one UTC day, all chains.
 	MetricPerpsVolume cw.Metric = "perps_volume"
 )
@@ -88,7 +94,92 @@ func parseMoltovyTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	prov := molProvenance(SourceDefiTVLExport, dir+"/"+dlMolTVLFile, notes[SourceDefiTVL]+
 		" Bundled: DefiLlama's /v2/historicalChainTvl export in the moltovy research repository (2026-04-21), daily to 2026-04-14.")
 	ent := cw.Entity{ID: EntityDefiTVL, Kind: cw.KindIndex, Name: "Total DeFi TVL (DefiLlama default v2)"}
-	return []cw.Batch{{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()}}, nil
+	out := []cw.Batch{{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()}}
+	if _, err := fs.Stat(fsys, path.Join(dir, dlMolWeekly)); err == nil {
+		b, err := parseMoltovyWeekly(fsys, dir)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// parseMoltovyWeekly reads the weekly TVL of every chain: one column per chain slug
+// ("op_mainnet", "hyperliquid_l1"), the value of the week's last day, weeks ending on Sunday.
+// Slugs map to the one chain table; a second column of a chain already read ("binance" after
+// "bsc", the old label of the same chain) is left out and named in the note. The last row is a
+// partial week and is dropped.
+func parseMoltovyWeekly(fsys fs.FS, dir string) (cw.Batch, error) {
+	name := path.Join(dir, dlMolWeekly)
+	f, err := rawfile.ReadCSV(fsys, name, ',', "date")
+	if err != nil {
+		return cw.Batch{}, fmt.Errorf("defillama weekly chain tvl: %w", err)
+	}
+	if len(f.Rows) < 2 {
+		return cw.Batch{}, fmt.Errorf("%s: no complete week", f.Name)
+	}
+	// Display names by slug, from the /v2/chains snapshot beside it where present.
+	names := map[string]string{}
+	if cur, err := rawfile.ReadCSV(fsys, path.Join(dir, dlMolChainsNow), ',', "name"); err == nil {
+		for i := range cur.Rows {
+			n := cur.Get(i, "name")
+			names[strings.ReplaceAll(strings.ToLower(n), " ", "_")] = n
+		}
+	}
+	var cols []string
+	var ents []cw.Entity
+	idOf := map[string]string{}
+	taken := map[string]string{}
+	var skipped []string
+	for _, h := range f.Header {
+		h = strings.TrimSpace(h)
+		if h == "date" {
+			continue
+		}
+		label := h
+		if n, ok := names[h]; ok {
+			label = n
+		}
+		e := ChainEntity(label)
+		if first, dup := taken[e.ID]; dup {
+			skipped = append(skipped, h+" (= "+first+")")
+			continue
+		}
+		taken[e.ID], idOf[h] = h, e.ID
+		cols = append(cols, h)
+		ents = append(ents, e)
+	}
+	s := rawfile.NewSeries(SourceChainTVLWeekly)
+	for i := range f.Rows[:len(f.Rows)-1] {
+		day, err := dlDayCol(f, i, "date")
+		if err != nil {
+			return cw.Batch{}, err
+		}
+		if day.Weekday() != time.Sunday {
+			return cw.Batch{}, f.Err(i, "date", fmt.Errorf("%s is a %s, want the Sunday ending a week", cw.DayString(day), day.Weekday()))
+		}
+		for _, c := range cols {
+			if f.Get(i, c) == "" {
+				continue
+			}
+			v, err := f.Plain(i, c)
+			if err != nil {
+				return cw.Batch{}, err
+			}
+			if err := rawfile.CheckNonNegative(f, i, c, v); err != nil {
+				return cw.Batch{}, err
+			}
+			if err := s.Add(idOf[c], cw.MetricTVL, day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
+				return cw.Batch{}, err
+			}
+		}
+	}
+	note := "DefiLlama default (v2) TVL of every chain, weekly: the value of the last day of each week ending Sunday, from the moltovy repository's /v2/historicalChainTvl/{chain} export (2026-04-21); the last, partial week is dropped."
+	if len(skipped) > 0 {
+		note += " Columns of a chain already read, left out: " + strings.Join(skipped, ", ") + "."
+	}
+	return cw.Batch{Source: molProvenance(SourceChainTVLWeekly, dir+"/"+dlMolWeekly, note), Entities: ents, Observations: s.Obs()}, nil
 }
 
 func parseMoltovyDex(fsys fs.FS, dir string) ([]cw.Batch, error) {

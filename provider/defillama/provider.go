@@ -31,7 +31,7 @@ func init() {
 		Name:  Name,
 		Order: 20,
 		Sources: []cw.SourceID{SourceProtocols, SourceProtocolTVL, SourceDefiTVL, SourceChainTVL, SourceDexVolume, SourceStablecoins, SourceCoins,
-			SourceProtocolsList, SourceDefiTVLLegacy, SourceStablecoinsTotal, SourceChainTVLSolanaCharts, SourceDefiTVLExport, SourceDexVolumeExport},
+			SourceProtocolsList, SourceDefiTVLLegacy, SourceStablecoinsTotal, SourceChainTVLSolanaCharts, SourceDefiTVLExport, SourceDexVolumeExport, SourceChainTVLWeekly},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var c Config
 			if err := env.Config(&c); err != nil {

@@ -1481,3 +1481,31 @@ func TestSecondSentimentIndex(t *testing.T) {
 	eqChange(t, "CMC", *s.CMC, 45, 52)
 	eqs(t, "CMC definition", s.CMC.Definition, "fng.cmc-fear-greed")
 }
+
+// Chains without daily values at the week's ends take DefiLlama's weekly v2 values (Sundays on
+// or before each end, dates stated); a chain on the legacy /charts definition is shown but never
+// ranked among v2 chains.
+func TestWeeklyChainsAndLegacyNotRanked(t *testing.T) {
+	daily := bt("defillama-chain-tvl", []cw.Entity{{ID: "chain:ethereum", Kind: cw.KindChain, Name: "Ethereum"}},
+		ob("chain:ethereum", "tvl", weekStart, 50e9), ob("chain:ethereum", "tvl", weekEnd, 51e9))
+	legacy := bt("defillama-chain-tvl-solana-charts", []cw.Entity{{ID: "chain:solana", Kind: cw.KindChain, Name: "Solana"}},
+		ob("chain:solana", "tvl_legacy", weekStart, 8e9), ob("chain:solana", "tvl_legacy", weekEnd, 12e9))
+	// Sundays 2025-03-02 and 2025-03-09 are the last on or before each end of the week.
+	weekly := bt("defillama-chain-tvl-weekly", []cw.Entity{{ID: "chain:sui", Kind: cw.KindChain, Name: "Sui"}},
+		ob("chain:sui", "tvl", "2025-03-02", 1e9), ob("chain:sui", "tvl", "2025-03-09", 1.2e9),
+		ob("chain:ethereum", "tvl", "2025-03-02", 1e9), ob("chain:ethereum", "tvl", "2025-03-09", 9e9))
+	s := runWeek(t, newStore(t, daily, legacy, weekly), testConfig(), weekEnd).Chains
+	eqList(t, "ranked", labels(s.TopGrowth, changeLabel), []string{"Sui", "Ethereum"})
+	eqs(t, "Sui dates", s.TopGrowth[0].From+"→"+s.TopGrowth[0].To, "2025-03-02→2025-03-09")
+	eqf(t, "Ethereum daily, not weekly", s.TopGrowth[1].Pct, 2)
+	if !hasNote(s.Notes, "1 chains without daily values at the week's ends compare DefiLlama's weekly values") {
+		t.Errorf("notes %v", s.Notes)
+	}
+	found := false
+	for _, c := range s.All {
+		found = found || (c.Label == "Solana" && strings.Contains(c.Note, "not ranked"))
+	}
+	if !found {
+		t.Error("Solana's legacy figure is not listed with its note")
+	}
+}

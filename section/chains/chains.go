@@ -58,22 +58,70 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	if err != nil {
 		return nil, err
 	}
-	bs := section.Best(ps, metrics, sources)
-	ids := section.SortedKeys(bs)
+	// The weekly v2 values of every chain: the Sundays on or before each end of the week.
+	var weekly []cw.Pair
+	w1, err := env.Reader.LatestDay(env.Ctx, defillama.SourceChainTVLWeekly, cw.MetricTVL, env.End.AddDate(0, 0, -7), env.End)
+	if err != nil {
+		return nil, err
+	}
+	w0 := w1.AddDate(0, 0, -7)
+	if !w1.IsZero() {
+		if weekly, err = env.Reader.Pairs(env.Ctx, cw.PairQuery{Prefix: "chain:", Metrics: []cw.Metric{cw.MetricTVL},
+			Sources: []cw.SourceID{defillama.SourceChainTVLWeekly}, D0: w0, D1: w1}); err != nil {
+			return nil, err
+		}
+	}
+	// Per chain, in order of preference: a daily v2 series at the week's own ends, the weekly v2
+	// values, then the legacy /charts series (shown, never ranked among v2 chains).
+	type pick struct {
+		p      cw.Pair
+		d0, d1 time.Time
+		legacy bool
+	}
+	picks := map[string]pick{}
+	var daily []cw.Pair
+	for _, p := range ps {
+		if p.Source != defillama.SourceChainTVLWeekly {
+			daily = append(daily, p)
+		}
+	}
+	bs := section.Best(daily, metrics, sources)
+	for id, p := range bs {
+		if p.V0 != nil && p.V1 != nil && p.Metric == cw.MetricTVL {
+			picks[id] = pick{p: p, d0: env.Start, d1: env.End}
+		}
+	}
+	for _, p := range weekly {
+		if _, ok := picks[p.Entity]; !ok && p.V0 != nil && p.V1 != nil && *p.V1 > 0 {
+			picks[p.Entity] = pick{p: p, d0: w0, d1: w1}
+		}
+	}
+	for id, p := range bs {
+		if _, ok := picks[id]; !ok && (p.V0 != nil && p.V1 != nil || p.Metric != cw.MetricTVLLegacy) {
+			picks[id] = pick{p: p, d0: env.Start, d1: env.End, legacy: p.Metric == cw.MetricTVLLegacy}
+		}
+	}
+	ids := section.SortedKeys(picks)
 	info, err := env.Reader.Entities(env.Ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	var noData []string
+	legacy := map[string]bool{}
+	weeklyN := 0
 	for _, id := range ids {
-		p := bs[id]
+		k := picks[id]
 		name := info[id].Name
 		if name == "" {
 			name = strings.TrimPrefix(id, "chain:")
 		}
-		c := env.Change(name, "USD", p, env.Start, env.End)
-		if p.Metric == cw.MetricTVLLegacy {
-			c.Note = "legacy /charts definition (not comparable in level with the v2 chains)"
+		c := env.Change(name, "USD", k.p, k.d0, k.d1)
+		switch {
+		case k.legacy:
+			c.Note = "legacy /charts definition (not comparable in level with the v2 chains, so not ranked)"
+			legacy[id] = true
+		case k.p.Source == defillama.SourceChainTVLWeekly:
+			weeklyN++
 		}
 		if !c.Available() {
 			noData = append(noData, name+" ("+c.Unavailable+")")
@@ -88,13 +136,17 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	sort.Slice(s.All, func(i, j int) bool { return *s.All[i].End > *s.All[j].End })
 	var above []report.Change
 	for _, c := range s.All {
-		if *c.End >= env.Config.ChainMinTVL && c.Pct != nil {
+		if *c.End >= env.Config.ChainMinTVL && c.Pct != nil && !legacy[c.Entity] {
 			above = append(above, c)
 		}
 	}
 	sort.SliceStable(above, func(i, j int) bool { return *above[i].Pct > *above[j].Pct })
 	s.TopGrowth = above[:min(env.Config.TopN, len(above))]
 	s.Notes = append(s.Notes, fmt.Sprintf("%d chains in the store have TVL at both ends of the week; %d are above the %s floor", len(s.All), len(above), report.ShortUSD(env.Config.ChainMinTVL)))
+	if weeklyN > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("%d chains without daily values at the week's ends compare DefiLlama's weekly values of Sundays %s → %s (same v2 definition)",
+			weeklyN, cw.DayString(w0), cw.DayString(w1)))
+	}
 	if len(noData) > 0 {
 		s.Notes = append(s.Notes, "left out for missing days: "+strings.Join(noData, "; "))
 	}
@@ -150,6 +202,9 @@ func spotlight(env *report.Env, chain report.Change, e cw.Entity) (*Spotlight, e
 	return sp, nil
 }
 
+// allShown is how many chains the article's table lists.
+const allShown = 25
+
 func (b *Block) Title() string   { return "Chains" }
 func (b *Block) Cites() []string { return report.ChangeSources(b.All...) }
 
@@ -168,8 +223,14 @@ func (b *Block) Layout() []report.Element {
 			out = append(out, report.P(report.I(sp.Note+".")))
 		}
 	}
-	out = append(out, report.H3(report.L("All chains in the store")))
-	out = append(out, report.ChangeTable(b.All)...)
+	// Every chain is in report.json; the article lists the largest.
+	shown := b.All[:min(allShown, len(b.All))]
+	if len(shown) < len(b.All) {
+		out = append(out, report.H3(report.Lf("The %d largest of %d chains in the store", len(shown), len(b.All))))
+	} else {
+		out = append(out, report.H3(report.L("All chains in the store")))
+	}
+	out = append(out, report.ChangeTable(shown)...)
 	return append(out, report.Notes(b.Notes)...)
 }
 
