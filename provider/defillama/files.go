@@ -499,7 +499,7 @@ type dlLiteProtocol struct {
 // is recorded on the kept entity in Attrs["duplicate_listings"] ("<name> (category C, snapshot_tvl
 // N, line L)", "; "-joined), so nothing is dropped silently.
 func dlParseProtocolList(fsys fs.FS, name string) (cw.Batch, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := rawfile.ReadFile(fsys, name)
 	if err != nil {
 		return cw.Batch{}, fmt.Errorf("defillama protocol list: %w", err)
 	}
@@ -640,7 +640,7 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 	owner := map[string]string{}
 	for _, fn := range files {
 		name := path.Join(dir, fn)
-		data, err := fs.ReadFile(fsys, name)
+		data, err := rawfile.ReadFile(fsys, name)
 		if err != nil {
 			return cw.Batch{}, fmt.Errorf("defillama protocol tvl: %w", err)
 		}
