@@ -22,7 +22,7 @@ type Range struct {
 }
 
 const (
-	maxUSD    = 1e14 // $100T: no market cap, volume, TVL or supply in USD comes near it
+	MaxUSD    = 1e14 // $100T: no market cap, volume, TVL or supply in USD comes near it
 	maxPrice  = 1e7  // $10M per unit
 	maxUnits  = 1e20 // coin units (the largest supplies are ~1e17)
 	maxRank   = 1e7
@@ -32,16 +32,16 @@ const (
 var plausible = map[Metric]Range{
 	// Shared metrics (catalogue.go).
 	MetricValue:             {0, 100, false, "index 0–100"},
-	MetricTVL:               {0, maxUSD, false, "USD TVL"},
-	MetricTVLLegacy:         {0, maxUSD, false, "USD TVL"},
-	MetricCirculatingUSD:    {0, maxUSD, false, "USD supply"},
+	MetricTVL:               {0, MaxUSD, false, "USD TVL"},
+	MetricTVLLegacy:         {0, MaxUSD, false, "USD TVL"},
+	MetricCirculatingUSD:    {0, MaxUSD, false, "USD supply"},
 	MetricPrice:             {0, maxPrice, false, "USD price"},
 	MetricClose:             {0, maxPrice, false, "USD price"},
-	MetricMarketCap:         {0, maxUSD, false, "USD market cap"},
-	MetricVolume24h:         {0, maxUSD, false, "USD volume"},
+	MetricMarketCap:         {0, MaxUSD, false, "USD market cap"},
+	MetricVolume24h:         {0, MaxUSD, false, "USD volume"},
 	MetricCirculatingSupply: {0, maxUnits, false, "coin units"},
-	MetricDEXVolume:         {0, maxUSD, false, "USD volume"},
-	MetricOpenInterestUSD:   {0, maxUSD, false, "USD open interest"},
+	MetricDEXVolume:         {0, MaxUSD, false, "USD volume"},
+	MetricOpenInterestUSD:   {0, MaxUSD, false, "USD open interest"},
 	MetricBTCDominancePct:   {0, 100, false, "percent 0–100"},
 	MetricTopicRank:         {1, maxRank, true, "rank"},
 	MetricTrendRank:         {1, maxRank, true, "rank"},
@@ -51,10 +51,10 @@ var plausible = map[Metric]Range{
 	"high":                   {0, maxPrice, false, "USD price"},
 	"low":                    {0, maxPrice, false, "USD price"},
 	"volume_base":            {0, maxUnits, false, "coin units"},
-	"market_cap_derived":     {0, maxUSD, false, "USD market cap"},
-	"total_market_cap_usd":   {0, maxUSD, false, "USD market cap"},
-	"total_volume_usd":       {0, maxUSD, false, "USD volume"},
-	"dex_volume_24h":         {0, maxUSD, false, "USD volume"},
+	"market_cap_derived":     {0, MaxUSD, false, "USD market cap"},
+	"total_market_cap_usd":   {0, MaxUSD, false, "USD market cap"},
+	"total_volume_usd":       {0, MaxUSD, false, "USD volume"},
+	"dex_volume_24h":         {0, MaxUSD, false, "USD volume"},
 	"eth_dominance_pct":      {0, 100, false, "percent 0–100"},
 	"btc_dominance_universe": {0, 100, false, "percent 0–100"},
 	"social_dominance":       {0, 100, false, "percent 0–100"},

@@ -309,6 +309,12 @@ func TestCLIUsageErrors(t *testing.T) {
 		{[]string{"report", "--week-end", "13/12/2024", "--db", filepath.Join(t.TempDir(), "x.duckdb")}, 2, "--week-end"},
 		{[]string{"report", "--format", "pdf"}, 2, "unknown format"},
 		{[]string{"report", "--top-n", "0"}, 2, "top-n"},
+		// Defect 7: NaN switched the floor off and printed "$%!(BADPREC)NaN"; Inf failed only
+		// after report.md was written; a negative -n listed every week.
+		{[]string{"report", "--min-volume", "NaN"}, 2, "min-volume NaN out of range"},
+		{[]string{"report", "--chain-min-tvl", "Inf"}, 2, "chain-min-tvl +Inf out of range"},
+		{[]string{"report", "--sector-cap", "NaN"}, 2, "sector weight cap"},
+		{[]string{"weeks", "-n", "-5", "--db", filepath.Join(t.TempDir(), "x.duckdb")}, 2, "-n -5"},
 		{[]string{"import", "--db", filepath.Join(t.TempDir(), "x.duckdb"), "/does/not/exist"}, 2, "not a folder"},
 		{[]string{"report", "--help"}, 0, "-week-end string"},
 	}
@@ -438,5 +444,26 @@ func TestReportConfigFile(t *testing.T) {
 	os.WriteFile(cfg, []byte(`{"report": {"top_n": "five"}}`), 0o644)
 	if _, errs, code := runCLI(t, "report", "--db", db, "--config", cfg); code != 2 || !strings.Contains(errs, "report") {
 		t.Errorf("bad config: exit %d, %s", code, errs)
+	}
+}
+
+// TestReportWeekOutsideData: a week with no stored day fails with the span the store covers
+// (defect 10: 2099-01-02 and 2000-01-07 exited 0 with every section unavailable).
+func TestReportWeekOutsideData(t *testing.T) {
+	needRaw(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cw.duckdb")
+	for _, week := range []string{"2099-01-02", "2000-01-07"} {
+		_, errs, code := runCLI(t, "report", "--db", db, "--week-end", week, "--out", dir)
+		if code != 2 || !strings.Contains(errs, "no data that week; the store's data spans 2017-09-27..") {
+			t.Errorf("--week-end %s: exit %d, stderr %q", week, code, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, week)); err == nil {
+			t.Errorf("--week-end %s: a report folder was written", week)
+		}
+	}
+	_, errs, code := runCLI(t, "weeks", "--db", db, "--to", "2001-01-05")
+	if code != 2 || !strings.Contains(errs, "the store's data spans") {
+		t.Errorf("weeks --to 2001-01-05: exit %d, stderr %q", code, errs)
 	}
 }

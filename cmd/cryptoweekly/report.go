@@ -88,15 +88,22 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return usageError{fmt.Errorf("--week-end: %w", err)}
 		}
-	} else {
-		cov, err := report.LoadCoverage(ctx, st, cfg)
-		if err != nil {
-			return err
-		}
+	}
+	cov, err := report.LoadCoverage(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	if end.IsZero() {
 		end, err = cov.DefaultWeekEnd()
 		if err != nil {
 			return err
 		}
+	} else if first, last := cov.Span(); first.IsZero() || end.Before(first) || end.AddDate(0, 0, -6).After(last) {
+		// A week with no stored day in it would be a report of "unavailable" sections.
+		if first.IsZero() {
+			return fmt.Errorf("--week-end %s: the store holds no report data", cw.DayString(end))
+		}
+		return usageError{fmt.Errorf("--week-end %s: no data that week; the store's data spans %s..%s", cw.DayString(end), cw.DayString(first), cw.DayString(last))}
 	}
 	cal, err := calendar(ctx, ics, filepath.Join(filepath.Dir(*db), "archive"))
 	if err != nil {
@@ -120,20 +127,25 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(*out, cw.DayString(end))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+	// Render every format first: a render error (or a bad value) leaves the old files as they
+	// were, instead of a new report.md beside an old report.json.
+	var files []outFile
 	for _, f := range outFormats {
 		var buf bytes.Buffer
 		if err := f.Render(&buf, r); err != nil {
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
-		path := filepath.Join(dir, "report."+f.Ext)
-		if err := writeAtomic(path, buf.Bytes()); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, path)
+		files = append(files, outFile{"report." + f.Ext, buf.Bytes()})
+	}
+	dir := filepath.Join(*out, cw.DayString(end))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := publish(dir, files); err != nil {
+		return err
+	}
+	for _, f := range files {
+		fmt.Fprintln(stdout, filepath.Join(dir, f.name))
 	}
 	return nil
 }
@@ -167,22 +179,4 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
-}
-
-// writeAtomic writes via a temp file and rename, so a reader never sees half a report.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
