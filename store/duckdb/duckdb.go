@@ -14,6 +14,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -29,6 +30,10 @@ import (
 func init() {
 	store.Register(store.Backend{Name: "duckdb", Default: true,
 		Open: func(_ context.Context, path string, o store.Options) (cw.Store, error) {
+			if strings.TrimSpace(path) == "" {
+				// Open("") is a private in-memory store for tests; an empty --db is a mistake.
+				return nil, fmt.Errorf("store: empty path: give a DuckDB file")
+			}
 			return Open(path, Options{ReadOnly: o.ReadOnly, LockWait: o.LockWait})
 		}})
 }
@@ -54,6 +59,9 @@ var _ cw.Store = (*Store)(nil)
 // Open opens (creating if needed, unless read-only) the DuckDB file at path and applies pending
 // migrations. An empty path opens a private in-memory store.
 func Open(path string, o Options) (*Store, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
 	if path != "" && !o.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
@@ -64,17 +72,16 @@ func Open(path string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("store: %s: %w (run `cryptoweekly import` first): %w", path, store.ErrNotFound, err)
 		}
 	}
-	params := []string{}
+	// The README promises no network: DuckDB must never fetch an extension (it tries to, to
+	// read a SQLite file) nor load one it finds.
+	params := []string{"autoinstall_known_extensions=false", "autoload_known_extensions=false"}
 	if o.ReadOnly {
 		params = append(params, "access_mode=read_only")
 	}
 	if o.Threads > 0 {
 		params = append(params, fmt.Sprintf("threads=%d", o.Threads))
 	}
-	dsn := path
-	if len(params) > 0 {
-		dsn += "?" + strings.Join(params, "&")
-	}
+	dsn := path + "?" + strings.Join(params, "&")
 	deadline := time.Now().Add(o.LockWait)
 	var db *sql.DB
 	for {
@@ -96,11 +103,78 @@ func Open(path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, readOnly: o.ReadOnly}
+	if err := s.recognise(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkPath refuses a path that cannot be passed to DuckDB as a file name: the driver reads
+// everything after a "?" as options (so "a?x=1" would set options, not name a file), parses the
+// rest as a URL, and treats ":memory:" as no file at all. An existing file must be a DuckDB
+// database: anything else (a SQLite file, a CSV) is refused by name before DuckDB sees it.
+func checkPath(path string) error {
+	if path == "" {
+		return nil // private in-memory store
+	}
+	if strings.ContainsAny(path, "?#%") || strings.HasPrefix(path, ":memory:") {
+		return fmt.Errorf("store: %s: a store path may not contain '?', '#' or '%%' or start with ':memory:'", cw.Quote(path))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // absent (created, or ErrNotFound read-only): Open says so
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return fmt.Errorf("store: %s is a folder, not a DuckDB file", path)
+	}
+	var head [16]byte
+	n, _ := io.ReadFull(f, head[:])
+	switch {
+	case n == 0:
+		return fmt.Errorf("store: %s is an empty file, not a DuckDB database (remove it to start a new store)", path)
+	case n >= 12 && string(head[8:12]) == "DUCK":
+		return nil
+	case n >= 15 && string(head[:15]) == "SQLite format 3":
+		return fmt.Errorf("store: %s is a SQLite database, not a cryptoweekly (DuckDB) store; refusing to touch it", path)
+	}
+	return fmt.Errorf("store: %s is not a DuckDB file (it does not start with DuckDB's header); refusing to touch it", path)
+}
+
+// recognise refuses a DuckDB file that holds tables but not the store's schema table: another
+// program's database, which import would otherwise fill with nine tables of ours.
+func (s *Store) recognise() error {
+	var tables []string
+	rows, err := s.db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name`)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", s.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return fmt.Errorf("store: %s: %w", s.path, err)
+		}
+		if t == "schema_migrations" {
+			return nil
+		}
+		tables = append(tables, t)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %s: %w", s.path, err)
+	}
+	if len(tables) == 0 {
+		return nil // a new, empty database
+	}
+	if len(tables) > 5 {
+		tables = append(tables[:5], "…")
+	}
+	return fmt.Errorf("store: %s is a DuckDB database of another program (tables %s, no schema_migrations): not a cryptoweekly store; refusing to touch it", s.path, strings.Join(tables, ", "))
 }
 
 func isLockConflict(err error) bool {
