@@ -463,7 +463,37 @@ func (s *Store) Check(ctx context.Context) ([]string, error) {
 			problems = append(problems, fmt.Sprintf("%d %s", n, c.what))
 		}
 	}
-	return problems, nil
+	// The plausibility table, on each metric's extremes (a store written before the table
+	// existed may hold a 1e300 market cap or a day in year -3586956).
+	rows, err := s.db.QueryContext(ctx, `SELECT metric, min(value), max(value), CAST(min(day) AS VARCHAR), CAST(max(day) AS VARCHAR) FROM observations GROUP BY metric ORDER BY metric`)
+	if err != nil {
+		return nil, fmt.Errorf("store: check plausibility: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m, d0, d1 string
+		var lo, hi float64
+		if err := rows.Scan(&m, &lo, &hi, &d0, &d1); err != nil {
+			return nil, fmt.Errorf("store: check plausibility: %w", err)
+		}
+		for _, v := range []float64{lo, hi} {
+			if err := cw.CheckValue(cw.Metric(m), v); err != nil {
+				problems = append(problems, fmt.Sprintf("implausible %s: %v", m, err))
+				break
+			}
+		}
+		for _, d := range []string{d0, d1} {
+			day, err := cw.ParseDay(d)
+			if err == nil {
+				err = cw.CheckDay(day)
+			}
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %v", m, err))
+				break
+			}
+		}
+	}
+	return problems, rows.Err()
 }
 
 // Digest is a hash of each table's content (without the times a write stamps: updated_at,
