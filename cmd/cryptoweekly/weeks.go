@@ -44,6 +44,14 @@ func runWeeks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if first.IsZero() {
 		return fmt.Errorf("the store holds no report data")
 	}
+	// A store written before the plausibility table may hold a day in year -3586956: listing
+	// every Friday since would take minutes and gigabytes (`cryptoweekly check` names the row).
+	if first.Before(cw.FirstDay) {
+		first = cw.FirstDay
+	}
+	if last.After(cw.LastDay()) {
+		last = cw.LastDay()
+	}
 	if !toDay.IsZero() {
 		if toDay.Before(first) {
 			return usageError{fmt.Errorf("--to %s: the store's data spans %s..%s", cw.DayString(toDay), cw.DayString(first), cw.DayString(last))}

@@ -50,12 +50,12 @@ type CSVFile struct {
 	col    map[string]int
 }
 
-// Size caps: far above any real file (the largest bundled file is 12 MB, its longest line a few
-// kB), they keep a hostile or broken file from being buffered or echoed whole.
+// Size caps: far above any real file (the largest bundled file is 12 MB, its longest line under 10 kB),
+// they keep a hostile or broken file from being buffered or echoed whole.
 const (
-	MaxFileBytes  = 256 << 20 // one raw file
-	MaxLineBytes  = 1 << 20   // one line of a CSV file
-	MaxFieldBytes = 64 << 10  // one CSV field
+	MaxFileBytes  = 64 << 20 // one raw file (5× the largest bundled one)
+	MaxLineBytes  = 1 << 20  // one line of a CSV file
+	MaxFieldBytes = 64 << 10 // one CSV field
 )
 
 // ReadFile reads a raw file whole after checking its size, and checks that it is UTF-8 text
