@@ -314,6 +314,7 @@ func TestCLIUsageErrors(t *testing.T) {
 		{[]string{"report", "--min-volume", "NaN"}, 2, "min-volume NaN out of range"},
 		{[]string{"report", "--chain-min-tvl", "Inf"}, 2, "chain-min-tvl +Inf out of range"},
 		{[]string{"report", "--sector-cap", "NaN"}, 2, "sector weight cap"},
+		{[]string{"report", "--db", ""}, 1, "store: empty path"},
 		{[]string{"weeks", "-n", "-5", "--db", filepath.Join(t.TempDir(), "x.duckdb")}, 2, "-n -5"},
 		{[]string{"import", "--db", filepath.Join(t.TempDir(), "x.duckdb"), "/does/not/exist"}, 2, "not a folder"},
 		{[]string{"report", "--help"}, 0, "-week-end string"},
