@@ -137,6 +137,7 @@ func (b *Batch) Validate() error {
 		d time.Time
 	}
 	seen := make(map[key]bool, len(b.Observations))
+	last := LastDay()
 	for i, o := range b.Observations {
 		if o.Source != b.Source.ID {
 			return fmt.Errorf("%s: observation %d (%s %s): source %s differs from batch source", where, i, clipText(o.Entity), clipText(string(o.Metric)), Quote(string(o.Source)))
@@ -150,7 +151,7 @@ func (b *Batch) Validate() error {
 		if err := CheckText(string(o.Metric), MaxIDBytes); err != nil {
 			return fmt.Errorf("%s: observation %d: metric: %w", where, i, err)
 		}
-		if err := CheckDay(o.Day); err != nil {
+		if err := checkDay(o.Day, last); err != nil {
 			return fmt.Errorf("%s: %s %s: %w", where, o.Entity, o.Metric, err)
 		}
 		if err := CheckValue(o.Metric, o.Value); err != nil {

@@ -90,9 +90,11 @@ var FirstDay = time.Date(2009, 1, 3, 0, 0, 0, 0, time.UTC)
 func LastDay() time.Time { return Day(time.Now()).AddDate(0, 0, 1) }
 
 // CheckDay rejects a day before FirstDay or after LastDay.
-func CheckDay(d time.Time) error {
-	if d.Before(FirstDay) || d.After(LastDay()) {
-		return fmt.Errorf("day %s is outside %s..%s", clipTime(d), DayString(FirstDay), DayString(LastDay()))
+func CheckDay(d time.Time) error { return checkDay(d, LastDay()) }
+
+func checkDay(d, last time.Time) error {
+	if d.Before(FirstDay) || d.After(last) {
+		return fmt.Errorf("day %s is outside %s..%s", clipTime(d), DayString(FirstDay), DayString(last))
 	}
 	return nil
 }
