@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,5 +50,18 @@ func TestCheckCommand(t *testing.T) {
 	}
 	if _, errs, code := runCLI(t, "check", "--db", filepath.Join(t.TempDir(), "none.duckdb")); code != 1 || !strings.Contains(errs, "does not exist") {
 		t.Errorf("missing store: exit %d, %q", code, errs)
+	}
+}
+
+// TestConfigMustBeUTF8: the config file is text input like any other (issue 7: UTF-8 at every
+// boundary).
+func TestConfigMustBeUTF8(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(cfg, []byte("{\"report\": {\"sectors\": [{\"name\": \"L\xe9\", \"tags\": []}]}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := runCLI(t, "report", "--config", cfg, "--db", filepath.Join(t.TempDir(), "x.duckdb"))
+	if code != 2 || !strings.Contains(errs, "config.json:1: invalid UTF-8") {
+		t.Errorf("exit %d, %s", code, errs)
 	}
 }

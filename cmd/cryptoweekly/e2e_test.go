@@ -380,6 +380,12 @@ func TestReportNotes(t *testing.T) {
 	if r.Outlook.FromNotes != notes || len(r.Outlook.Items) != 0 {
 		t.Errorf("outlook = %+v", r.Outlook)
 	}
+	// Notes are text like any other input: invalid UTF-8 is refused with the line.
+	os.WriteFile(notes, []byte("- fine\n- ETH/BTC \xe9\n"), 0o644)
+	_, errs, code = runCLI(t, "report", "--db", filepath.Join(dir, "cw.duckdb"), "--week-end", "2024-12-13", "--out", dir, "--notes", notes)
+	if code != 2 || !strings.Contains(errs, "notes.md:2: invalid UTF-8") {
+		t.Errorf("invalid UTF-8 notes: exit %d, %s", code, errs)
+	}
 }
 
 // TestWeeks lists coverage per section and names the default week.

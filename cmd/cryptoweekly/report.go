@@ -14,6 +14,7 @@ import (
 	cw "cryptoweekly"
 	"cryptoweekly/events"
 	"cryptoweekly/internal/httpx"
+	"cryptoweekly/internal/rawfile"
 	"cryptoweekly/render"
 	_ "cryptoweekly/render/all"
 	"cryptoweekly/report"
@@ -121,6 +122,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return fmt.Errorf("--notes: %w", err)
 		}
+		if err := rawfile.CheckText(notesPath, b); err != nil {
+			return usageError{fmt.Errorf("--notes: %w", err)}
+		}
+		if len(b) > maxNotesBytes {
+			return usageError{fmt.Errorf("--notes: %s has %d bytes, more than the %d allowed", notesPath, len(b), maxNotesBytes)}
+		}
 		in.NotesPath, in.Notes = notesPath, string(b)
 	}
 	r, err := report.Build(ctx, st, cfg, end, in)
@@ -149,6 +156,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	return nil
 }
+
+// maxNotesBytes caps the analyst notes (a page of Markdown is a few kB).
+const maxNotesBytes = 1 << 20
 
 // calendar is the built-in events calendar plus the user's iCalendar files or URLs. URLs go
 // through the same polite, archiving HTTP client as ingest.
