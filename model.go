@@ -9,9 +9,9 @@ package cryptoweekly
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Kind is the kind of an entity; it is also the prefix of the entity's ID ("asset:btc").
@@ -107,10 +107,28 @@ func (b *Batch) Validate() error {
 	if b.Source.ID == "" {
 		return fmt.Errorf("batch: provenance has no id")
 	}
+	// where names the source and, when known, its file or endpoint, so a rejected value can be
+	// found ("defillama-protocol-tvl (protocols/aave.json)").
+	where := string(b.Source.ID)
+	if err := CheckText(where, MaxIDBytes); err != nil {
+		return fmt.Errorf("batch: provenance id: %w", err)
+	}
+	if b.Source.Location != "" {
+		where += " (" + clipText(b.Source.Location) + ")"
+	}
+	for _, f := range []textField{{"location", b.Source.Location, MaxAttrBytes}, {"provider", b.Source.Provider, MaxTextBytes},
+		{"licence", b.Source.Licence, MaxAttrBytes}, {"note", b.Source.Note, MaxNoteBytes}} {
+		if err := CheckText(f.s, f.max); err != nil {
+			return fmt.Errorf("%s: provenance %s: %w", where, f.field, err)
+		}
+	}
 	ents := make(map[string]bool, len(b.Entities))
 	for i, e := range b.Entities {
+		if err := e.check(); err != nil {
+			return fmt.Errorf("%s: entity %d (%s): %w", where, i, clipText(e.ID), err)
+		}
 		if e.ID == "" || !strings.HasPrefix(e.ID, string(e.Kind)+":") {
-			return fmt.Errorf("%s: entity %d: id %q does not start with kind %q", b.Source.ID, i, e.ID, e.Kind)
+			return fmt.Errorf("%s: entity %d: id %s does not start with kind %s", where, i, Quote(e.ID), Quote(string(e.Kind)))
 		}
 		ents[e.ID] = true
 	}
@@ -120,24 +138,42 @@ func (b *Batch) Validate() error {
 		d time.Time
 	}
 	seen := make(map[key]bool, len(b.Observations))
+	last := LastDay()
 	for i, o := range b.Observations {
 		if o.Source != b.Source.ID {
-			return fmt.Errorf("%s: observation %d (%s %s): source %q differs from batch source", b.Source.ID, i, o.Entity, o.Metric, o.Source)
+			return fmt.Errorf("%s: observation %d (%s %s): source %s differs from batch source", where, i, clipText(o.Entity), clipText(string(o.Metric)), Quote(string(o.Source)))
 		}
 		if o.Entity == "" || o.Metric == "" {
-			return fmt.Errorf("%s: observation %d: empty entity or metric", b.Source.ID, i)
+			return fmt.Errorf("%s: observation %d: empty entity or metric", where, i)
 		}
-		if math.IsNaN(o.Value) || math.IsInf(o.Value, 0) {
-			return fmt.Errorf("%s: %s %s %s: value is %v", b.Source.ID, o.Entity, o.Metric, DayString(o.Day), o.Value)
+		if err := CheckText(o.Entity, MaxIDBytes); err != nil {
+			return fmt.Errorf("%s: observation %d: entity: %w", where, i, err)
+		}
+		if err := CheckText(string(o.Metric), MaxIDBytes); err != nil {
+			return fmt.Errorf("%s: observation %d: metric: %w", where, i, err)
+		}
+		if err := checkDay(o.Day, last); err != nil {
+			return fmt.Errorf("%s: %s %s: %w", where, o.Entity, o.Metric, err)
+		}
+		if err := CheckValue(o.Metric, o.Value); err != nil {
+			return fmt.Errorf("%s: %s %s %s: %w", where, o.Entity, o.Metric, DayString(o.Day), err)
 		}
 		if !o.Day.Equal(Day(o.Day)) {
-			return fmt.Errorf("%s: %s %s: day %s is not a UTC midnight", b.Source.ID, o.Entity, o.Metric, o.Day)
+			return fmt.Errorf("%s: %s %s: day %s is not a UTC midnight", where, o.Entity, o.Metric, o.Day)
 		}
 		k := key{o.Entity, o.Metric, o.Day}
 		if seen[k] {
-			return fmt.Errorf("%s: %s %s: duplicate day %s", b.Source.ID, o.Entity, o.Metric, DayString(o.Day))
+			return fmt.Errorf("%s: %s %s: duplicate day %s", where, o.Entity, o.Metric, DayString(o.Day))
 		}
 		seen[k] = true
 	}
 	return nil
+}
+
+// clipText is s for a message, quoted by Quote when it is long or not plain.
+func clipText(s string) string {
+	if len(s) <= MaxQuoteBytes && utf8.ValidString(s) {
+		return s
+	}
+	return Quote(s)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	cw "cryptoweekly"
 )
@@ -46,5 +47,45 @@ func ImportDir(fsys fs.FS) ([]cw.Batch, error) {
 	if found == 0 {
 		return nil, fmt.Errorf("no known data family folder found (expected some of: %s)", strings.Join(Families(), ", "))
 	}
-	return out, nil
+	return dedupe(out)
+}
+
+// dedupe checks the batches against each other, as Series checks the rows of one file: two
+// files (two batches of one source) giving one entity/metric/day different values are an
+// error naming both, because which one a store kept would depend on write order; a value
+// given twice alike is kept once, in the first batch.
+func dedupe(bs []cw.Batch) ([]cw.Batch, error) {
+	type key struct {
+		e string
+		m cw.Metric
+		d time.Time
+		s cw.SourceID
+	}
+	type first struct {
+		v     float64
+		batch int
+	}
+	seen := map[key]first{}
+	for i := range bs {
+		obs := bs[i].Observations
+		kept := obs[:0:0]
+		dropped := false
+		for _, o := range obs {
+			k := key{o.Entity, o.Metric, o.Day, o.Source}
+			if f, dup := seen[k]; dup {
+				if f.v != o.Value {
+					return nil, fmt.Errorf("%s: %s %s %s is %v in %s but %v in %s (conflicting files)",
+						o.Source, o.Entity, o.Metric, cw.DayString(o.Day), o.Value, bs[i].Source.Location, f.v, bs[f.batch].Source.Location)
+				}
+				dropped = true
+				continue
+			}
+			seen[k] = first{o.Value, i}
+			kept = append(kept, o)
+		}
+		if dropped {
+			bs[i].Observations = kept
+		}
+	}
+	return bs, nil
 }

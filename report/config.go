@@ -82,10 +82,17 @@ func (c Config) Validate() error {
 	if c.TopN < 1 || c.TopN > 100 {
 		return fmt.Errorf("config: top-n %d out of range 1..100", c.TopN)
 	}
-	if c.ChainMinTVL < 0 || c.ProtocolMinTVL < 0 || c.TokenMinVolume < 0 {
-		return fmt.Errorf("config: floors must not be negative")
+	// Written so that NaN fails every test: a NaN floor would switch the floor off and print
+	// as "$%!(BADPREC)NaN"; an infinite one would fail only after report.md was written.
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"chain-min-tvl", c.ChainMinTVL}, {"protocol-min-tvl", c.ProtocolMinTVL}, {"min-volume", c.TokenMinVolume}} {
+		if !(f.v >= 0 && f.v <= cw.MaxUSD) {
+			return fmt.Errorf("config: %s %g out of range 0..%g (USD)", f.name, f.v, cw.MaxUSD)
+		}
 	}
-	if c.SectorWeightCap < 0 || c.SectorWeightCap > 100 {
+	if !(c.SectorWeightCap >= 0 && c.SectorWeightCap <= 100) {
 		return fmt.Errorf("config: sector weight cap %g%% out of range 0..100", c.SectorWeightCap)
 	}
 	return nil

@@ -72,7 +72,7 @@ func TestBrowserWalk(t *testing.T) {
 	archive := href(dom, `/weeks`)
 	dom = visit(2, archive, "Archive", "week ending")
 	week := href(dom, `/report/2024-12-13`)
-	dom = visit(3, week, "week ending 2024-12-13", "Chain spotlight: Avalanche", "Suilend Protocol")
+	dom = visit(3, week, "week ending 2024-12-13", "Chain spotlight: Sui", "Suilend Protocol")
 	sector := href(dom, `/sector/2024-12-13/[^"]+`)
 	visit(4, sector, "Weekly return", "constituents")
 	protocol := href(dom, `/entity/protocol:[^"]+`)

@@ -101,7 +101,7 @@ func TestPagesAndAPI(t *testing.T) {
 		code int
 		want string
 	}{
-		{"/", 200, "Crypto Market Weekly Report — week ending 2025-08-02"},
+		{"/", 200, "Crypto Market Weekly Report — week ending 2025-12-28"},
 		{"/weeks", 200, `<a href="/report/2024-12-13">2024-12-13</a>`},
 		{"/report/2024-12-13", 200, `<a href="/entity/chain:avalanche">Avalanche</a>`},
 		{"/report/2024-12-13", 200, `<a href="/sector/2024-12-13/Exchange">`},

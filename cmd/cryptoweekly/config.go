@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"cryptoweekly/internal/rawfile"
 	"cryptoweekly/report"
 )
 
@@ -39,6 +40,9 @@ func loadConfig(path string, explicit bool) (Config, error) {
 	case err != nil:
 		return c, fmt.Errorf("config: %w", err)
 	default:
+		if err := rawfile.CheckText(path, b); err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
 		var raw struct {
 			Report json.RawMessage `json:"report"`
 		}

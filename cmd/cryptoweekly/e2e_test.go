@@ -361,6 +361,13 @@ func TestCLIUsageErrors(t *testing.T) {
 		{[]string{"report", "--week-end", "13/12/2024", "--db", filepath.Join(t.TempDir(), "x.duckdb")}, 2, "--week-end"},
 		{[]string{"report", "--format", "docx"}, 2, "unknown format"},
 		{[]string{"report", "--top-n", "0"}, 2, "top-n"},
+		// Defect 7: NaN switched the floor off and printed "$%!(BADPREC)NaN"; Inf failed only
+		// after report.md was written; a negative -n listed every week.
+		{[]string{"report", "--min-volume", "NaN"}, 2, "min-volume NaN out of range"},
+		{[]string{"report", "--chain-min-tvl", "Inf"}, 2, "chain-min-tvl +Inf out of range"},
+		{[]string{"report", "--sector-cap", "NaN"}, 2, "sector weight cap"},
+		{[]string{"report", "--db", ""}, 1, "store: empty path"},
+		{[]string{"weeks", "-n", "-5", "--db", filepath.Join(t.TempDir(), "x.duckdb")}, 2, "-n -5"},
 		{[]string{"import", "--db", filepath.Join(t.TempDir(), "x.duckdb"), "/does/not/exist"}, 2, "not a folder"},
 		{[]string{"report", "--help"}, 0, "-week-end string"},
 	}
@@ -424,6 +431,12 @@ func TestReportNotes(t *testing.T) {
 	json.Unmarshal(b, &r)
 	if r.Outlook.FromNotes != notes || len(r.Outlook.Items) != 0 {
 		t.Errorf("outlook = %+v", r.Outlook)
+	}
+	// Notes are text like any other input: invalid UTF-8 is refused with the line.
+	os.WriteFile(notes, []byte("- fine\n- ETH/BTC \xe9\n"), 0o644)
+	_, errs, code = runCLI(t, "report", "--db", filepath.Join(dir, "cw.duckdb"), "--week-end", "2024-12-13", "--out", dir, "--notes", notes)
+	if code != 2 || !strings.Contains(errs, "notes.md:2: invalid UTF-8") {
+		t.Errorf("invalid UTF-8 notes: exit %d, %s", code, errs)
 	}
 }
 
@@ -494,3 +507,24 @@ func TestReportConfigFile(t *testing.T) {
 }
 
 func day0(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+
+// TestReportWeekOutsideData: a week with no stored day fails with the span the store covers
+// (defect 10: 2099-01-02 and 2000-01-07 exited 0 with every section unavailable).
+func TestReportWeekOutsideData(t *testing.T) {
+	needRaw(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cw.duckdb")
+	for _, week := range []string{"2099-01-02", "2000-01-07"} {
+		_, errs, code := runCLI(t, "report", "--db", db, "--week-end", week, "--out", dir)
+		if code != 2 || !strings.Contains(errs, "no data that week; the store's data spans 2017-09-27..") {
+			t.Errorf("--week-end %s: exit %d, stderr %q", week, code, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, week)); err == nil {
+			t.Errorf("--week-end %s: a report folder was written", week)
+		}
+	}
+	_, errs, code := runCLI(t, "weeks", "--db", db, "--to", "2001-01-05")
+	if code != 2 || !strings.Contains(errs, "the store's data spans") {
+		t.Errorf("weeks --to 2001-01-05: exit %d, stderr %q", code, errs)
+	}
+}

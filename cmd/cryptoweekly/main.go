@@ -1,6 +1,6 @@
 // Command cryptoweekly builds the weekly crypto-market research report from an embedded store.
 //
-// One file per subcommand: report.go, import.go, weeks.go, ingest.go, serve.go, bundle.go.
+// One file per subcommand: report.go, import.go, weeks.go, ingest.go, serve.go, check.go, bundle.go.
 package main
 
 import (
@@ -35,6 +35,7 @@ var commands = []command{
 	{"import", "load the bundled dataset, or a folder of raw files, into the store", runImport},
 	{"ingest", "fetch live data from the public APIs (or replay an archive) into the store", runIngest},
 	{"serve", "serve the dashboard and JSON API (read-only; ingest keeps working)", runServe},
+	{"check", "check the store's integrity (exit 1 on any finding)", runCheck},
 	{"bundle", "regenerate the embedded dataset from raw files (developers)", runBundle},
 }
 

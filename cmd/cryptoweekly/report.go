@@ -15,6 +15,7 @@ import (
 	cw "cryptoweekly"
 	"cryptoweekly/events"
 	"cryptoweekly/internal/httpx"
+	"cryptoweekly/internal/rawfile"
 	"cryptoweekly/render"
 	_ "cryptoweekly/render/all"
 	"cryptoweekly/report"
@@ -102,15 +103,22 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return usageError{fmt.Errorf("--week-end: %w", err)}
 		}
-	} else {
-		cov, err := report.LoadCoverage(ctx, st, cfg)
-		if err != nil {
-			return err
-		}
+	}
+	cov, err := report.LoadCoverage(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	if end.IsZero() {
 		end, err = cov.DefaultWeekEnd()
 		if err != nil {
 			return err
 		}
+	} else if first, last := cov.Span(); first.IsZero() || end.Before(first) || end.AddDate(0, 0, -6).After(last) {
+		// A week with no stored day in it would be a report of "unavailable" sections.
+		if first.IsZero() {
+			return fmt.Errorf("--week-end %s: the store holds no report data", cw.DayString(end))
+		}
+		return usageError{fmt.Errorf("--week-end %s: no data that week; the store's data spans %s..%s", cw.DayString(end), cw.DayString(first), cw.DayString(last))}
 	}
 	cal, err := calendar(ctx, ics, archiveDir(*db))
 	if err != nil {
@@ -128,29 +136,43 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return fmt.Errorf("--notes: %w", err)
 		}
+		if err := rawfile.CheckText(notesPath, b); err != nil {
+			return usageError{fmt.Errorf("--notes: %w", err)}
+		}
+		if len(b) > maxNotesBytes {
+			return usageError{fmt.Errorf("--notes: %s has %d bytes, more than the %d allowed", notesPath, len(b), maxNotesBytes)}
+		}
 		in.NotesPath, in.Notes = notesPath, string(b)
 	}
 	r, err := report.Build(ctx, st, cfg, end, in)
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(*out, cw.DayString(end))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+	// Render every format first: a render error (or a bad value) leaves the old files as they
+	// were, instead of a new report.md beside an old report.json.
+	var files []outFile
 	for _, f := range outFormats {
 		var buf bytes.Buffer
 		if err := f.Render(&buf, r); err != nil {
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
-		path := filepath.Join(dir, "report."+f.Ext)
-		if err := writeAtomic(path, buf.Bytes()); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, path)
+		files = append(files, outFile{"report." + f.Ext, buf.Bytes()})
+	}
+	dir := filepath.Join(*out, cw.DayString(end))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := publish(dir, files); err != nil {
+		return err
+	}
+	for _, f := range files {
+		fmt.Fprintln(stdout, filepath.Join(dir, f.name))
 	}
 	return errors.Join(unusable...)
 }
+
+// maxNotesBytes caps the analyst notes (a page of Markdown is a few kB).
+const maxNotesBytes = 1 << 20
 
 // calendar is the built-in events calendar plus the user's iCalendar files or URLs. URLs go
 // through the same polite, archiving HTTP client as ingest.
@@ -181,22 +203,4 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
-}
-
-// writeAtomic writes via a temp file and rename, so a reader never sees half a report.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	cw "cryptoweekly"
 	"cryptoweekly/report"
@@ -18,6 +19,17 @@ func runWeeks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	to := fs.String("to", "", "list weeks ending on or before this day (YYYY-MM-DD)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *n < 0 {
+		return usageError{fmt.Errorf("-n %d: want a count of weeks, or 0 for all", *n)}
+	}
+	var toDay time.Time
+	if *to != "" {
+		t, err := cw.ParseDay(*to)
+		if err != nil {
+			return usageError{fmt.Errorf("--to: %w", err)}
+		}
+		toDay = t
 	}
 	st, err := openForRead(ctx, *db, stderr)
 	if err != nil {
@@ -32,12 +44,19 @@ func runWeeks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if first.IsZero() {
 		return fmt.Errorf("the store holds no report data")
 	}
-	if *to != "" {
-		t, err := cw.ParseDay(*to)
-		if err != nil {
-			return usageError{fmt.Errorf("--to: %w", err)}
+	// A store written before the plausibility table may hold a day in year -3586956: listing
+	// every Friday since would take minutes and gigabytes (`cryptoweekly check` names the row).
+	if first.Before(cw.FirstDay) {
+		first = cw.FirstDay
+	}
+	if last.After(cw.LastDay()) {
+		last = cw.LastDay()
+	}
+	if !toDay.IsZero() {
+		if toDay.Before(first) {
+			return usageError{fmt.Errorf("--to %s: the store's data spans %s..%s", cw.DayString(toDay), cw.DayString(first), cw.DayString(last))}
 		}
-		last = t
+		last = toDay
 	}
 	def, defErr := cov.DefaultWeekEnd()
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)

@@ -543,6 +543,11 @@ func (c *Client) attempt(ctx context.Context, r Request, u *url.URL, redURL stri
 		return attemptResult{err: err}
 	}
 	defer resp.Body.Close()
+	if resp.ContentLength > MaxBodyBytes {
+		// Refused before a byte is buffered.
+		return attemptResult{status: resp.StatusCode, header: resp.Header,
+			fatalErr: fmt.Errorf("body of %d bytes announced, more than the %d allowed", resp.ContentLength, MaxBodyBytes)}
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	res := attemptResult{status: resp.StatusCode, header: resp.Header, body: body}
 	switch {

@@ -627,3 +627,29 @@ func TestRetryAfterParse(t *testing.T) {
 		}
 	}
 }
+
+// TestOversizedBodyRefused: a payload announced over MaxBodyBytes is refused before it is
+// buffered, and not retried.
+func TestOversizedBodyRefused(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Length", fmt.Sprint(MaxBodyBytes+1))
+		w.WriteHeader(200)
+		io.WriteString(w, `[`)
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
+	}))
+	defer srv.Close()
+	c, _, _ := newTestClient(t, "", Options{})
+	_, err := c.Get(context.Background(), secretRequest(srv.URL))
+	if err == nil || !strings.Contains(err.Error(), "more than the 268435456 allowed") || calls.Load() != 1 {
+		t.Fatalf("err=%v calls=%d", err, calls.Load())
+	}
+}

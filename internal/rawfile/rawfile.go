@@ -13,10 +13,12 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	cw "cryptoweekly"
 )
@@ -48,19 +50,95 @@ type CSVFile struct {
 	col    map[string]int
 }
 
+// Size caps: far above any real file (the largest bundled file is 12 MB, its longest line under 10 kB),
+// they keep a hostile or broken file from being buffered or echoed whole.
+const (
+	MaxFileBytes  = 64 << 20 // one raw file (5× the largest bundled one)
+	MaxLineBytes  = 1 << 20  // one line of a CSV file
+	MaxFieldBytes = 64 << 10 // one CSV field
+)
+
+// ReadFile reads a raw file whole after checking its size, and checks that it is UTF-8 text
+// (a UTF-16 file or invalid bytes are errors naming the file and line).
+func ReadFile(fsys fs.FS, name string) ([]byte, error) {
+	if st, err := fs.Stat(fsys, name); err == nil && st.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s: %d bytes, more than the %d MB a raw file may have", name, st.Size(), MaxFileBytes>>20)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("%s: more than the %d MB a raw file may have", name, MaxFileBytes>>20)
+	}
+	if err := CheckText(name, data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// CheckText checks that data is UTF-8 text: not UTF-16 (the usual export from spreadsheet
+// programs), no NUL bytes, no invalid byte sequences. Errors name the file and line.
+func CheckText(name string, data []byte) error {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		return fmt.Errorf("%s: the file is UTF-16 (it starts with a UTF-16 byte-order mark): save it as UTF-8", name)
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line := 1 + bytes.Count(data[:i], []byte("\n"))
+		if i < 64 || bytes.Count(data[:min(len(data), 1024)], []byte{0}) > 8 {
+			return &LineError{File: name, Line: line, Err: errors.New("NUL bytes: the file looks UTF-16 (or binary), not UTF-8 text: save it as UTF-8")}
+		}
+		return &LineError{File: name, Line: line, Err: errors.New("NUL byte in text")}
+	}
+	if !utf8.Valid(data) {
+		i := 0
+		for i < len(data) {
+			r, n := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			i += n
+		}
+		line := 1 + bytes.Count(data[:i], []byte("\n"))
+		start := bytes.LastIndexByte(data[:i], '\n') + 1
+		end := min(len(data), i+8)
+		return &LineError{File: name, Line: line, Err: fmt.Errorf("invalid UTF-8 (byte 0x%02x at column %d, near %s)", data[i], i-start+1, cw.Quote(string(data[max(start, i-40):end])))}
+	}
+	return nil
+}
+
 // ReadCSV reads a CSV file from fsys, stripping a UTF-8 byte-order mark, with the given field
 // delimiter (',' or ';'). The first record is the header. required names columns that must exist.
 func ReadCSV(fsys fs.FS, name string, delim rune, required ...string) (*CSVFile, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := ReadFile(fsys, name)
 	if err != nil {
 		return nil, err
 	}
 	return ParseCSV(name, data, delim, required...)
 }
 
-// ParseCSV is ReadCSV on bytes already in memory.
+// ParseCSV is ReadCSV on bytes already in memory. A file must be UTF-8 text with lines of at
+// most MaxLineBytes and fields of at most MaxFieldBytes, and hold at least one data row.
 func ParseCSV(name string, data []byte, delim rune, required ...string) (*CSVFile, error) {
+	if err := CheckText(name, data); err != nil {
+		return nil, err
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	for line, rest := 1, data; len(rest) > 0; line++ {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			i = len(rest)
+		}
+		if i > MaxLineBytes {
+			return nil, &LineError{File: name, Line: line, Err: fmt.Errorf("line of %d bytes, more than the %d allowed: %s", i, MaxLineBytes, cw.Quote(string(rest[:min(i, 4*cw.MaxQuoteBytes)])))}
+		}
+		rest = rest[min(i+1, len(rest)):]
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
@@ -79,12 +157,20 @@ func ParseCSV(name string, data []byte, delim rune, required ...string) (*CSVFil
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := r.FieldPos(0)
+		for j, v := range rec {
+			if len(v) > MaxFieldBytes {
+				return nil, &LineError{File: name, Line: line, Err: fmt.Errorf("column %d: field of %d bytes, more than the %d allowed: %s", j+1, len(v), MaxFieldBytes, cw.Quote(v))}
+			}
+		}
 		if f.Header == nil {
 			f.Header = rec
+			if len(rec) == 1 && len(required) > 1 {
+				return nil, &LineError{File: name, Line: line, Err: fmt.Errorf("header has one column, %s: wrong delimiter? (this file is %s-separated)", cw.Quote(rec[0]), delimName(delim))}
+			}
 			for i, h := range rec {
 				h = strings.TrimSpace(h)
 				if _, dup := f.col[h]; dup {
-					return nil, &LineError{File: name, Line: line, Err: fmt.Errorf("duplicate column %q", h)}
+					return nil, &LineError{File: name, Line: line, Err: fmt.Errorf("duplicate column %s", cw.Quote(h))}
 				}
 				f.col[h] = i
 			}
@@ -104,10 +190,20 @@ func ParseCSV(name string, data []byte, delim rune, required ...string) (*CSVFil
 	}
 	for _, c := range required {
 		if _, ok := f.col[c]; !ok {
-			return nil, &LineError{File: name, Line: 1, Err: fmt.Errorf("missing column %q (schema drift?)", c)}
+			return nil, &LineError{File: name, Line: 1, Err: fmt.Errorf("missing column %s (schema drift?)", cw.Quote(c))}
 		}
 	}
+	if len(f.Rows) == 0 {
+		return nil, &LineError{File: name, Line: 1, Err: errors.New("header only: the file has no data rows (truncated?)")}
+	}
 	return f, nil
+}
+
+func delimName(d rune) string {
+	if d == ';' {
+		return "semicolon"
+	}
+	return "comma"
 }
 
 // Col returns the index of a column, or -1.
@@ -132,8 +228,8 @@ func (f *CSVFile) Err(i int, field string, err error) error {
 	return &LineError{File: f.Name, Line: f.Lines[i], Field: field, Err: err}
 }
 
-// Float reads row i's column as a number a web page displayed (ParseNumber: "$1,234.5",
-// "19,791,646BTC"); empty is an error. Machine-written columns use Plain.
+// Float reads row i's column as a number a web page displayed (ParseNumber: "$1,234.5");
+// empty is an error. Machine-written columns use Plain.
 func (f *CSVFile) Float(i int, name string) (float64, error) {
 	v, err := ParseNumber(f.Get(i, name))
 	if err != nil {
@@ -142,21 +238,34 @@ func (f *CSVFile) Float(i int, name string) (float64, error) {
 	return v, nil
 }
 
+// plainRE is the one grammar of machine-written numbers: an optional sign, digits with an
+// optional decimal point, an optional exponent. No thousands separators, no decimal commas, no
+// units, no hex, no "Inf"/"NaN", no underscores.
+var plainRE = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// displayRE is the grammar of numbers a web page displayed: an optional minus, an optional "$",
+// digits grouped by thousands commas (every group of three) or not grouped at all, an optional
+// decimal part.
+var displayRE = regexp.MustCompile(`^-?\$?-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$`)
+
 // ParsePlain parses a machine-written number ("1.5e9", "-3", as exports and API dumps write
-// them). Display forms are errors ("12abc", "$1,000": a stray unit in a machine file means the
-// column is not what it was checked to be), unlike ParseNumber. NaN, Inf and empty strings are
-// errors.
+// them). Anything else is an error ("12abc", "$1,000", "101428,75": a stray unit or separator in
+// a machine file means the column is not what it was checked to be), unlike ParseNumber. NaN,
+// Inf and empty strings are errors.
 func ParsePlain(s string) (float64, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return 0, errors.New("empty value")
 	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil {
-		return 0, fmt.Errorf("not a number: %q", s)
+	if !plainRE.MatchString(t) {
+		if l := strings.ToLower(strings.TrimLeft(t, "+-")); l == "nan" || l == "inf" || l == "infinity" {
+			return 0, fmt.Errorf("not a finite number: %s", cw.Quote(s))
+		}
+		return 0, fmt.Errorf("not a number (machine-written files use plain numbers like 1234.5): %s", cw.Quote(s))
 	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("not a finite number: %q", s)
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("not a finite number: %s", cw.Quote(s))
 	}
 	return v, nil
 }
@@ -170,39 +279,26 @@ func (f *CSVFile) Plain(i int, name string) (float64, error) {
 	return v, nil
 }
 
-// ParseNumber parses plain numbers ("1.5e9", "-3") and display strings as CoinMarketCap pages show
-// them ("$1,928,353,928,001.88", "19,791,646BTC", "158,432,088 RUNE *"): a leading "$", thousands
-// commas and a trailing unit are dropped. NaN, Inf and empty strings are errors.
+// ParseNumber parses a plain number (ParsePlain) or a display string as CoinMarketCap pages show
+// them ("$1,928,353,928,001.88", "-$3.5"): a leading "$" and thousands commas in groups of
+// three. Units, misplaced commas ("$2,5132") and trailing text are errors; a column that carries
+// a unit strips it first. NaN, Inf and empty strings are errors.
 func ParseNumber(s string) (float64, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return 0, errors.New("empty value")
 	}
-	t = strings.TrimPrefix(t, "$")
-	neg := false
-	if strings.HasPrefix(t, "-$") {
-		neg, t = true, t[2:]
+	if l := strings.ToLower(strings.TrimLeft(t, "+-")); plainRE.MatchString(t) || l == "nan" || l == "inf" || l == "infinity" {
+		return ParsePlain(t)
 	}
-	t = strings.ReplaceAll(t, ",", "")
-	// Drop a trailing unit such as "BTC", " RUNE *", "USDT*".
-	end := len(t)
-	for end > 0 {
-		c := t[end-1]
-		if (c >= '0' && c <= '9') || c == '.' {
-			break
-		}
-		end--
+	if !displayRE.MatchString(t) || strings.Count(t, "-") > 1 {
+		return 0, fmt.Errorf("not a number: %s", cw.Quote(s))
 	}
-	num := strings.TrimSpace(t[:end])
-	if num == "" || (end < len(t) && strings.ContainsAny(num, "eE")) {
-		return 0, fmt.Errorf("not a number: %q", s)
-	}
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil {
-		return 0, fmt.Errorf("not a number: %q", s)
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("not a finite number: %q", s)
+	neg := strings.Contains(t, "-")
+	t = strings.NewReplacer("-", "", "$", "", ",", "").Replace(t)
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("not a finite number: %s", cw.Quote(s))
 	}
 	if neg {
 		v = -v
@@ -223,13 +319,17 @@ func ParseDayPrefix(s string) (time.Time, error) {
 // ParseUnixDay turns unix seconds, or milliseconds when the value is too large to be seconds,
 // into the UTC day. DefiLlama sends seconds, CoinGecko milliseconds.
 func ParseUnixDay(v float64) (time.Time, error) {
-	if math.IsNaN(v) || v <= 0 {
+	if math.IsNaN(v) || v <= 0 || v > 1e14 {
 		return time.Time{}, fmt.Errorf("bad timestamp %v", v)
 	}
 	if v > 1e11 { // milliseconds: 1e11 s is the year 5138
 		v /= 1000
 	}
-	return cw.Day(time.Unix(int64(v), 0)), nil
+	d := cw.Day(time.Unix(int64(v), 0))
+	if err := cw.CheckDay(d); err != nil {
+		return time.Time{}, fmt.Errorf("timestamp %v: %w", v, err)
+	}
+	return d, nil
 }
 
 // Series collects the observations of one batch and rejects a second value for the same
@@ -253,8 +353,11 @@ func (s *Series) Obs() []cw.Observation { return s.obs }
 
 // Add records a value; where says where it came from ("file:line") for duplicate messages.
 func (s *Series) Add(entity string, metric cw.Metric, day time.Time, v float64, where string) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("%s: %s %s: value %v is not finite", where, entity, metric, v)
+	if err := cw.CheckDay(day); err != nil {
+		return fmt.Errorf("%s: %s %s: %w", where, entity, metric, err)
+	}
+	if err := cw.CheckValue(metric, v); err != nil {
+		return fmt.Errorf("%s: %s %s %s: %w", where, entity, metric, cw.DayString(day), err)
 	}
 	k := obsKey{entity, string(metric), day}
 	if prev, dup := s.seen[k]; dup {
@@ -325,7 +428,7 @@ func Whole(f *CSVFile, i int, col string, min float64) (float64, error) {
 		return 0, err
 	}
 	if v < min || v != float64(int64(v)) {
-		return 0, f.Err(i, col, fmt.Errorf("not a whole number ≥ %v: %q", min, f.Get(i, col)))
+		return 0, f.Err(i, col, fmt.Errorf("not a whole number ≥ %v: %s", min, cw.Quote(f.Get(i, col))))
 	}
 	return v, nil
 }
@@ -334,7 +437,7 @@ func Whole(f *CSVFile, i int, col string, min float64) (float64, error) {
 func Symbol(f *CSVFile, i int, col string) (string, error) {
 	s := f.Get(i, col)
 	if s == "" || strings.ContainsAny(s, " \t") {
-		return "", f.Err(i, col, fmt.Errorf("bad symbol %q", s))
+		return "", f.Err(i, col, fmt.Errorf("bad symbol %s", cw.Quote(s)))
 	}
 	return s, nil
 }

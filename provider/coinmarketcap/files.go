@@ -98,11 +98,22 @@ type cmcNameObs struct {
 	src    int // 0 weekly, 1 monthly: same-day sightings in different files are different snapshots
 	seq    int
 	supply float64 // 0 if unknown
+	symbol string  // as written
 }
 
 // assetIDs maps (symbol, name) of a CMC listing to an asset entity ID.
 type assetIDs struct {
-	bySym map[string]map[string]string // NormKey(symbol) → name → entity ID
+	bySym   map[string]map[string]string // NormKey(symbol) → name → entity ID
+	display map[string][2]string         // entity ID → name and symbol of its latest sighting
+}
+
+// nameOf is the name and symbol an asset entity carries: those of its latest sighting in either
+// file (so both families describe it alike), else the ones given.
+func (a *assetIDs) nameOf(id, name, symbol string) (string, string) {
+	if d, ok := a.display[id]; ok {
+		return d[0], d[1]
+	}
+	return name, symbol
 }
 
 func (a *assetIDs) id(symbol, name string) string {
@@ -127,7 +138,7 @@ func buildAssetIDs(obs []cmcNameObs) *assetIDs {
 	for _, o := range obs {
 		bySym[o.sym] = append(bySym[o.sym], o)
 	}
-	out := &assetIDs{bySym: make(map[string]map[string]string, len(bySym))}
+	out := &assetIDs{bySym: make(map[string]map[string]string, len(bySym)), display: map[string][2]string{}}
 	// coin is one group of names of a symbol; main marks the ticker's main coin.
 	type coin struct {
 		sym, rep string
@@ -284,6 +295,19 @@ func buildAssetIDs(obs []cmcNameObs) *assetIDs {
 			out.bySym[c.sym][n] = id
 		}
 	}
+	// The name and symbol an ID carries: its latest sighting (day, then monthly over weekly,
+	// then file order), whichever family is being imported.
+	latest := map[string]cmcNameObs{}
+	for _, o := range obs {
+		id := out.bySym[o.sym][o.name]
+		l, ok := latest[id]
+		if !ok || o.day.After(l.day) || (o.day.Equal(l.day) && (o.src > l.src || (o.src == l.src && o.seq > l.seq))) {
+			latest[id] = o
+		}
+	}
+	for id, o := range latest {
+		out.display[id] = [2]string{o.name, o.symbol}
+	}
 	return out
 }
 
@@ -291,6 +315,26 @@ func buildAssetIDs(obs []cmcNameObs) *assetIDs {
 // have are sightings already read by the caller from its own file (src set accordingly); the
 // other file is read here if present.
 func cmcAssetIDsFor(fsys fs.FS, dir string, have []cmcNameObs, haveSrc int) (*assetIDs, error) {
+	obs, err := cmcSightingsExcept(fsys, dir, have, haveSrc)
+	if err != nil {
+		return nil, err
+	}
+	ids := buildAssetIDs(obs)
+	known, err := knownAssetIDs()
+	if err != nil {
+		return nil, err
+	}
+	known.overlay(ids)
+	return ids, nil
+}
+
+// cmcSightings reads every (symbol, name) sighting of both snapshot files under the root of dir.
+func cmcSightings(fsys fs.FS, dir string) ([]cmcNameObs, error) {
+	return cmcSightingsExcept(fsys, dir, nil, -1)
+}
+
+// cmcSightingsExcept is have plus the sightings of the snapshot files other than haveSrc's.
+func cmcSightingsExcept(fsys fs.FS, dir string, have []cmcNameObs, haveSrc int) ([]cmcNameObs, error) {
 	root := path.Dir(dir)
 	obs := have
 	if haveSrc != 0 {
@@ -327,7 +371,7 @@ func cmcAssetIDsFor(fsys fs.FS, dir string, have []cmcNameObs, haveSrc int) (*as
 			obs = append(obs, more...)
 		}
 	}
-	return buildAssetIDs(obs), nil
+	return obs, nil
 }
 
 // cmcGlueName strips the symbol from the weekly file's glued "BTCBitcoin" name. Every row of the
@@ -382,7 +426,7 @@ func cmcWeeklyNames(f *rawfile.CSVFile, seq0 int) ([]cmcNameObs, error) {
 		if err != nil {
 			return nil, f.Err(i, "circulating", err)
 		}
-		out = append(out, cmcNameObs{sym: cw.NormKey(sym), name: cmcGlueName(f.Get(i, "name"), sym), day: day, src: 0, seq: seq0 + i, supply: sup})
+		out = append(out, cmcNameObs{sym: cw.NormKey(sym), name: cmcGlueName(f.Get(i, "name"), sym), day: day, src: 0, seq: seq0 + i, supply: sup, symbol: sym})
 	}
 	return out, nil
 }
@@ -496,7 +540,8 @@ func cmcWeeklyBatch(f *rawfile.CSVFile, names []cmcNameObs, ids *assetIDs) (cw.B
 		if err := s.Add(id, MetricRank, day, rank, where); err != nil {
 			return cw.Batch{}, err
 		}
-		ents.see(id, sym, name, day)
+		dn, ds := ids.nameOf(id, name, sym)
+		ents.see(id, ds, dn, day)
 	}
 	for _, d := range snapOrder {
 		if si := snaps[d]; si.rows != 100 {
@@ -549,15 +594,17 @@ var cmcStableCoins = map[string]struct{ symbol, name string }{
 	"Dai":         {"DAI", "Dai"},
 }
 
-func cmcStableProvenance(file string) cw.Provenance {
+// cmcStableProvenance is the one provenance of the family's six files: one source id has one
+// stored provenance row, so a per-file location would be whichever file was written last.
+func cmcStableProvenance() cw.Provenance {
 	return cw.Provenance{
 		ID:        SourceStablecoinHistory,
 		Provider:  "CoinMarketCap",
-		Location:  path.Join(cmcStableDir, path.Base(file)),
+		Location:  cmcStableDir + "/",
 		FetchedAt: utcDay(2026, time.April, 10), // repo HEAD date stated in SOURCES.md; the files run to 2025-12-31
 		Licence:   FileLicence,
 		Note: "MuLancer/DSE4101-Stablecoin-Depegging-Prediction-Project@08254900b801e9c05aba2701b268e4d7934df529:" +
-			"Project Phase 2/data/CoinMarketCap pulled data/" + path.Base(file) + ": CoinMarketCap historical-data CSV download. " +
+			"Project Phase 2/data/CoinMarketCap pulled data/{Tether USDt,USDC,Dai}_1_1_{2024,2025}-12_31_{2024,2025}_historical_data_coinmarketcap.csv: CoinMarketCap historical-data CSV downloads. " +
 			"Coin known from the file name only (the name column is \"2781\"). price = daily close (USD); day = the UTC day of timeOpen. " +
 			"The 2024 and 2025 files overlap on 2024-11-27..2024-12-31 with identical values; overlapping days are kept once, in the earlier file's batch.",
 	}
@@ -604,7 +651,7 @@ func parseCMCStablecoins(fsys fs.FS, dir string) ([]cw.Batch, error) {
 		if err != nil {
 			return nil, err
 		}
-		prov := cmcStableProvenance(name)
+		prov := cmcStableProvenance()
 		id := cw.EntityID(cw.KindStablecoin, coin.symbol)
 		if seen[id] == nil {
 			seen[id] = map[time.Time]cmcStableRow{}
@@ -716,7 +763,7 @@ func cmcMonthlyNames(f *rawfile.CSVFile, seq0 int) ([]cmcNameObs, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, cmcNameObs{sym: cw.NormKey(sym), name: name, day: day, src: 1, seq: seq0 + i, supply: sup})
+		out = append(out, cmcNameObs{sym: cw.NormKey(sym), name: name, day: day, src: 1, seq: seq0 + i, supply: sup, symbol: sym})
 	}
 	return out, nil
 }
@@ -772,7 +819,8 @@ func ParseMonthly(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, e
 		if err := s.Add(id, MetricRank, day, rank, where); err != nil {
 			return cw.Batch{}, err
 		}
-		ents.see(id, sym, names[i].name, day)
+		dn, ds := ids.nameOf(id, names[i].name, sym)
+		ents.see(id, ds, dn, day)
 	}
 	return cw.Batch{Source: prov, Entities: ents.list(), Observations: s.Obs()}, nil
 }

@@ -496,7 +496,7 @@ func DecodeChainTVL(body []byte, chain string) (cw.Batch, error) {
 	}
 	b := newBatch(prov)
 	if chain == "" {
-		b.Entities = []cw.Entity{{ID: EntityDefiTVL, Kind: cw.KindIndex, Name: "Total DeFi TVL (DefiLlama default v2)",
+		b.Entities = []cw.Entity{{ID: EntityDefiTVL, Kind: cw.KindIndex, Name: "Total DeFi TVL",
 			Attrs: map[string]string{"definition": "tvl.defillama.default"}}}
 	} else {
 		b.Entities = []cw.Entity{ChainEntity(chain)}

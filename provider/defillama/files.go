@@ -499,7 +499,7 @@ type dlLiteProtocol struct {
 // is recorded on the kept entity in Attrs["duplicate_listings"] ("<name> (category C, snapshot_tvl
 // N, line L)", "; "-joined), so nothing is dropped silently.
 func dlParseProtocolList(fsys fs.FS, name string) (cw.Batch, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := rawfile.ReadFile(fsys, name)
 	if err != nil {
 		return cw.Batch{}, fmt.Errorf("defillama protocol list: %w", err)
 	}
@@ -541,6 +541,11 @@ func dlParseProtocolList(fsys fs.FS, name string) (cw.Batch, error) {
 		}
 		if p.TVL != nil && (math.IsNaN(*p.TVL) || math.IsInf(*p.TVL, 0)) {
 			return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "tvl", Err: fmt.Errorf("not finite: %v", *p.TVL)}
+		}
+		// A few snapshot TVLs are negative as published (kept), but none is beyond the
+		// plausibility table's bound on any USD amount.
+		if p.TVL != nil && math.Abs(*p.TVL) > cw.MaxUSD {
+			return cw.Batch{}, &rawfile.LineError{File: name, Line: line, Field: "tvl", Err: fmt.Errorf("%g is beyond ±%g USD", *p.TVL, cw.MaxUSD)}
 		}
 		id := cw.EntityID(cw.KindProtocol, *p.Name)
 		if k, dup := idx[id]; dup {
@@ -640,7 +645,7 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 	owner := map[string]string{}
 	for _, fn := range files {
 		name := path.Join(dir, fn)
-		data, err := fs.ReadFile(fsys, name)
+		data, err := rawfile.ReadFile(fsys, name)
 		if err != nil {
 			return cw.Batch{}, fmt.Errorf("defillama protocol tvl: %w", err)
 		}
@@ -651,6 +656,16 @@ func dlParseProtocolTVL(fsys fs.FS, dir string) (cw.Batch, error) {
 		}
 		if len(b.Observations) == 0 {
 			return cw.Batch{}, &rawfile.LineError{File: name, Line: 1, Field: "tvl", Err: errors.New("empty series")}
+		}
+		// The plausibility table, here where the file is known (Validate would name only the
+		// family's folder).
+		for _, o := range b.Observations {
+			if err := cw.CheckDay(o.Day); err != nil {
+				return cw.Batch{}, fmt.Errorf("%s: %s %s: %w", name, o.Entity, o.Metric, err)
+			}
+			if err := cw.CheckValue(o.Metric, o.Value); err != nil {
+				return cw.Batch{}, fmt.Errorf("%s: %s %s %s: %w", name, o.Entity, o.Metric, cw.DayString(o.Day), err)
+			}
 		}
 		e := b.Entities[0]
 		if prev, dup := owner[e.ID]; dup {

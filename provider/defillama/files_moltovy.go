@@ -93,7 +93,7 @@ func parseMoltovyTVL(fsys fs.FS, dir string) ([]cw.Batch, error) {
 	}
 	prov := molProvenance(SourceDefiTVLExport, dir+"/"+dlMolTVLFile, notes[SourceDefiTVL]+
 		" Bundled: DefiLlama's /v2/historicalChainTvl export in the moltovy research repository (2026-04-21), daily to 2026-04-14.")
-	ent := cw.Entity{ID: EntityDefiTVL, Kind: cw.KindIndex, Name: "Total DeFi TVL (DefiLlama default v2)"}
+	ent := cw.Entity{ID: EntityDefiTVL, Kind: cw.KindIndex, Name: "Total DeFi TVL"}
 	out := []cw.Batch{{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()}}
 	if _, err := fs.Stat(fsys, path.Join(dir, dlMolWeekly)); err == nil {
 		b, err := parseMoltovyWeekly(fsys, dir)

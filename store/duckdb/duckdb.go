@@ -14,6 +14,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -29,6 +30,10 @@ import (
 func init() {
 	store.Register(store.Backend{Name: "duckdb", Default: true,
 		Open: func(_ context.Context, path string, o store.Options) (cw.Store, error) {
+			if strings.TrimSpace(path) == "" {
+				// Open("") is a private in-memory store for tests; an empty --db is a mistake.
+				return nil, fmt.Errorf("store: empty path: give a DuckDB file")
+			}
 			return Open(path, Options{ReadOnly: o.ReadOnly, LockWait: o.LockWait})
 		}})
 }
@@ -54,6 +59,9 @@ var _ cw.Store = (*Store)(nil)
 // Open opens (creating if needed, unless read-only) the DuckDB file at path and applies pending
 // migrations. An empty path opens a private in-memory store.
 func Open(path string, o Options) (*Store, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
 	if path != "" && !o.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
@@ -64,17 +72,16 @@ func Open(path string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("store: %s: %w (run `cryptoweekly import` first): %w", path, store.ErrNotFound, err)
 		}
 	}
-	params := []string{}
+	// The README promises no network: DuckDB must never fetch an extension (it tries to, to
+	// read a SQLite file) nor load one it finds.
+	params := []string{"autoinstall_known_extensions=false", "autoload_known_extensions=false"}
 	if o.ReadOnly {
 		params = append(params, "access_mode=read_only")
 	}
 	if o.Threads > 0 {
 		params = append(params, fmt.Sprintf("threads=%d", o.Threads))
 	}
-	dsn := path
-	if len(params) > 0 {
-		dsn += "?" + strings.Join(params, "&")
-	}
+	dsn := path + "?" + strings.Join(params, "&")
 	deadline := time.Now().Add(o.LockWait)
 	var db *sql.DB
 	for {
@@ -96,11 +103,78 @@ func Open(path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, readOnly: o.ReadOnly}
+	if err := s.recognise(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkPath refuses a path that cannot be passed to DuckDB as a file name: the driver reads
+// everything after a "?" as options (so "a?x=1" would set options, not name a file), parses the
+// rest as a URL, and treats ":memory:" as no file at all. An existing file must be a DuckDB
+// database: anything else (a SQLite file, a CSV) is refused by name before DuckDB sees it.
+func checkPath(path string) error {
+	if path == "" {
+		return nil // private in-memory store
+	}
+	if strings.ContainsAny(path, "?#%") || strings.HasPrefix(path, ":memory:") {
+		return fmt.Errorf("store: %s: a store path may not contain '?', '#' or '%%' or start with ':memory:'", cw.Quote(path))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // absent (created, or ErrNotFound read-only): Open says so
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return fmt.Errorf("store: %s is a folder, not a DuckDB file", path)
+	}
+	var head [16]byte
+	n, _ := io.ReadFull(f, head[:])
+	switch {
+	case n == 0:
+		return fmt.Errorf("store: %s is an empty file, not a DuckDB database (remove it to start a new store)", path)
+	case n >= 12 && string(head[8:12]) == "DUCK":
+		return nil
+	case n >= 15 && string(head[:15]) == "SQLite format 3":
+		return fmt.Errorf("store: %s is a SQLite database, not a cryptoweekly (DuckDB) store; refusing to touch it", path)
+	}
+	return fmt.Errorf("store: %s is not a DuckDB file (it does not start with DuckDB's header); refusing to touch it", path)
+}
+
+// recognise refuses a DuckDB file that holds tables but not the store's schema table: another
+// program's database, which import would otherwise fill with nine tables of ours.
+func (s *Store) recognise() error {
+	var tables []string
+	rows, err := s.db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name`)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", s.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return fmt.Errorf("store: %s: %w", s.path, err)
+		}
+		if t == "schema_migrations" {
+			return nil
+		}
+		tables = append(tables, t)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %s: %w", s.path, err)
+	}
+	if len(tables) == 0 {
+		return nil // a new, empty database
+	}
+	if len(tables) > 5 {
+		tables = append(tables[:5], "…")
+	}
+	return fmt.Errorf("store: %s is a DuckDB database of another program (tables %s, no schema_migrations): not a cryptoweekly store; refusing to touch it", s.path, strings.Join(tables, ", "))
 }
 
 func isLockConflict(err error) bool {
@@ -389,7 +463,69 @@ func (s *Store) Check(ctx context.Context) ([]string, error) {
 			problems = append(problems, fmt.Sprintf("%d %s", n, c.what))
 		}
 	}
-	return problems, nil
+	// The plausibility table, on each metric's extremes (a store written before the table
+	// existed may hold a 1e300 market cap or a day in year -3586956).
+	rows, err := s.db.QueryContext(ctx, `SELECT metric, min(value), max(value), CAST(min(day) AS VARCHAR), CAST(max(day) AS VARCHAR) FROM observations GROUP BY metric ORDER BY metric`)
+	if err != nil {
+		return nil, fmt.Errorf("store: check plausibility: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m, d0, d1 string
+		var lo, hi float64
+		if err := rows.Scan(&m, &lo, &hi, &d0, &d1); err != nil {
+			return nil, fmt.Errorf("store: check plausibility: %w", err)
+		}
+		for _, v := range []float64{lo, hi} {
+			if err := cw.CheckValue(cw.Metric(m), v); err != nil {
+				problems = append(problems, fmt.Sprintf("implausible %s: %v", m, err))
+				break
+			}
+		}
+		for _, d := range []string{d0, d1} {
+			day, err := cw.ParseDay(d)
+			if err == nil {
+				err = cw.CheckDay(day)
+			}
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %v", m, err))
+				break
+			}
+		}
+	}
+	return problems, rows.Err()
+}
+
+// Digest is a hash of each table's content (without the times a write stamps: updated_at,
+// committed_at), so two stores holding the same rows give the same digests whatever order the
+// rows were written in. Tests use it to show a store unchanged, or two import orders equal.
+func (s *Store) Digest(ctx context.Context) (map[string]string, error) {
+	tables := map[string]string{
+		"sources":       `SELECT id, provider, location, coalesce(CAST(fetched_at AS VARCHAR), ''), licence, note FROM sources`,
+		"entities":      `SELECT id, kind, name, symbol, category, parent FROM entities`,
+		"entity_chains": `SELECT entity_id, chain, '', '', '', '' FROM entity_chains`,
+		"entity_tags":   `SELECT entity_id, tag, '', '', '', '' FROM entity_tags`,
+		"entity_attrs":  `SELECT entity_id, key, value, '', '', '' FROM entity_attrs`,
+		"observations":  `SELECT entity_id, metric, CAST(day AS VARCHAR), CAST(value AS VARCHAR), source_id, '' FROM observations`,
+	}
+	out := map[string]string{}
+	for name, q := range tables {
+		rows, err := s.db.QueryContext(ctx, `SELECT count(*), coalesce(sum(hash(c1, c2, c3, c4, c5, c6)), 0)::VARCHAR FROM (`+q+`) t(c1, c2, c3, c4, c5, c6)`)
+		if err != nil {
+			return nil, fmt.Errorf("store: digest %s: %w", name, err)
+		}
+		var n int64
+		var h string
+		if rows.Next() {
+			err = rows.Scan(&n, &h)
+		}
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: digest %s: %w", name, err)
+		}
+		out[name] = fmt.Sprintf("%d rows, %s", n, h)
+	}
+	return out, nil
 }
 
 // Version changes whenever a write commits (a batch or an ingest run): a server caches reports
