@@ -160,6 +160,11 @@ func CleanText(s string, max int) string {
 func DecodeArray[T any](body []byte, source, what string) ([]T, int, error) {
 	var raw []json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
+		// An API that refuses a request often answers an object with its reason: say that,
+		// not only that the shape is wrong.
+		if msg := APIMessage(body); msg != "" {
+			return nil, 0, fmt.Errorf("%s: %s: the API answered an error instead of a list: %q", source, what, msg)
+		}
 		return nil, 0, fmt.Errorf("%s: %s: body is not a JSON array: %w", source, what, err)
 	}
 	out := make([]T, 0, len(raw))
@@ -227,4 +232,38 @@ func Time(raw []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// APIMessage finds a provider's own error message in a JSON object body ({"error": "..."},
+// {"message": "..."}, {"status": {"error_message": "..."}}, {"code": -1121, "msg": "..."}),
+// cleaned and clipped for an error text; "" when there is none.
+func APIMessage(body []byte) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return ""
+	}
+	for _, k := range []string{"error", "error_message", "message", "msg", "errors"} {
+		if v, ok := obj[k]; ok {
+			if s := CleanText(String(v), 200); s != "" {
+				return s
+			}
+			var inner map[string]json.RawMessage
+			if json.Unmarshal(v, &inner) == nil {
+				for _, k2 := range []string{"message", "error_message", "msg"} {
+					if s := CleanText(String(inner[k2]), 200); s != "" {
+						return s
+					}
+				}
+			}
+		}
+	}
+	if st, ok := obj["status"]; ok {
+		var inner map[string]json.RawMessage
+		if json.Unmarshal(st, &inner) == nil {
+			if s := CleanText(String(inner["error_message"]), 200); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
 }

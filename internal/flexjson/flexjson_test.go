@@ -155,7 +155,7 @@ func TestDecodeArray(t *testing.T) {
 	if skipped != 2 || len(rows) != 3 || rows[0].ID != "a" || rows[0].V != num(1) || rows[1].ID != "2" || rows[1].V.Valid {
 		t.Errorf("rows %+v skipped %d", rows, skipped)
 	}
-	_, _, err = DecodeArray[row]([]byte(`{"error":"rate limited"}`), "src", "/rows")
+	_, _, err = DecodeArray[row]([]byte(`{"page":1}`), "src", "/rows")
 	if err == nil || !strings.HasPrefix(err.Error(), "src: /rows: body is not a JSON array: ") {
 		t.Errorf("err %v", err)
 	}
@@ -255,4 +255,20 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("time %v out of range", tm)
 		}
 	})
+}
+
+// An error object instead of a list shows the provider's own message.
+func TestDecodeArrayShowsAPIMessage(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"error":"Missing parameter vs_currency"}`:                                      `"Missing parameter vs_currency"`,
+		`{"status":{"error_code":429,"error_message":"You've exceeded the Rate Limit"}}`: `"You've exceeded the Rate Limit"`,
+		`{"code":-1121,"msg":"Invalid symbol."}`:                                         `"Invalid symbol."`,
+		`{"error":{"message":"bad\u0007 key"}}`:                                          `"bad key"`,
+		`{"data":1}`:                                                                     "body is not a JSON array",
+	} {
+		_, _, err := DecodeArray[struct{}]([]byte(body), "coingecko", "/coins/markets")
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "coingecko: /coins/markets") {
+			t.Errorf("%s: %v, want it to contain %s", body, err, want)
+		}
+	}
 }

@@ -222,7 +222,7 @@ func TestFetchFaults(t *testing.T) {
 			faults:  []http.HandlerFunc{sourcetest.Status(401, `{"error":{"status":{"error_code":10012,"error_message":"Your request exceeds the allowed time range. Public API users are limited to querying historical data within the past 365 days."}}}`)},
 			wantErr: "10012"},
 		{name: "200 with error object instead of array", path: "/coins/markets", faults: []http.HandlerFunc{sourcetest.JSON([]byte(`{"status":{"error_code":10002,"error_message":"API Key Missing"}}`))},
-			wantErr: "coingecko: /coins/markets: body is not a JSON array"},
+			wantErr: `coingecko: /coins/markets: the API answered an error instead of a list: "API Key Missing"`},
 		{name: "schema drift in markets", path: "/coins/markets",
 			faults: []http.HandlerFunc{sourcetest.JSON([]byte(`[{"id":"bitcoin","symbol":"btc","name":"Bitcoin","current_price":"96450.12","market_cap":{"usd":1},"market_cap_rank":"1"},{"id":"x","symbol":"\u202eevil\u0000","name":"<script>alert(1)</script>"}]`))},
 			check: func(t *testing.T, e *env, bs []cw.Batch) {
