@@ -516,7 +516,7 @@ func TestReportWeekOutsideData(t *testing.T) {
 	db := filepath.Join(dir, "cw.duckdb")
 	for _, week := range []string{"2099-01-02", "2000-01-07"} {
 		_, errs, code := runCLI(t, "report", "--db", db, "--week-end", week, "--out", dir)
-		if code != 2 || !strings.Contains(errs, "no data that week; the store's data spans 2017-09-27..") {
+		if code != 2 || !strings.Contains(errs, "no data that week; the store's data spans 2016-04-19..") {
 			t.Errorf("--week-end %s: exit %d, stderr %q", week, code, errs)
 		}
 		if _, err := os.Stat(filepath.Join(dir, week)); err == nil {

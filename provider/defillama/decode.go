@@ -717,6 +717,7 @@ func pegMap(raw json.RawMessage) (map[string]float64, error) {
 // StablecoinInfo is one /stablecoins asset (the entity winner for its symbol).
 type StablecoinInfo struct {
 	ID      string // DefiLlama id ("1" = USDT); the stablecoin query param of stablecoincharts
+	Entity  string // stablecoin:<symbol> for the largest coin of a symbol, stablecoin:<symbol>-<id> for the others
 	Symbol  string
 	Name    string
 	PegType string
@@ -753,7 +754,10 @@ func DecodeStablecoins(body []byte, fetchedAt time.Time) (cw.Batch, []Stablecoin
 		info StablecoinInfo
 		ent  cw.Entity
 	}
-	best := map[string]cand{}
+	// Coins are keyed by DefiLlama's id: a shared symbol (GUSD, USDM, USDF…) is a display
+	// matter, so every coin is kept, the largest of a symbol under stablecoin:<symbol> (what the
+	// report and the bundled history call it), the others under stablecoin:<symbol>-<id>.
+	bySymbol := map[string][]cand{}
 	for i, a := range assets {
 		f := fmt.Sprintf("peggedAssets[%d].", i)
 		if a == nil {
@@ -805,19 +809,31 @@ func DecodeStablecoins(body []byte, fetchedAt time.Time) (cw.Batch, []Stablecoin
 			e.Attrs["delisted"] = "true"
 		}
 		c := cand{info: StablecoinInfo{ID: id, Symbol: sym, Name: name, PegType: peg, USD: usd}, ent: e}
-		if old, ok := best[e.ID]; ok {
-			ov, nv := old.info.USD, usd
-			if math.IsNaN(ov) {
-				ov = -1
-			}
-			if math.IsNaN(nv) {
-				nv = -1
-			}
-			if nv < ov || (nv == ov && !idLess(id, old.info.ID)) {
-				continue
-			}
+		bySymbol[e.ID] = append(bySymbol[e.ID], c)
+	}
+	usdOf := func(c cand) float64 {
+		if math.IsNaN(c.info.USD) {
+			return -1
 		}
-		best[e.ID] = c
+		return c.info.USD
+	}
+	best := map[string]cand{}
+	for key, cs := range bySymbol {
+		sort.SliceStable(cs, func(i, j int) bool {
+			if usdOf(cs[i]) != usdOf(cs[j]) {
+				return usdOf(cs[i]) > usdOf(cs[j])
+			}
+			return idLess(cs[i].info.ID, cs[j].info.ID)
+		})
+		for i, c := range cs {
+			eid := key
+			if i > 0 {
+				eid = key + "-" + cw.NormKey(c.info.ID)
+				c.ent.Attrs["shares_symbol_with"] = key
+			}
+			c.ent.ID, c.info.Entity = eid, eid
+			best[eid] = c
+		}
 	}
 	out := newBatch(SourceStablecoins)
 	var infos []StablecoinInfo

@@ -494,9 +494,11 @@ func TestDecoderQuirks(t *testing.T) {
 		{name: "stablecoins circulating string", dec: stables, body: `{"peggedAssets":[{"id":"9","name":"X","symbol":"X","pegType":"peggedUSD","circulating":"lots"}]}`,
 			wantErr: "field peggedAssets[0].circulating: want a peg map or 0"},
 		{name: "stablecoins non-USD without price", dec: stables, body: `{"peggedAssets":[{"id":"9","name":"X","symbol":"X","pegType":"peggedVAR","circulating":{"peggedVAR":5},"price":null}]}`, wantN: 0},
-		{name: "stablecoins symbol collision keeps largest", dec: stables,
+		// Coins sharing a symbol are all kept (keyed by DefiLlama's id): the largest under the
+		// symbol, the other under symbol-id.
+		{name: "stablecoins symbol collision keeps every coin", dec: stables,
 			body: `{"peggedAssets":[{"id":"7","name":"Small","symbol":"USDX","pegType":"peggedUSD","circulating":{"peggedUSD":1}},{"id":"8","name":"Big","symbol":"usdx","pegType":"peggedUSD","circulating":{"peggedUSD":5}}]}`,
-			want: map[string]float64{"stablecoin:usdx circulating_usd 2026-01-11": 5}, wantN: 1},
+			want: map[string]float64{"stablecoin:usdx circulating_usd 2026-01-11": 5, "stablecoin:usdx-7 circulating_usd 2026-01-11": 1}, wantN: 2},
 		{name: "stablecoins no array", dec: stables, body: `{"peggedAssets":0}`, wantErr: "field peggedAssets: want an array"},
 		{name: "stablecoin chart string date", dec: schart, body: `[{"date":"1767484800","totalCirculatingUSD":{"peggedUSD":"5","peggedEUR":1}}]`,
 			want: map[string]float64{"index:stablecoins-usd-total circulating_usd 2026-01-04": 5}, wantN: 1},

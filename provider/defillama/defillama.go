@@ -458,9 +458,12 @@ func (s *Source) fetchStablecoins(ctx context.Context) (*family, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A listed symbol means its main coin, the one under stablecoin:<symbol>.
 	bySym := map[string]StablecoinInfo{}
 	for _, in := range infos {
-		bySym[cw.NormKey(in.Symbol)] = in
+		if in.Entity == StablecoinEntityID(in.Symbol) {
+			bySym[cw.NormKey(in.Symbol)] = in
+		}
 	}
 	var picked []StablecoinInfo
 	withSeries := map[string]bool{}
@@ -470,7 +473,7 @@ func (s *Source) fetchStablecoins(ctx context.Context) (*family, error) {
 			return nil, derr("/stablecoins", "peggedAssets", "stablecoin %q not listed", sym)
 		}
 		picked = append(picked, in)
-		withSeries[StablecoinEntityID(in.Symbol)] = true
+		withSeries[in.Entity] = true
 	}
 	// snapshot only where no daily series is fetched: the two would disagree on the fetch day
 	kept := snap.Observations[:0]
