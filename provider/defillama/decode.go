@@ -427,9 +427,15 @@ func DecodeChains(body []byte) (cw.Batch, []ChainInfo, error) {
 	if err != nil {
 		return cw.Batch{}, nil, err
 	}
-	b := newBatch(SourceChainTVL)
-	var infos []ChainInfo
-	seen := map[string]bool{}
+	type row struct {
+		id  string
+		e   cw.Entity
+		tvl float64
+	}
+	// Two labels for one chain ("Optimism" and "OP Mainnet" both normalise to one id): the row
+	// with the larger TVL is the live one, whatever order the API lists them in.
+	best := map[string]int{}
+	var rows []row
 	for i, raw := range items {
 		var r map[string]json.RawMessage
 		if err := decodeObject(ep, fmt.Sprintf("[%d]", i), raw, &r); err != nil {
@@ -452,17 +458,25 @@ func DecodeChains(body []byte) (cw.Batch, []ChainInfo, error) {
 			return cw.Batch{}, nil, err
 		}
 		id := ChainID(name)
-		if seen[id] {
-			continue // two labels for one chain: keep the first (largest after sorting below)
-		}
-		seen[id] = true
 		e := cw.Entity{ID: ChainEntityID(id), Kind: cw.KindChain, Name: name, Symbol: cleanText(flexString(r["tokenSymbol"])),
 			Attrs: map[string]string{"defillama_name": name, "tvl_snapshot": fmtFloat(tvl)}}
 		setAttr(e.Attrs, "gecko_id", flexString(r["gecko_id"]))
 		setAttr(e.Attrs, "cmc_id", flexString(r["cmcId"]))
 		setAttr(e.Attrs, "chain_id", flexString(r["chainId"]))
-		b.Entities = append(b.Entities, e)
-		infos = append(infos, ChainInfo{Name: name, ID: id, TVL: tvl})
+		if k, ok := best[id]; ok {
+			if tvl > rows[k].tvl {
+				rows[k] = row{id, e, tvl}
+			}
+			continue
+		}
+		best[id] = len(rows)
+		rows = append(rows, row{id, e, tvl})
+	}
+	b := newBatch(SourceChainTVL)
+	var infos []ChainInfo
+	for _, r := range rows {
+		b.Entities = append(b.Entities, r.e)
+		infos = append(infos, ChainInfo{Name: r.e.Name, ID: r.id, TVL: r.tvl})
 	}
 	sort.SliceStable(infos, func(i, j int) bool { return infos[i].TVL > infos[j].TVL })
 	return b, infos, nil

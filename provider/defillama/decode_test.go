@@ -542,3 +542,23 @@ func TestDecoderQuirks(t *testing.T) {
 		})
 	}
 }
+
+// /v2/chains lists a renamed chain under its old and new labels; the row with the larger TVL is
+// the live one, whatever order the API gives them in.
+func TestDecodeChainsKeepsLargestLabel(t *testing.T) {
+	for _, body := range []string{
+		`[{"name":"Optimism","tvl":1200,"tokenSymbol":"OP"},{"name":"OP Mainnet","tvl":540000000,"tokenSymbol":"OP","chainId":10},{"name":"Base","tvl":900}]`,
+		`[{"name":"OP Mainnet","tvl":540000000,"tokenSymbol":"OP","chainId":10},{"name":"Base","tvl":900},{"name":"Optimism","tvl":1200,"tokenSymbol":"OP"}]`,
+	} {
+		b, infos, err := DecodeChains([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(infos) != 2 || infos[0].TVL != 540000000 || infos[0].Name != "OP Mainnet" {
+			t.Errorf("%s: infos = %+v", body, infos)
+		}
+		if len(b.Entities) != 2 || b.Entities[0].Attrs["chain_id"] != "10" && b.Entities[1].Attrs["chain_id"] != "10" {
+			t.Errorf("%s: entities = %+v", body, b.Entities)
+		}
+	}
+}
