@@ -183,50 +183,72 @@ func parseMoltovyWeekly(fsys fs.FS, dir string) (cw.Batch, error) {
 }
 
 func parseMoltovyDex(fsys fs.FS, dir string) ([]cw.Batch, error) {
-	name := path.Join(dir, dlMolDexFile)
-	f, err := rawfile.ReadCSV(fsys, name, ',', "date", "DEXs Volume", "Perps Volume")
+	s := rawfile.NewSeries(SourceDexVolumeExport)
+	if err := readDexExport(fsys, path.Join(dir, dlMolDexFile), "DEXs Volume", "Perps Volume", EntityDexTotal, s); err != nil {
+		return nil, err
+	}
+	// Per-chain DEX volume exists in the export only for Ethereum and Solana; their chain
+	// dashboards' dex_volume is the same bar /overview/dexs/{chain} charts.
+	ents := []cw.Entity{{ID: EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}}
+	for _, c := range dlMolDexChains {
+		if err := readDexExport(fsys, path.Join(dir, c.file), "dex_volume", "", ChainEntityID(c.name), s); err != nil {
+			return nil, err
+		}
+		ents = append(ents, ChainEntity(c.name))
+	}
+	prov := molProvenance(SourceDexVolumeExport, dir+"/"+dlMolDexFile, notes[SourceDexVolume]+
+		" Bundled: DefiLlama's all-chains dashboard export (DEXs Volume, Perps Volume columns; the same series as /overview/dexs totalDataChart) and the Ethereum and Solana chain dashboards' dex_volume in the moltovy research repository (2026-04-21); the export day's partial row is dropped.")
+	return []cw.Batch{{Source: prov, Entities: ents, Observations: s.Obs()}}, nil
+}
+
+var dlMolDexChains = []struct{ file, name string }{
+	{"ethereum_metrics__daily.csv", "Ethereum"},
+	{"solana_metrics__daily.csv", "Solana"},
+}
+
+// readDexExport adds one dashboard export's daily DEX (and, where perpsCol is set, perps) volume
+// of entity ent to s. The last row is the export day's partial day; from 2024 no day may be
+// missing.
+func readDexExport(fsys fs.FS, name, dexCol, perpsCol, ent string, s *rawfile.Series) error {
+	cols := []string{"date", dexCol}
+	if perpsCol != "" {
+		cols = append(cols, perpsCol)
+	}
+	f, err := rawfile.ReadCSV(fsys, name, ',', cols...)
 	if err != nil {
-		return nil, fmt.Errorf("defillama dex volume: %w", err)
+		return fmt.Errorf("defillama dex volume: %w", err)
 	}
 	if len(f.Rows) < 2 {
-		return nil, fmt.Errorf("%s: no complete day", f.Name)
+		return fmt.Errorf("%s: no complete day", f.Name)
 	}
-	s := rawfile.NewSeries(SourceDexVolumeExport)
 	var recent []time.Time
 	var lines []int
-	for i := range f.Rows[:len(f.Rows)-1] { // the last row is the export's partial day
+	for i := range f.Rows[:len(f.Rows)-1] {
 		day, err := dlDayCol(f, i, "date")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, c := range []struct {
 			col string
 			m   cw.Metric
-		}{{"DEXs Volume", cw.MetricDEXVolume}, {"Perps Volume", MetricPerpsVolume}} {
-			if f.Get(i, c.col) == "" {
+		}{{dexCol, cw.MetricDEXVolume}, {perpsCol, MetricPerpsVolume}} {
+			if c.col == "" || f.Get(i, c.col) == "" {
 				continue // not reported that day
 			}
 			v, err := f.Plain(i, c.col)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if err := rawfile.CheckNonNegative(f, i, c.col, v); err != nil {
-				return nil, err
+				return err
 			}
-			if err := s.Add(EntityDexTotal, c.m, day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
-				return nil, err
+			if err := s.Add(ent, c.m, day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
+				return err
 			}
 		}
 		if day.Year() >= 2024 {
 			recent, lines = append(recent, day), append(lines, f.Lines[i])
 		}
 	}
-	// From 2024 every day is present; a gap there is a broken file, not the upstream's history.
-	if err := rawfile.CheckNoGaps(f.Name, recent, lines, nil); err != nil {
-		return nil, err
-	}
-	prov := molProvenance(SourceDexVolumeExport, dir+"/"+dlMolDexFile, notes[SourceDexVolume]+
-		" Bundled: DefiLlama's all-chains dashboard export (DEXs Volume, Perps Volume columns; the same series as /overview/dexs totalDataChart) in the moltovy research repository (2026-04-21); the export day's partial row is dropped.")
-	ent := cw.Entity{ID: EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}
-	return []cw.Batch{{Source: prov, Entities: []cw.Entity{ent}, Observations: s.Obs()}}, nil
+	return rawfile.CheckNoGaps(f.Name, recent, lines, nil)
 }

@@ -718,6 +718,24 @@ func TestDEX(t *testing.T) {
 		t.Errorf("empty store: DEX = %+v", s)
 	}
 
+	// By chain: every chain with all 14 days, largest this week first, live before bundled; a
+	// chain missing a day is left out rather than shown with a partial sum.
+	live := bt("defillama-dex-volume", []cw.Entity{{ID: "chain:solana", Kind: cw.KindChain, Name: "Solana"}},
+		series("chain:solana", "dex_volume", "2025-02-20", weekEnd, func(d time.Time) float64 { return map[bool]float64{true: 3e9, false: 2e9}[d.After(week)] })...)
+	bundled := bt("defillama-dex-volume-export", []cw.Entity{{ID: "chain:ethereum", Kind: cw.KindChain, Name: "Ethereum"}, {ID: "chain:base", Kind: cw.KindChain, Name: "Base"}},
+		append(series("chain:ethereum", "dex_volume", "2025-02-20", weekEnd, func(time.Time) float64 { return 1e9 }),
+			series("chain:base", "dex_volume", "2025-03-05", weekEnd, func(time.Time) float64 { return 5e9 })...)...)
+	s = runWeek(t, newStore(t, live, bundled), testConfig(), weekEnd).DEX
+	if len(s.ByChain) != 2 {
+		t.Fatalf("by chain = %+v", s.ByChain)
+	}
+	eqs(t, "first chain", s.ByChain[0].Label, "Solana")
+	eqChange(t, "solana", s.ByChain[0], 14e9, 21e9)
+	eqs(t, "solana source", s.ByChain[0].Source, "defillama-dex-volume")
+	eqs(t, "second chain", s.ByChain[1].Label, "Ethereum")
+	eqChange(t, "ethereum", s.ByChain[1], 7e9, 7e9)
+	eqs(t, "ethereum source", s.ByChain[1].Source, "defillama-dex-volume-export")
+
 	// DEX TVL: the protocols of category Dexs with both ends (Shrinking, Tiny DEX, Raydium; not
 	// Kamino, which lacks the start).
 	s = runWeek(t, newStore(t, defiFixture()...), testConfig(), weekEnd).DEX

@@ -4,6 +4,7 @@ package dex
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	cw "cryptoweekly"
@@ -61,48 +62,20 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	why := "the store has no DEX volume history for this week (the bundled data has none); `cryptoweekly ingest` fills it from DefiLlama /overview/dexs and /overview/dexs/{chain}"
 	// Weekly volume: the week's 7 daily values against the 7 before, from the live series where
 	// it has all 14 days, else DefiLlama's bundled export.
-	prevStart := env.Start.AddDate(0, 0, -7)
-	var pts []cw.Point
-	src := volSources[0]
-	for _, s := range volSources {
-		p, err := env.Reader.Daily(env.Ctx, entity, cw.MetricDEXVolume, s, prevStart, env.End)
-		if err != nil {
-			return nil, err
-		}
-		if len(p) > len(pts) {
-			pts, src = p, s
-		}
-		if len(p) == 14 {
-			break
-		}
+	c, src, cur, err := weekVolume(env, entity, "DEX volume (7 days)")
+	if err != nil {
+		return nil, err
 	}
-	var cur, prev float64
-	var nCur, nPrev int
-	for _, p := range pts {
-		if p.Day.After(env.Start) {
-			cur += p.Value
-			nCur++
-		} else {
-			prev += p.Value
-			nPrev++
-		}
-	}
-	if nCur == 7 && nPrev == 7 {
-		def := string(cw.DefinitionOf(cw.MetricDEXVolume, src))
-		env.Cite(string(src))
-		env.Define(def)
-		c := report.Change{Label: "DEX volume (7 days)", Entity: entity, Unit: "USD", Source: string(src), Definition: def,
-			From: cw.DayString(prevStart) + ".." + cw.DayString(env.Start), To: cw.DayString(env.Start.AddDate(0, 0, 1)) + ".." + cw.DayString(env.End),
-			Start: report.F64(prev), End: report.F64(cur), Abs: report.F64(cur - prev)}
-		if prev != 0 {
-			c.Pct = report.F64((cur/prev - 1) * 100)
-		}
+	if c.Available() {
 		s.WeeklyVolume = c
 		if err := s.yearHigh(env, src, cur); err != nil {
 			return nil, err
 		}
 	} else {
-		s.WeeklyVolume = report.Missing("DEX volume (7 days)", "USD", fmt.Sprintf("%d of 14 daily DEX volume values present; %s", nCur+nPrev, why))
+		s.WeeklyVolume = report.Missing("DEX volume (7 days)", "USD", c.Note+"; "+why)
+	}
+	if s.ByChain, err = byChain(env); err != nil {
+		return nil, err
 	}
 	// DEX TVL: protocols DefiLlama files under category Dexs.
 	prots, err := section.Protocols(env)
@@ -173,11 +146,103 @@ func (s *Block) yearHigh(env *report.Env, src cw.SourceID, cur float64) error {
 	return nil
 }
 
-func (b *Block) Title() string   { return "DEX" }
-func (b *Block) Cites() []string { return report.ChangeSources(b.TVL, b.WeeklyVolume) }
+// weekVolume sums an entity's daily DEX volume over the week and the week before, from the first
+// source (in volSources order) holding all 14 days, else the one holding most; a Change that is
+// not Available says how many days were found.
+func weekVolume(env *report.Env, ent, label string) (report.Change, cw.SourceID, float64, error) {
+	prevStart := env.Start.AddDate(0, 0, -7)
+	var pts []cw.Point
+	src := volSources[0]
+	for _, s := range volSources {
+		p, err := env.Reader.Daily(env.Ctx, ent, cw.MetricDEXVolume, s, prevStart, env.End)
+		if err != nil {
+			return report.Change{}, "", 0, fmt.Errorf("%s: %w", ent, err)
+		}
+		if len(p) > len(pts) {
+			pts, src = p, s
+		}
+		if len(p) == 14 {
+			break
+		}
+	}
+	var cur, prev float64
+	var nCur, nPrev int
+	for _, p := range pts {
+		if p.Day.After(env.Start) {
+			cur += p.Value
+			nCur++
+		} else {
+			prev += p.Value
+			nPrev++
+		}
+	}
+	if nCur != 7 || nPrev != 7 {
+		return report.Change{Label: label, Note: fmt.Sprintf("%d of 14 daily DEX volume values present", nCur+nPrev)}, src, 0, nil
+	}
+	def := string(cw.DefinitionOf(cw.MetricDEXVolume, src))
+	env.Cite(string(src))
+	env.Define(def)
+	c := report.Change{Label: label, Entity: ent, Unit: "USD", Source: string(src), Definition: def,
+		From: cw.DayString(prevStart) + ".." + cw.DayString(env.Start), To: cw.DayString(env.Start.AddDate(0, 0, 1)) + ".." + cw.DayString(env.End),
+		Start: report.F64(prev), End: report.F64(cur), Abs: report.F64(cur - prev)}
+	if prev != 0 {
+		c.Pct = report.F64((cur/prev - 1) * 100)
+	}
+	return c, src, cur, nil
+}
+
+// byChain is the weekly DEX volume of every chain with all 14 daily values (the live
+// /overview/dexs/{chain} series, or the bundled Ethereum and Solana exports), largest first.
+func byChain(env *report.Env) ([]report.Change, error) {
+	pairs, err := env.Reader.Pairs(env.Ctx, cw.PairQuery{Prefix: "chain:", Metrics: []cw.Metric{cw.MetricDEXVolume}, Sources: volSources,
+		D0: env.Start.AddDate(0, 0, -6), D1: env.End})
+	if err != nil {
+		return nil, fmt.Errorf("by chain: %w", err)
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, p := range pairs {
+		if p.V0 != nil && p.V1 != nil && !seen[p.Entity] {
+			seen[p.Entity] = true
+			ids = append(ids, p.Entity)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	info, err := env.Reader.Entities(env.Ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("by chain: %w", err)
+	}
+	var out []report.Change
+	for _, id := range ids {
+		name := info[id].Name
+		if name == "" {
+			name = id
+		}
+		c, _, _, err := weekVolume(env, id, name)
+		if err != nil {
+			return nil, fmt.Errorf("by chain: %w", err)
+		}
+		if c.Available() {
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return *out[i].End > *out[j].End })
+	return out, nil
+}
+
+func (b *Block) Title() string { return "DEX" }
+func (b *Block) Cites() []string {
+	return report.ChangeSources(append([]report.Change{b.TVL, b.WeeklyVolume}, b.ByChain...)...)
+}
 
 func (b *Block) Layout() []report.Element {
 	out := report.ChangeTable([]report.Change{b.TVL, b.WeeklyVolume})
+	if len(b.ByChain) > 0 {
+		out = append(out, report.P(report.L("DEX volume by chain (7 days):")))
+		out = append(out, report.ChangeTable(b.ByChain)...)
+	}
 	if b.YearHigh != nil {
 		verdict := report.L("is not")
 		if *b.YearHigh {
