@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"cryptoweekly/internal/flexjson"
 )
 
 func TestPlausibleValues(t *testing.T) {
@@ -84,5 +86,16 @@ func TestQuoteCaps(t *testing.T) {
 	q := Quote(strings.Repeat("é", 1000))
 	if len(q) > MaxQuoteBytes+40 || !strings.Contains(q, "(2000 bytes)") {
 		t.Errorf("Quote: %s", q)
+	}
+}
+
+// The decoders' lenient time parser must not accept a day the store refuses, or a fuzzed payload
+// decodes cleanly and then fails Validate.
+func TestDecoderTimeBoundsMatchStore(t *testing.T) {
+	if !flexjson.MinTime.Equal(FirstDay) {
+		t.Errorf("flexjson.MinTime %v != FirstDay %v", flexjson.MinTime, FirstDay)
+	}
+	if last := Day(flexjson.MaxTime().Add(-time.Second)); !last.Equal(LastDay()) {
+		t.Errorf("flexjson.MaxTime's last day %v != LastDay %v", last, LastDay())
 	}
 }

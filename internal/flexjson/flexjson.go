@@ -180,12 +180,16 @@ func DecodeArray[T any](body []byte, source, what string) ([]T, int, error) {
 	return out, skipped, nil
 }
 
-// Plausible unix times: provider data starts after 2009 (Bitcoin); anything outside
-// [MinTime, MaxTime) is a unit error or garbage.
-var (
-	MinTime = time.Date(2009, 1, 1, 0, 0, 0, 0, time.UTC)
-	MaxTime = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
-)
+// Plausible unix times: provider data starts with Bitcoin's genesis day and cannot be dated
+// after tomorrow (UTC); anything outside [MinTime, MaxTime()) is a unit error or garbage. These
+// are the bounds cryptoweekly.CheckDay puts on a stored day (plausible_test.go holds them
+// equal), so what a decoder accepts the store accepts too.
+var MinTime = time.Date(2009, 1, 3, 0, 0, 0, 0, time.UTC)
+
+// MaxTime is the start of the day after tomorrow (UTC).
+func MaxTime() time.Time {
+	return time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 2)
+}
 
 // millisFrom is the smallest timestamp read as milliseconds: 1e11 seconds would be the year
 // 5138, 1e11 milliseconds is 1973 — both implausible, so the split loses nothing real.
@@ -204,7 +208,7 @@ func UnixTime(v float64) (time.Time, bool) {
 	default:
 		t = time.UnixMilli(int64(v)).UTC()
 	}
-	if t.Before(MinTime) || !t.Before(MaxTime) {
+	if t.Before(MinTime) || !t.Before(MaxTime()) {
 		return time.Time{}, false
 	}
 	return t, true
@@ -228,7 +232,7 @@ func Time(raw []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	t := p.UTC()
-	if t.Before(MinTime) || !t.Before(MaxTime) {
+	if t.Before(MinTime) || !t.Before(MaxTime()) {
 		return time.Time{}, false
 	}
 	return t, true

@@ -172,11 +172,12 @@ func TestUnixTime(t *testing.T) {
 		{1768089600000, day, true}, // milliseconds
 		{1768089600.9, day, true},  // fractions truncate to the unit
 		{1768089600123, day.Add(123 * time.Millisecond), true},
-		{1e11, time.Time{}, false},       // 1973 in ms (5138 in s)
-		{1e10, time.Time{}, false},       // 2286 in s
-		{1230768000, MinTime, true},      // 2009-01-01
-		{1230767999, time.Time{}, false}, // before MinTime
-		{4102444800, time.Time{}, false}, // MaxTime is exclusive
+		{1e11, time.Time{}, false},                                         // 1973 in ms (5138 in s)
+		{1e10, time.Time{}, false},                                         // 2286 in s
+		{1230940800, MinTime, true},                                        // 2009-01-03
+		{1230940799, time.Time{}, false},                                   // before MinTime
+		{float64(MaxTime().Unix()), time.Time{}, false},                    // MaxTime is exclusive
+		{float64(MaxTime().Unix() - 1), MaxTime().Add(-time.Second), true}, // the last second of tomorrow
 		{-1, time.Time{}, false},
 		{2e15, time.Time{}, false},
 		{math.NaN(), time.Time{}, false},
@@ -251,7 +252,7 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("%q keeps %U", c, r)
 			}
 		}
-		if tm, ok := Time(raw); ok && (tm.Before(MinTime) || !tm.Before(MaxTime) || tm.Location() != time.UTC) {
+		if tm, ok := Time(raw); ok && (tm.Before(MinTime) || !tm.Before(MaxTime()) || tm.Location() != time.UTC) {
 			t.Fatalf("time %v out of range", tm)
 		}
 	})

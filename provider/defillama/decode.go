@@ -882,6 +882,10 @@ func idLess(a, b string) bool {
 func DecodeStablecoinChart(body []byte, stablecoinID, symbol string, fetchedAt time.Time) (cw.Batch, error) {
 	ep, ent := "/stablecoincharts/all", EntityStablecoinsTotal
 	if stablecoinID != "" {
+		// The id goes into a URL and onto the stored entity: it must be clean text.
+		if id, err := cleanName(stablecoinID); err != nil || id != stablecoinID {
+			return cw.Batch{}, derr(ep, "stablecoin", "bad stablecoin id %q", strings.ToValidUTF8(stablecoinID, "?"))
+		}
 		ep, ent = ep+"?stablecoin="+stablecoinID, StablecoinEntityID(symbol)
 		if cw.NormKey(symbol) == "" {
 			return cw.Batch{}, derr(ep, "", "no symbol for stablecoin %s", stablecoinID)

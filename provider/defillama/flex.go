@@ -102,7 +102,13 @@ func flexTime(raw json.RawMessage) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("implausible unix time %v", f)
 	}
 	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+	t := time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	// The same bound a stored observation must pass (Bitcoin's genesis to tomorrow), so a
+	// decoded batch never fails validation after the decoder accepted it.
+	if err := cw.CheckDay(cw.Day(t)); err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
 }
 
 // flexString decodes a string, a number (as text) or null/missing (""): the same lenient rule
