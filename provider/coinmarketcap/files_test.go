@@ -10,50 +10,13 @@ import (
 	"cryptoweekly/internal/familytest"
 )
 
-// --- helpers shared by cmc_test.go and market_test.go -------------------------------------------
-
-// The helpers both datasets' tests use (they hold CMC snapshots alike).
-var (
-	cmcTestParse  = familytest.Parse
-	cmcTestDay    = familytest.Day
-	cmcTestObs    = familytest.Obs
-	cmcTestWant   = familytest.Want
-	cmcTestEntity = familytest.Entity
-	cmcTestErr    = familytest.Err
-	cmcTestRaw    = familytest.Raw
-)
-
-// --- A: weekly top-100 ------------------------------------------------------------------------
-
-const cmcWeeklyHeader = "snapshot_date,rank,name,symbol,market_cap,price,circulating,volume_24h\n"
-
-// cmcWeeklySnap renders one snapshot: the given rows (without the date column) first, then
-// filler coins up to n rows. Filler units contain digits ("1,000 FIL7 *") like "1INCH".
-func cmcWeeklySnap(day string, n int, rows ...string) string {
-	var b strings.Builder
-	for _, r := range rows {
-		b.WriteString(day + "," + r + "\n")
-	}
-	for k := len(rows) + 1; k <= n; k++ {
-		fmt.Fprintf(&b, "%s,%d,FIL%dFiller %d,FIL%d,\"$1,000.00\",$1.00,\"1,000 FIL%d *\",\"$10.00\"\n", day, k, k, k, k, k)
-	}
-	return b.String()
-}
-
-const (
-	cmcBTCRow  = `1,BTCBitcoin,BTC,"$1,928,353,928,001.88","$97,432.72","19,791,646BTC","$93,612,418,129.38"`
-	cmcUSDTRow = `3,USDTTether USDt,USDT,"$138,373,429,153.58",$1.00,"138,367,233,137USDT*","$190,221,306,125.21"`
-	cmcRUNERow = `72,RUNETHORChain,RUNE,"$251,942,743.86",$1.5902,"158,432,088 RUNE *","$41,093,946.38"`
-	cmc1INCH   = `80,1INCH1inch Network,1INCH,"$500,000,000.00",$0.40,"1,250,000,000 1INCH *","$50,000,000.00"`
-)
-
 func cmcWeeklyFS(content string) fstest.MapFS {
 	return fstest.MapFS{WeeklyDir + "/top100_weekly_data.csv": {Data: []byte(content)}}
 }
 
 func TestCMCWeeklyGood(t *testing.T) {
-	content := cmcWeeklyHeader + cmcWeeklySnap("2024-12-09", 100, cmcBTCRow, cmcUSDTRow, cmcRUNERow, cmc1INCH)
-	bs, err := cmcTestParse(t, cmcWeeklyFS(content), WeeklyDir)
+	content := familytest.CMCWeeklyHeader + familytest.CMCWeeklySnap("2024-12-09", 100, familytest.CMCBTCRow, familytest.CMCUSDTRow, familytest.CMCRUNERow, familytest.CMC1INCHRow)
+	bs, err := familytest.Parse(t, cmcWeeklyFS(content), WeeklyDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +25,7 @@ func TestCMCWeeklyGood(t *testing.T) {
 	}
 	p := bs[0].Source
 	if p.ID != "cmc-weekly-top100" || p.Provider != "CoinMarketCap" || p.Location != WeeklyDir+"/top100_weekly_data.csv" ||
-		!p.FetchedAt.Equal(cmcTestDay("2025-07-30")) || !strings.Contains(p.Licence, "CoinMarketCap") || !strings.Contains(p.Note, "3338ace6") {
+		!p.FetchedAt.Equal(familytest.Day("2025-07-30")) || !strings.Contains(p.Licence, "CoinMarketCap") || !strings.Contains(p.Note, "3338ace6") {
 		t.Errorf("provenance %+v", p)
 	}
 	if n := len(bs[0].Observations); n != 500 {
@@ -84,7 +47,7 @@ func TestCMCWeeklyGood(t *testing.T) {
 		{"asset:1inch", "circulating_supply", 1250000000, 0},
 		{"asset:fil7", "circulating_supply", 1000, 0},
 	} {
-		cmcTestWant(t, bs, c.id, c.metric, "2024-12-09", c.want, c.tol)
+		familytest.Want(t, bs, c.id, c.metric, "2024-12-09", c.want, c.tol)
 	}
 	for id, want := range map[string][2]string{
 		"asset:btc":  {"Bitcoin", "BTC"},
@@ -94,7 +57,7 @@ func TestCMCWeeklyGood(t *testing.T) {
 		// latest sighting in both bundled snapshot files does, so every family agrees.
 		"asset:1inch": {"1inch", "1INCH"},
 	} {
-		e, ok := cmcTestEntity(bs, id)
+		e, ok := familytest.Entity(bs, id)
 		if !ok || e.Kind != cw.KindAsset || e.Name != want[0] || e.Symbol != want[1] {
 			t.Errorf("entity %s = %+v, want name %q symbol %q", id, e, want[0], want[1])
 		}
@@ -123,12 +86,12 @@ func TestCMCSymbolCollisions(t *testing.T) {
 	row := func(rank int, name, supply string) string {
 		return fmt.Sprintf(`%d,XYZ%s,XYZ,"$2,000,000.00",$2.00,"%s XYZ *","$1,000.00"`, rank, name, supply)
 	}
-	content := cmcWeeklyHeader +
-		cmcWeeklySnap("2024-11-25", 100, row(1, "Alpha", "1,000,000")) +
-		cmcWeeklySnap("2024-12-02", 100, row(1, "Alpha Net", "1,050,000")) + // rename, same supply
-		cmcWeeklySnap("2024-12-09", 100, row(1, "Alpha Net", "1,100,000"), row(2, "Beta", "1,100,000")) + // same snapshot
-		cmcWeeklySnap("2024-12-16", 100, row(1, "Gamma", "1,000,000,000")) // ×1000 supply: another coin
-	bs, err := cmcTestParse(t, cmcWeeklyFS(content), WeeklyDir)
+	content := familytest.CMCWeeklyHeader +
+		familytest.CMCWeeklySnap("2024-11-25", 100, row(1, "Alpha", "1,000,000")) +
+		familytest.CMCWeeklySnap("2024-12-02", 100, row(1, "Alpha Net", "1,050,000")) + // rename, same supply
+		familytest.CMCWeeklySnap("2024-12-09", 100, row(1, "Alpha Net", "1,100,000"), row(2, "Beta", "1,100,000")) + // same snapshot
+		familytest.CMCWeeklySnap("2024-12-16", 100, row(1, "Gamma", "1,000,000,000")) // ×1000 supply: another coin
+	bs, err := familytest.Parse(t, cmcWeeklyFS(content), WeeklyDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,24 +102,24 @@ func TestCMCSymbolCollisions(t *testing.T) {
 		{"asset:xyz-beta", "2024-12-09"},
 		{"asset:xyz-gamma", "2024-12-16"},
 	} {
-		if _, ok := cmcTestObs(t, bs, c.id, "rank", c.day); !ok {
+		if _, ok := familytest.Obs(t, bs, c.id, "rank", c.day); !ok {
 			t.Errorf("no %s on %s", c.id, c.day)
 		}
 	}
-	if _, ok := cmcTestObs(t, bs, "asset:xyz", "rank", "2024-12-16"); ok {
+	if _, ok := familytest.Obs(t, bs, "asset:xyz", "rank", "2024-12-16"); ok {
 		t.Errorf("Gamma landed on asset:xyz")
 	}
-	if e, _ := cmcTestEntity(bs, "asset:xyz"); e.Name != "Alpha Net" {
+	if e, _ := familytest.Entity(bs, "asset:xyz"); e.Name != "Alpha Net" {
 		t.Errorf("asset:xyz name %q, want the latest name Alpha Net", e.Name)
 	}
 
 	// The resolver on its own: the override for ONE, and the tie-break.
 	obs := []cmcNameObs{
-		{sym: "one", name: "BigONE Token", day: cmcTestDay("2020-06-01"), src: 1, seq: 0, supply: 9.4e9},
-		{sym: "one", name: "Harmony", day: cmcTestDay("2020-07-01"), src: 1, seq: 1, supply: 6.3e9},
-		{sym: "one", name: "Harmony", day: cmcTestDay("2020-08-01"), src: 1, seq: 2, supply: 6.3e9},
-		{sym: "tie", name: "B coin", day: cmcTestDay("2020-06-01"), src: 1, seq: 3},
-		{sym: "tie", name: "A coin", day: cmcTestDay("2020-06-01"), src: 1, seq: 4},
+		{sym: "one", name: "BigONE Token", day: familytest.Day("2020-06-01"), src: 1, seq: 0, supply: 9.4e9},
+		{sym: "one", name: "Harmony", day: familytest.Day("2020-07-01"), src: 1, seq: 1, supply: 6.3e9},
+		{sym: "one", name: "Harmony", day: familytest.Day("2020-08-01"), src: 1, seq: 2, supply: 6.3e9},
+		{sym: "tie", name: "B coin", day: familytest.Day("2020-06-01"), src: 1, seq: 3},
+		{sym: "tie", name: "A coin", day: familytest.Day("2020-06-01"), src: 1, seq: 4},
 	}
 	ids := buildAssetIDs(obs)
 	for _, c := range []struct{ sym, name, want string }{
@@ -174,29 +137,29 @@ func TestCMCSymbolCollisions(t *testing.T) {
 
 func TestCMCWeeklyBad(t *testing.T) {
 	file := WeeklyDir + "/top100_weekly_data.csv"
-	snap := func(first string) string { return cmcWeeklySnap("2024-12-09", 100, first) }
+	snap := func(first string) string { return familytest.CMCWeeklySnap("2024-12-09", 100, first) }
 	for _, c := range []struct {
 		name, content string
 		wants         []string
 	}{
-		{"malformed row", cmcWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$1,928,353,928,001.88,"$97,432.72"`), []string{file + ":2"}},
-		{"wrong field count", cmcWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$1.00",$1.00,"1BTC"`), []string{file + ":2", "7 fields"}},
-		{"non-number", cmcWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$1.00",abc,"1BTC","$1.00"`), []string{file + ":2", "field price"}},
-		{"NaN", cmcWeeklyHeader + snap(`1,BTCBitcoin,BTC,NaN,$1.00,"1BTC","$1.00"`), []string{file + ":2", "field market_cap"}},
-		{"Inf supply", cmcWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$1.00",$1.00,"Inf BTC","$1.00"`), []string{file + ":2", "field circulating"}},
-		{"negative", cmcWeeklyHeader + snap(`1,BTCBitcoin,BTC,"-$5.00",$1.00,"1BTC","$1.00"`), []string{file + ":2", "field market_cap", "negative"}},
-		{"negative supply", cmcWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$5.00",$1.00,"-1BTC","$1.00"`), []string{file + ":2", "field circulating", "negative"}},
-		{"bad rank", cmcWeeklyHeader + snap(`0,BTCBitcoin,BTC,"$5.00",$1.00,"1BTC","$1.00"`), []string{file + ":2", "field rank"}},
-		{"bad date", cmcWeeklyHeader + strings.Replace(snap(cmcBTCRow), "2024-12-09", "2024-13-09", 1), []string{file + ":2", "field snapshot_date"}},
-		{"not a Monday", cmcWeeklyHeader + cmcWeeklySnap("2024-12-10", 100, cmcBTCRow), []string{file + ":2", "not a Monday"}},
-		{"99 rows", cmcWeeklyHeader + cmcWeeklySnap("2024-12-02", 100) + cmcWeeklySnap("2024-12-09", 99, cmcBTCRow), []string{file + ":102", "99 rows, want 100"}},
-		{"101 rows", cmcWeeklyHeader + cmcWeeklySnap("2024-12-09", 101, cmcBTCRow), []string{file + ":2", "101 rows"}},
-		{"duplicate day", cmcWeeklyHeader + cmcWeeklySnap("2024-12-09", 100, cmcBTCRow, cmcBTCRow), []string{file + ":3", "duplicate day 2024-12-09", "first at " + file + ":2"}},
-		{"missing column", strings.Replace(cmcWeeklyHeader, ",volume_24h", "", 1) + strings.ReplaceAll(cmcWeeklySnap("2024-12-09", 100), `,"$10.00"`, ""), []string{file + ":1", `missing column "volume_24h"`}},
+		{"malformed row", familytest.CMCWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$1,928,353,928,001.88,"$97,432.72"`), []string{file + ":2"}},
+		{"wrong field count", familytest.CMCWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$1.00",$1.00,"1BTC"`), []string{file + ":2", "7 fields"}},
+		{"non-number", familytest.CMCWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$1.00",abc,"1BTC","$1.00"`), []string{file + ":2", "field price"}},
+		{"NaN", familytest.CMCWeeklyHeader + snap(`1,BTCBitcoin,BTC,NaN,$1.00,"1BTC","$1.00"`), []string{file + ":2", "field market_cap"}},
+		{"Inf supply", familytest.CMCWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$1.00",$1.00,"Inf BTC","$1.00"`), []string{file + ":2", "field circulating"}},
+		{"negative", familytest.CMCWeeklyHeader + snap(`1,BTCBitcoin,BTC,"-$5.00",$1.00,"1BTC","$1.00"`), []string{file + ":2", "field market_cap", "negative"}},
+		{"negative supply", familytest.CMCWeeklyHeader + snap(`1,BTCBitcoin,BTC,"$5.00",$1.00,"-1BTC","$1.00"`), []string{file + ":2", "field circulating", "negative"}},
+		{"bad rank", familytest.CMCWeeklyHeader + snap(`0,BTCBitcoin,BTC,"$5.00",$1.00,"1BTC","$1.00"`), []string{file + ":2", "field rank"}},
+		{"bad date", familytest.CMCWeeklyHeader + strings.Replace(snap(familytest.CMCBTCRow), "2024-12-09", "2024-13-09", 1), []string{file + ":2", "field snapshot_date"}},
+		{"not a Monday", familytest.CMCWeeklyHeader + familytest.CMCWeeklySnap("2024-12-10", 100, familytest.CMCBTCRow), []string{file + ":2", "not a Monday"}},
+		{"99 rows", familytest.CMCWeeklyHeader + familytest.CMCWeeklySnap("2024-12-02", 100) + familytest.CMCWeeklySnap("2024-12-09", 99, familytest.CMCBTCRow), []string{file + ":102", "99 rows, want 100"}},
+		{"101 rows", familytest.CMCWeeklyHeader + familytest.CMCWeeklySnap("2024-12-09", 101, familytest.CMCBTCRow), []string{file + ":2", "101 rows"}},
+		{"duplicate day", familytest.CMCWeeklyHeader + familytest.CMCWeeklySnap("2024-12-09", 100, familytest.CMCBTCRow, familytest.CMCBTCRow), []string{file + ":3", "duplicate day 2024-12-09", "first at " + file + ":2"}},
+		{"missing column", strings.Replace(familytest.CMCWeeklyHeader, ",volume_24h", "", 1) + strings.ReplaceAll(familytest.CMCWeeklySnap("2024-12-09", 100), `,"$10.00"`, ""), []string{file + ":1", `missing column "volume_24h"`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := cmcTestParse(t, cmcWeeklyFS(c.content), WeeklyDir)
-			cmcTestErr(t, err, c.wants...)
+			_, err := familytest.Parse(t, cmcWeeklyFS(c.content), WeeklyDir)
+			familytest.Err(t, err, c.wants...)
 		})
 	}
 }
@@ -236,18 +199,18 @@ func cmcStableGoodFS() fstest.MapFS {
 }
 
 func TestCMCStablecoinsGood(t *testing.T) {
-	bs, err := cmcTestParse(t, cmcStableGoodFS(), cmcStableDir)
+	bs, err := familytest.Parse(t, cmcStableGoodFS(), cmcStableDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(bs) != 3 {
 		t.Fatalf("%d batches, want one per file (3)", len(bs))
 	}
-	cmcTestWant(t, bs, "stablecoin:usdt", "market_cap", "2024-12-31", 137533977345.12, 0.005)
-	cmcTestWant(t, bs, "stablecoin:usdt", "price", "2024-12-30", 0.9980731822, 1e-12)
-	cmcTestWant(t, bs, "stablecoin:usdt", "volume_24h", "2024-12-29", 50e9, 0)
-	cmcTestWant(t, bs, "stablecoin:usdt", "circulating_supply", "2025-01-01", 137.7e9, 0)
-	cmcTestWant(t, bs, "stablecoin:usdc", "market_cap", "2024-12-31", 43893856713.47, 0.005)
+	familytest.Want(t, bs, "stablecoin:usdt", "market_cap", "2024-12-31", 137533977345.12, 0.005)
+	familytest.Want(t, bs, "stablecoin:usdt", "price", "2024-12-30", 0.9980731822, 1e-12)
+	familytest.Want(t, bs, "stablecoin:usdt", "volume_24h", "2024-12-29", 50e9, 0)
+	familytest.Want(t, bs, "stablecoin:usdt", "circulating_supply", "2025-01-01", 137.7e9, 0)
+	familytest.Want(t, bs, "stablecoin:usdc", "market_cap", "2024-12-31", 43893856713.47, 0.005)
 	// Overlap kept once, in the earlier file's batch.
 	for _, b := range bs {
 		if b.Source.Location == cmcUSDT2025 && len(b.Observations) != 4 {
@@ -257,7 +220,7 @@ func TestCMCStablecoinsGood(t *testing.T) {
 			t.Errorf("provenance %+v", b.Source)
 		}
 	}
-	if e, _ := cmcTestEntity(bs, "stablecoin:usdt"); e.Kind != cw.KindStablecoin || e.Symbol != "USDT" || e.Name != "Tether USDt" {
+	if e, _ := familytest.Entity(bs, "stablecoin:usdt"); e.Kind != cw.KindStablecoin || e.Symbol != "USDT" || e.Name != "Tether USDt" {
 		t.Errorf("entity %+v", e)
 	}
 }
@@ -307,8 +270,8 @@ func TestCMCStablecoinsBad(t *testing.T) {
 			[]string{"Frax_1_1_2024.csv", "cannot tell the coin"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := cmcTestParse(t, c.fsys, cmcStableDir)
-			cmcTestErr(t, err, c.wants...)
+			_, err := familytest.Parse(t, c.fsys, cmcStableDir)
+			familytest.Err(t, err, c.wants...)
 		})
 	}
 }
@@ -316,25 +279,25 @@ func TestCMCStablecoinsBad(t *testing.T) {
 // --- real files ---------------------------------------------------------------------------------
 
 func TestCMCRealFiles(t *testing.T) {
-	raw := cmcTestRaw(t)
+	raw := familytest.Raw(t)
 	t.Run("weekly", func(t *testing.T) {
-		bs, err := cmcTestParse(t, raw, WeeklyDir)
+		bs, err := familytest.Parse(t, raw, WeeklyDir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if n := len(bs[0].Observations); n != 23900*5 {
 			t.Errorf("%d observations, want %d", n, 23900*5)
 		}
-		cmcTestWant(t, bs, "asset:btc", "market_cap", "2024-12-09", 1928.35e9, 0.005e9)
-		cmcTestWant(t, bs, "asset:btc", "price", "2024-12-09", 97432.72, 0.005)
-		cmcTestWant(t, bs, "asset:usdt", "market_cap", "2024-12-09", 138.37e9, 0.005e9)
-		cmcTestWant(t, bs, "asset:usdc", "market_cap", "2024-12-09", 40.68e9, 0.005e9)
-		cmcTestWant(t, bs, "asset:sui", "market_cap", "2024-12-09", 11.25e9, 0.005e9)
-		cmcTestWant(t, bs, "asset:sui", "rank", "2024-12-09", 17, 0)
-		cmcTestWant(t, bs, "asset:usdt", "market_cap", "2024-12-16", 140.47e9, 0.005e9)
-		cmcTestWant(t, bs, "asset:sui", "market_cap", "2024-12-16", 13.54e9, 0.005e9)
+		familytest.Want(t, bs, "asset:btc", "market_cap", "2024-12-09", 1928.35e9, 0.005e9)
+		familytest.Want(t, bs, "asset:btc", "price", "2024-12-09", 97432.72, 0.005)
+		familytest.Want(t, bs, "asset:usdt", "market_cap", "2024-12-09", 138.37e9, 0.005e9)
+		familytest.Want(t, bs, "asset:usdc", "market_cap", "2024-12-09", 40.68e9, 0.005e9)
+		familytest.Want(t, bs, "asset:sui", "market_cap", "2024-12-09", 11.25e9, 0.005e9)
+		familytest.Want(t, bs, "asset:sui", "rank", "2024-12-09", 17, 0)
+		familytest.Want(t, bs, "asset:usdt", "market_cap", "2024-12-16", 140.47e9, 0.005e9)
+		familytest.Want(t, bs, "asset:sui", "market_cap", "2024-12-16", 13.54e9, 0.005e9)
 		// Renames stay on one ID; USDT before and after "Tether" → "Tether USDt".
-		cmcTestWant(t, bs, "asset:usdt", "rank", "2021-01-04", 3, 0)
+		familytest.Want(t, bs, "asset:usdt", "rank", "2021-01-04", 3, 0)
 		// Collisions found in the real files (weekly + monthly evidence).
 		for _, c := range []struct{ id, day string }{
 			{"asset:btt-bittorrent", "2021-01-04"}, // BitTorrent before the 1:1000 redenomination
@@ -344,26 +307,26 @@ func TestCMCRealFiles(t *testing.T) {
 			{"asset:bnx-binaryx-(old)", "2023-03-13"},
 			{"asset:strk", "2024-12-09"},
 		} {
-			if _, ok := cmcTestObs(t, bs, c.id, "rank", c.day); !ok {
+			if _, ok := familytest.Obs(t, bs, c.id, "rank", c.day); !ok {
 				t.Errorf("no %s on %s", c.id, c.day)
 			}
 		}
-		if e, _ := cmcTestEntity(bs, "asset:usdt"); e.Name != "Tether USDt" {
+		if e, _ := familytest.Entity(bs, "asset:usdt"); e.Name != "Tether USDt" {
 			t.Errorf("asset:usdt name %q", e.Name)
 		}
 	})
 	t.Run("stablecoins", func(t *testing.T) {
-		bs, err := cmcTestParse(t, raw, cmcStableDir)
+		bs, err := familytest.Parse(t, raw, cmcStableDir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(bs) != 6 {
 			t.Errorf("%d batches, want 6", len(bs))
 		}
-		cmcTestWant(t, bs, "stablecoin:usdt", "market_cap", "2024-12-06", 136.84e9, 0.005e9)
-		cmcTestWant(t, bs, "stablecoin:usdt", "market_cap", "2024-12-09", 138.13e9, 0.005e9)
-		cmcTestWant(t, bs, "stablecoin:usdt", "market_cap", "2024-12-13", 140.10e9, 0.005e9)
-		cmcTestWant(t, bs, "stablecoin:usdt", "volume_24h", "2024-12-13", 138.1e9, 0.05e9)
+		familytest.Want(t, bs, "stablecoin:usdt", "market_cap", "2024-12-06", 136.84e9, 0.005e9)
+		familytest.Want(t, bs, "stablecoin:usdt", "market_cap", "2024-12-09", 138.13e9, 0.005e9)
+		familytest.Want(t, bs, "stablecoin:usdt", "market_cap", "2024-12-13", 140.10e9, 0.005e9)
+		familytest.Want(t, bs, "stablecoin:usdt", "volume_24h", "2024-12-13", 138.1e9, 0.05e9)
 		// 2023-11-28 .. 2025-12-31 without gaps, overlap counted once.
 		days := 0
 		for _, b := range bs {
@@ -373,7 +336,7 @@ func TestCMCRealFiles(t *testing.T) {
 				}
 			}
 		}
-		if want := int(cmcTestDay("2025-12-31").Sub(cmcTestDay("2023-11-28")).Hours()/24) + 1; days != want {
+		if want := int(familytest.Day("2025-12-31").Sub(familytest.Day("2023-11-28")).Hours()/24) + 1; days != want {
 			t.Errorf("DAI has %d days, want %d", days, want)
 		}
 	})

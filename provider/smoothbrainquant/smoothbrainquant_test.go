@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/familytest"
 	"cryptoweekly/provider/coinmarketcap"
 )
 
@@ -101,7 +102,7 @@ func mktBatch(t *testing.T, bs []cw.Batch, file string) cw.Batch {
 }
 
 func TestMarketGood(t *testing.T) {
-	bs, err := cmcTestParse(t, mktGoodFS(), Dir)
+	bs, err := familytest.Parse(t, mktGoodFS(), Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestMarketGood(t *testing.T) {
 		{"category:tokenized-treasury-bonds-(t-bonds)", "market_cap", "2025-10-26", 0, 0},
 	}
 	for _, w := range want {
-		cmcTestWant(t, bs, w.id, w.metric, w.day, w.v, w.tol)
+		familytest.Want(t, bs, w.id, w.metric, w.day, w.v, w.tol)
 	}
 
 	// Provenance per file.
@@ -158,7 +159,7 @@ func TestMarketGood(t *testing.T) {
 	} {
 		got := mktBatch(t, bs, file).Source
 		if string(got.ID) != p.id || (p.provider != "" && got.Provider != p.provider) || got.Provider == "" ||
-			!got.FetchedAt.Equal(cmcTestDay(p.fetched)) || !strings.Contains(got.Note, p.commit) || got.Licence == "" {
+			!got.FetchedAt.Equal(familytest.Day(p.fetched)) || !strings.Contains(got.Note, p.commit) || got.Licence == "" {
 			t.Errorf("%s: provenance %+v, want id %s provider %q fetched %s commit %s", file, got, p.id, p.provider, p.fetched, p.commit)
 		}
 	}
@@ -167,20 +168,20 @@ func TestMarketGood(t *testing.T) {
 	}
 
 	// Entities.
-	e, _ := cmcTestEntity(bs, "contract:binance-btcusd_perp.a")
+	e, _ := familytest.Entity(bs, "contract:binance-btcusd_perp.a")
 	if e.Kind != cw.KindContract || e.Symbol != "BTCUSD_PERP.A" || e.Name != "Bitcoin perpetual (Binance, coin-margined)" || e.Parent != "asset:btc" ||
 		e.Attrs["venue"] != "binance" || e.Attrs["margin"] != "coin" || e.Attrs["via"] != "coinalyze" {
 		t.Errorf("BTC contract %+v", e)
 	}
-	e, _ = cmcTestEntity(bs, "contract:binance-usdcusdt_perp.a")
+	e, _ = familytest.Entity(bs, "contract:binance-usdcusdt_perp.a")
 	if e.Name != "USDC perpetual (Binance, USDT-margined)" || e.Parent != "asset:usdc" || e.Attrs["margin"] != "usdt" {
 		t.Errorf("USDC contract %+v", e)
 	}
-	e, _ = cmcTestEntity(bs, "contract:binance-somiusdt_perp.a")
+	e, _ = familytest.Entity(bs, "contract:binance-somiusdt_perp.a")
 	if e.Parent != "asset:somi" || e.Attrs["upstream_coin"] != "USDT" || e.Name != "SOMI perpetual (Binance, USDT-margined)" {
 		t.Errorf("SOMI contract %+v", e)
 	}
-	e, _ = cmcTestEntity(bs, "contract:hyperliquid-ftm.h")
+	e, _ = familytest.Entity(bs, "contract:hyperliquid-ftm.h")
 	if e.Parent != "asset:ftm" || e.Attrs["venue"] != "hyperliquid" || e.Attrs["margin"] != "usdc" {
 		t.Errorf("FTM contract %+v", e)
 	}
@@ -212,7 +213,7 @@ func TestMarketGood(t *testing.T) {
 	if len(mktBatch(t, bs, mktTagsFile).Observations) != 0 {
 		t.Errorf("tags batch has observations")
 	}
-	e, _ = cmcTestEntity(bs, "category:trading-bots")
+	e, _ = familytest.Entity(bs, "category:trading-bots")
 	if e.Kind != cw.KindCategory || e.Name != "Trading Bots" || e.Attrs["cmc_id"] != "68eb3da2a42aeb4cfa493a91" {
 		t.Errorf("category %+v", e)
 	}
@@ -224,11 +225,11 @@ func TestMarketSharedAssetIDs(t *testing.T) {
 	row := func(rank int, name, supply string) string {
 		return strings.NewReplacer("R", string(rune('0'+rank)), "N", name, "S", supply).Replace(`R,XYZN,XYZ,"$2,000,000.00",$2.00,"S XYZ *","$1,000.00"`)
 	}
-	weekly := cmcWeeklyHeader +
-		cmcWeeklySnap("2024-11-25", 100, row(1, "Alpha", "1,000,000")) +
-		cmcWeeklySnap("2024-12-02", 100, row(1, "Alpha Net", "1,050,000")) +
-		cmcWeeklySnap("2024-12-09", 100, row(1, "Alpha Net", "1,100,000"), row(2, "Beta", "1,100,000")) +
-		cmcWeeklySnap("2024-12-16", 100, row(1, "Gamma", "1,000,000,000"))
+	weekly := familytest.CMCWeeklyHeader +
+		familytest.CMCWeeklySnap("2024-11-25", 100, row(1, "Alpha", "1,000,000")) +
+		familytest.CMCWeeklySnap("2024-12-02", 100, row(1, "Alpha Net", "1,050,000")) +
+		familytest.CMCWeeklySnap("2024-12-09", 100, row(1, "Alpha Net", "1,100,000"), row(2, "Beta", "1,100,000")) +
+		familytest.CMCWeeklySnap("2024-12-16", 100, row(1, "Gamma", "1,000,000,000"))
 	monthly := mktMonthlyHeader +
 		"5,Alpha Net,XYZ,2000000,2,1100000,1000,0,1,2,20241201\n" +
 		"7,Gamma,XYZ,2000000000,2,1000000000,1000,0,1,2,20250101\n" +
@@ -237,11 +238,11 @@ func TestMarketSharedAssetIDs(t *testing.T) {
 		coinmarketcap.WeeklyDir + "/top100_weekly_data.csv": {Data: []byte(weekly)},
 		mktMonthlyFile: {Data: []byte(monthly)},
 	}
-	wb, err := cmcTestParse(t, fsys, coinmarketcap.WeeklyDir)
+	wb, err := familytest.Parse(t, fsys, coinmarketcap.WeeklyDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mb, err := cmcTestParse(t, fsys, Dir)
+	mb, err := familytest.Parse(t, fsys, Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +257,7 @@ func TestMarketSharedAssetIDs(t *testing.T) {
 		{mb, "asset:xyz", "2024-12-01"},
 		{mb, "asset:xyz-gamma", "2025-01-01"},
 	} {
-		if _, ok := cmcTestObs(t, c.bs, c.id, "rank", c.day); !ok {
+		if _, ok := familytest.Obs(t, c.bs, c.id, "rank", c.day); !ok {
 			t.Errorf("no %s on %s", c.id, c.day)
 		}
 	}
@@ -315,25 +316,25 @@ func TestMarketBad(t *testing.T) {
 		{"categories duplicate", with(mktCatsFile, mktCats+"id,Trading Bots,t,d,3,1,5,1,1,1,x,2025-10-26T15:15:05.3\n"), []string{mktCatsFile + ":5", "duplicate day", mktCatsFile + ":2"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := cmcTestParse(t, c.fsys, Dir)
-			cmcTestErr(t, err, c.wants...)
+			_, err := familytest.Parse(t, c.fsys, Dir)
+			familytest.Err(t, err, c.wants...)
 		})
 	}
 }
 
 func TestMarketRealFiles(t *testing.T) {
-	raw := cmcTestRaw(t)
-	bs, err := cmcTestParse(t, raw, Dir)
+	raw := familytest.Raw(t)
+	bs, err := familytest.Parse(t, raw, Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(bs) != 9 {
 		t.Errorf("%d batches, want 9", len(bs))
 	}
-	cmcTestWant(t, bs, "asset:usdt", "market_cap", "2024-12-01", 134.22e9, 0.005e9)
-	cmcTestWant(t, bs, "asset:usdc", "market_cap", "2024-12-01", 40.01e9, 0.005e9)
-	cmcTestWant(t, bs, "contract:binance-btcusd_perp.a", "open_interest_usd", "2024-12-13", 2.18e9, 0.005e9)
-	cmcTestWant(t, bs, "contract:binance-btcusd_perp.a", "open_interest_usd", "2024-12-06", 2.28e9, 0.005e9)
+	familytest.Want(t, bs, "asset:usdt", "market_cap", "2024-12-01", 134.22e9, 0.005e9)
+	familytest.Want(t, bs, "asset:usdc", "market_cap", "2024-12-01", 40.01e9, 0.005e9)
+	familytest.Want(t, bs, "contract:binance-btcusd_perp.a", "open_interest_usd", "2024-12-13", 2.18e9, 0.005e9)
+	familytest.Want(t, bs, "contract:binance-btcusd_perp.a", "open_interest_usd", "2024-12-06", 2.28e9, 0.005e9)
 	for file, n := range map[string]int{
 		mktMonthlyFile:  14000 * 7,
 		mktCoinbaseFile: 60726 * 5,
@@ -359,15 +360,15 @@ func TestMarketRealFiles(t *testing.T) {
 		{"asset:aca-acash-coin", "2020-07-01"},
 		{"asset:sun-sun", "2021-06-01"},
 	} {
-		if _, ok := cmcTestObs(t, bs, c.id, "rank", c.day); !ok {
+		if _, ok := familytest.Obs(t, bs, c.id, "rank", c.day); !ok {
 			t.Errorf("no %s on %s", c.id, c.day)
 		}
 	}
-	e, _ := cmcTestEntity(bs, "contract:binance-somiusdt_perp.a")
+	e, _ := familytest.Entity(bs, "contract:binance-somiusdt_perp.a")
 	if e.Parent != "asset:somi" || e.Attrs["upstream_coin"] != "USDT" {
 		t.Errorf("SOMI contract %+v", e)
 	}
-	if e, _ := cmcTestEntity([]cw.Batch{mktBatch(t, bs, mktMonthlyFile)}, "asset:eth"); e.Name != "Ethereum" || e.Symbol != "ETH" {
+	if e, _ := familytest.Entity([]cw.Batch{mktBatch(t, bs, mktMonthlyFile)}, "asset:eth"); e.Name != "Ethereum" || e.Symbol != "ETH" {
 		t.Errorf("asset:eth %+v", e)
 	}
 	// Tags land on the symbol-only (canonical) IDs.
