@@ -62,6 +62,9 @@ type Prices struct {
 	// priced at the other end: the universe BTC dominance is measured against.
 	Mcap0, Mcap1 float64
 	N0, N1       int
+	// QuoteVolume counts the tokens whose 24h volume is Binance's USDT-pair volume of the end
+	// day, the only volume a daily-only week may have for them.
+	QuoteVolume int
 	// Unavailable says why there is no pair of snapshots (Source is then empty).
 	Unavailable string
 }
@@ -297,17 +300,18 @@ func dailyIndex(s cw.SourceID, m cw.Metric) int {
 
 // dailyUniverse is the week's tokens when no snapshot pair exists but daily series cover the
 // week: market caps and volumes come from the same daily families (CoinGecko's chart has both;
-// Coinbase candles give volume in coins, priced at the close, and the upstream's derived cap).
+// Coinbase candles give volume in coins, priced at the close, and the upstream's derived cap;
+// Binance candles give the USDT pair's volume).
 func dailyUniverse(env *report.Env, daily map[string]dailyPair) (*Prices, error) {
 	p := &Prices{D0: env.Start, D1: env.End}
 	ids := SortedKeys(daily)
 	ps, err := env.Reader.Pairs(env.Ctx, cw.PairQuery{Prefix: "asset:", D0: env.Start, D1: env.End,
-		Metrics: []cw.Metric{cw.MetricMarketCap, cw.MetricVolume24h, smoothbrainquant.MetricMarketCapDerived, smoothbrainquant.MetricVolumeBase},
-		Sources: []cw.SourceID{coingecko.SourceMarketChart, smoothbrainquant.SourceCoinbaseDaily, smoothbrainquant.SourceCoinbaseDerivedMarketCap}})
+		Metrics: []cw.Metric{cw.MetricMarketCap, cw.MetricVolume24h, smoothbrainquant.MetricMarketCapDerived, smoothbrainquant.MetricVolumeBase, binance.MetricVolumeQuote},
+		Sources: []cw.SourceID{coingecko.SourceMarketChart, smoothbrainquant.SourceCoinbaseDaily, smoothbrainquant.SourceCoinbaseDerivedMarketCap, binance.SourceSpotDaily}})
 	if err != nil {
 		return nil, err
 	}
-	type extra struct{ m0, m1, vol *float64 }
+	type extra struct{ m0, m1, vol, quote *float64 }
 	ex := map[string]*extra{}
 	for _, x := range ps {
 		e := ex[x.Entity]
@@ -322,6 +326,8 @@ func dailyUniverse(env *report.Env, daily map[string]dailyPair) (*Prices, error)
 			}
 		case cw.MetricVolume24h:
 			e.vol = x.V1
+		case binance.MetricVolumeQuote:
+			e.quote = x.V1
 		case smoothbrainquant.MetricVolumeBase:
 			if e.vol == nil && x.V1 != nil {
 				if d, ok := daily[x.Entity]; ok {
@@ -344,6 +350,12 @@ func dailyUniverse(env *report.Env, daily map[string]dailyPair) (*Prices, error)
 				t.Mcap1 = *e.m1
 				p.Mcap1 += *e.m1
 				p.N1++
+			}
+			// Binance's USDT pair alone is a lower bound of a token's market volume: enough to
+			// pass a floor honestly, used only where no whole-market volume is stored.
+			if e.vol == nil && e.quote != nil {
+				e.vol = e.quote
+				p.QuoteVolume++
 			}
 			if e.vol != nil {
 				t.Vol1, t.HasVol = *e.vol, true

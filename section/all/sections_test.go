@@ -1398,6 +1398,19 @@ func TestExactWeekFromDailyPrices(t *testing.T) {
 	if st := cov.Week(day(weekEnd))["prices"]; st.Level != "full" || !strings.Contains(st.Detail, "daily coinbase-daily") {
 		t.Errorf("coverage %+v", st)
 	}
+
+	// Exchange candles alone: Binance's USDT-pair volume passes the floor, said to be a lower
+	// bound; a token under the floor on Binance stays out; no market cap is invented.
+	bn := bt("binance-spot-daily", nil,
+		ob("asset:sol", "close", weekStart, 100), ob("asset:sol", "close", weekEnd, 120), ob("asset:sol", "volume_quote", weekEnd, 2e8),
+		ob("asset:ltc", "close", weekStart, 80), ob("asset:ltc", "close", weekEnd, 100), ob("asset:ltc", "volume_quote", weekEnd, 5e6))
+	w = runWeek(t, newStore(t, bn), testConfig(), weekEnd)
+	eqList(t, "binance gainers", labels(w.Tokens.TopGainers, tokenSymbol), []string{"SOL"})
+	eqv(t, "SOL volume", w.Tokens.TopGainers[0].Volume24h, 2e8)
+	eqv(t, "SOL market cap", w.Tokens.TopGainers[0].MarketCap, 0)
+	if !hasNote(w.Tokens.Notes, "2 tokens' 24h volume is Binance's USDT-pair volume") {
+		t.Errorf("notes %v", w.Tokens.Notes)
+	}
 }
 
 // Funding: each perpetual's mean daily funding over the week against the week before, in basis

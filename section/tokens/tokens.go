@@ -10,6 +10,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/binance"
 	"cryptoweekly/provider/coingecko"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
@@ -117,6 +118,11 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	if snapshotted > 0 && (!d0.Equal(env.Start) || !d1.Equal(env.End)) {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d tokens without a daily series at both ends use the %s snapshots, so their returns compare %s → %s (the latest snapshot on or before each end of the week), not %s → %s",
 			snapshotted, src, s.From, s.To, cw.DayString(env.Start), cw.DayString(env.End)))
+	}
+	if pr.QuoteVolume > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("%d tokens' 24h volume is Binance's USDT-pair volume on %s only (%s), a lower bound of their market volume: the only volume stored for them this week",
+			pr.QuoteVolume, cw.DayString(env.End), binance.SourceSpotDaily))
+		env.Cite(string(binance.SourceSpotDaily))
 	}
 	s.Universe = len(rows)
 	token := func(t *section.TokenRow) Token { return newToken(pr, t) }
@@ -310,16 +316,25 @@ func tokenTable(ts []Token) []report.Element {
 		t := report.Tab("token", "name", "price "+ts[0].From+":", "price "+ts[0].To+":", "return:", "market cap:", "24h volume:")
 		for _, x := range ts {
 			t.Row(report.TL(x.Symbol, x.Entity), report.T(x.Name), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)), report.L(report.PctPtr(x.Pct)),
-				report.L(report.USD(x.MarketCap)), report.L(report.USD(x.Volume24h)))
+				report.L(capText(x.MarketCap)), report.L(report.USD(x.Volume24h)))
 		}
 		return []report.Element{t}
 	}
 	t := report.Tab("token", "name", "compared", "price (start):", "price (end):", "return:", "market cap:", "24h volume:", "prices")
 	for _, x := range ts {
 		t.Row(report.TL(x.Symbol, x.Entity), report.T(x.Name), report.L(x.From+" → "+x.To), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)),
-			report.L(report.PctPtr(x.Pct)), report.L(report.USD(x.MarketCap)), report.L(report.USD(x.Volume24h)), report.C(x.Source))
+			report.L(report.PctPtr(x.Pct)), report.L(capText(x.MarketCap)), report.L(report.USD(x.Volume24h)), report.C(x.Source))
 	}
 	return []report.Element{t}
+}
+
+// capText is a token's market cap, "n/a" where no source of the week gave one (a daily-only
+// week priced from exchange candles has none): no listed token is worth $0.
+func capText(v float64) string {
+	if v <= 0 {
+		return "n/a"
+	}
+	return report.USD(v)
 }
 
 // sectionDailyMetric is the metric a daily price series stores ("close" for candles).
