@@ -1,5 +1,6 @@
-// Package binance is Binance USDⓈ-M futures funding: the live connector for the perpetuals'
-// funding rate history (keyless), its series catalogue and its registration (provider.go).
+// Package binance is Binance: the live connector for the USDⓈ-M perpetuals' funding rate history
+// (keyless), the bundled daily spot candles and funding history (files.go), their series
+// catalogue and the registration (provider.go).
 //
 // Endpoint: GET https://fapi.binance.com/fapi/v1/fundingRate?symbol=BTCUSDT&startTime=MS&limit=1000
 // (no key; weight 1, shared 500 requests / 5 min / IP). Response, oldest first:

@@ -1,5 +1,6 @@
-// Package derivatives is the report's derivatives section: open interest per coin at both ends of
-// the week.
+// Package derivatives is the report's derivatives section: open interest per perpetual contract
+// at both ends of the week, and the majors' mean funding rate over the week against the week
+// before.
 package derivatives
 
 import (

@@ -1,5 +1,5 @@
 // Package dex is the report's DEX section: DEX TVL and the week's DEX volume against the week
-// before, with a check whether the volume is the year's highest.
+// before, with a check whether the volume is the year's highest, and the weekly volume per chain.
 package dex
 
 import (

@@ -1,5 +1,6 @@
 // Package stablecoins is the report's stablecoin section: USDT and USDC supply at both ends of
-// the week with the net flow, and the total of all USD-pegged stablecoins.
+// the week with the net flow (mint or burn), the total of all USD-pegged stablecoins, each
+// coin's share of that total and its streak of growth weeks.
 package stablecoins
 
 import (
