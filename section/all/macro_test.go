@@ -102,6 +102,13 @@ func TestMacro(t *testing.T) {
 	if len(w.Events.Upcoming) != 2 {
 		t.Errorf("upcoming %+v", w.Events.Upcoming)
 	}
+	// A newer print whose release the calendar lacks is not taken as the latest; the row says it
+	// may have been released. (The fixture has no Mar 2025 print, so Feb 2025 stays the last.)
+	db2 := newStore(t, append(macroFixture(), bt(fred.SourceBundled, nil, ob(fred.CPI.Entity, "price_index", "2025-04-01", 103.5)))...)
+	cpi := runWeek(t, db2, testConfig(), "2025-06-30", macroCal...).Block("macro").(*macro.Block).Indicators[0]
+	if cpi.Last == nil || cpi.Last.Month != "2025-02" || !strings.Contains(cpi.Last.Note, "no release date for Apr 2025") {
+		t.Errorf("calendar gap: %+v", cpi.Last)
+	}
 	// No FRED series at all: the section says why.
 	b := runWeek(t, newStore(t), testConfig(), "2025-03-14", macroCal...).Block("macro").(*macro.Block)
 	if !strings.Contains(b.Unavailable, "FRED_API_KEY") {
