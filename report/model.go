@@ -70,6 +70,10 @@ type Event struct {
 	Link   string   `json:"link,omitempty"`
 	Tags   []string `json:"tags,omitempty"`
 	Source string   `json:"source"`
+	// Prior is the last print released before a scheduled release ("Oct 2024: 2.6% y/y, 0.2%
+	// m/m; core 3.3% y/y"), or the target range before an FOMC decision; PriorSource cites it.
+	Prior       string `json:"prior,omitempty"`
+	PriorSource string `json:"prior_source,omitempty"`
 }
 
 // Report is the whole weekly report.

@@ -8,6 +8,7 @@ import (
 	"cryptoweekly/section/derivatives"
 	"cryptoweekly/section/dex"
 	"cryptoweekly/section/events"
+	"cryptoweekly/section/macro"
 	"cryptoweekly/section/protocols"
 	"cryptoweekly/section/sectors"
 	"cryptoweekly/section/sentiment"
@@ -34,6 +35,7 @@ type doc struct {
 	Sectors     sectors.Block         `json:"sectors"`
 	Derivatives derivatives.Block     `json:"derivatives"`
 	Social      social.Block          `json:"social"`
+	Macro       macro.Block           `json:"macro"`
 	Events      events.Block          `json:"events"`
 	Outlook     report.OutlookSection `json:"outlook"`
 	Methodology report.Methodology    `json:"methodology"`

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"cryptoweekly/report"
+	"cryptoweekly/section/macro"
 	"cryptoweekly/store/duckdb"
 	"cryptoweekly/store/storetest"
 )
@@ -260,6 +262,7 @@ func TestReportWeek20241213(t *testing.T) {
 	if r.DEX.YearHigh == nil {
 		t.Errorf("no year-high check: %q", r.DEX.YearHighNote)
 	}
+	checkMacro(t, r.Macro)
 	found := false
 	for _, e := range r.Events.Upcoming {
 		found = found || (e.Date == "2024-12-18" && e.Kind == "fomc")
@@ -526,5 +529,74 @@ func TestReportWeekOutsideData(t *testing.T) {
 	_, errs, code := runCLI(t, "weeks", "--db", db, "--to", "2001-01-05")
 	if code != 2 || !strings.Contains(errs, "the store's data spans") {
 		t.Errorf("weeks --to 2001-01-05: exit %d, stderr %q", code, errs)
+	}
+}
+
+// checkMacro checks the macro prints of the week ending 2024-12-13 against the raw FRED CSVs
+// (read here, not by the importer) and the release dates the BLS and BEA published: CPI for
+// November 2024 on 2024-12-11 (October's on 2024-11-13), the November Employment Situation on
+// 2024-12-06 (October's on 2024-11-01), October's PCE on 2024-11-27 (September's, on
+// 2024-10-31, is not in the events calendar, which the row must say).
+func checkMacro(t *testing.T, m macro.Block) {
+	t.Helper()
+	val := func(file, day string) float64 {
+		recs := readCSV(t, file, ',')
+		return lookup(t, recs, map[int]string{0: day}, 1)
+	}
+	yoy := func(file, month string) float64 {
+		y := month[:4]
+		var yi int
+		fmt.Sscanf(y, "%d", &yi)
+		return (val(file, month+"-01")/val(file, fmt.Sprintf("%d%s-01", yi-1, month[4:])) - 1) * 100
+	}
+	want := []struct {
+		label, file, month, released, prior, priorReleased string
+	}{
+		{"CPI", "fred-jonsflow/CPIAUCSL.csv", "2024-11", "2024-12-11", "2024-10", "2024-11-13"},
+		{"Core CPI", "fred-jonsflow/CPILFESL.csv", "2024-11", "2024-12-11", "2024-10", "2024-11-13"},
+		{"PCE price index", "fred-Thecoderstef/PCEPI.csv", "2024-10", "2024-11-27", "2024-09", ""},
+		{"Core PCE price index", "fred-jonsflow/PCEPILFE.csv", "2024-10", "2024-11-27", "2024-09", ""},
+		{"Nonfarm payrolls", "fred-jonsflow/PAYEMS.csv", "2024-11", "2024-12-06", "2024-10", "2024-11-01"},
+		{"Unemployment rate", "fred-jonsflow/UNRATE.csv", "2024-11", "2024-12-06", "2024-10", "2024-11-01"},
+	}
+	if len(m.Indicators) != len(want) {
+		t.Fatalf("macro indicators %+v", m.Indicators)
+	}
+	for i, w := range want {
+		ind := m.Indicators[i]
+		if ind.Label != w.label || ind.Last == nil || ind.Prior == nil {
+			t.Errorf("indicator %d = %+v, want %s with two prints", i, ind, w.label)
+			continue
+		}
+		if ind.Last.Month != w.month || ind.Last.Released != w.released || ind.Prior.Month != w.prior || ind.Prior.Released != w.priorReleased {
+			t.Errorf("%s: last %s released %q, prior %s released %q; want %s %s, %s %q", w.label, ind.Last.Month, ind.Last.Released,
+				ind.Prior.Month, ind.Prior.Released, w.month, w.released, w.prior, w.priorReleased)
+		}
+		if w.priorReleased == "" && !strings.Contains(ind.Prior.ReleaseNote, "not in the events calendar") {
+			t.Errorf("%s: prior release note %q", w.label, ind.Prior.ReleaseNote)
+		}
+		switch ind.Kind {
+		case macro.Inflation:
+			near(t, w.label+" YoY", ind.Last.YoY, yoy(w.file, w.month))
+			near(t, w.label+" prior YoY", ind.Prior.YoY, yoy(w.file, w.prior))
+		case macro.Payrolls:
+			near(t, w.label+" change", ind.Last.ChangeK, val(w.file, w.month+"-01")-val(w.file, w.prior+"-01"))
+		default:
+			near(t, w.label, &ind.Last.Value, val(w.file, w.month+"-01"))
+		}
+	}
+	// The desks' rounded figures for November 2024: CPI 2.7% y/y, core CPI 3.3% y/y; unemployment 4.2%.
+	for i, s := range []string{"2.7% y/y", "3.3% y/y"} {
+		if got := macro.Headline(macro.Inflation, m.Indicators[i].Last); !strings.HasPrefix(got, s) {
+			t.Errorf("%s headline %q, want %s", m.Indicators[i].Label, got, s)
+		}
+	}
+	if got := macro.Headline(macro.Rate, m.Indicators[5].Last); got != "4.2%" {
+		t.Errorf("unemployment %q", got)
+	}
+	// The Fed cut to 4.50–4.75% at the meeting ending 2024-11-07, effective 2024-11-08.
+	if f := m.Fed; f == nil || f.Lower != val("fred-jonsflow/DFEDTARL.csv", "2024-12-13") || f.Upper != val("fred-jonsflow/DFEDTARU.csv", "2024-12-13") ||
+		f.Upper != 4.75 || f.Since != "2024-11-08" || f.PriorUpper == nil || *f.PriorUpper != 5 || f.Decision != "2024-11-07" {
+		t.Errorf("fed = %+v", m.Fed)
 	}
 }

@@ -441,3 +441,18 @@ func Symbol(f *CSVFile, i int, col string) (string, error) {
 	}
 	return s, nil
 }
+
+// Replace sets the value of an observation added before (a later vintage of the same series
+// overriding an earlier file); it reports whether there was one.
+func (s *Series) Replace(entity string, metric cw.Metric, day time.Time, v float64) (bool, error) {
+	if err := cw.CheckValue(metric, v); err != nil {
+		return false, fmt.Errorf("%s %s %s: %w", entity, metric, cw.DayString(day), err)
+	}
+	for i := len(s.obs) - 1; i >= 0; i-- {
+		if o := &s.obs[i]; o.Entity == entity && o.Metric == metric && o.Day.Equal(day) {
+			o.Value = v
+			return true, nil
+		}
+	}
+	return false, nil
+}

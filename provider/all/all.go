@@ -10,6 +10,7 @@ import (
 	_ "cryptoweekly/provider/coinmarketcap"
 	_ "cryptoweekly/provider/defillama"
 	_ "cryptoweekly/provider/farside"
+	_ "cryptoweekly/provider/fred"
 	_ "cryptoweekly/provider/lunarcrush"
 	_ "cryptoweekly/provider/news"
 	_ "cryptoweekly/provider/smoothbrainquant"

@@ -10,6 +10,7 @@ import (
 	"cryptoweekly/section/dex"
 	"cryptoweekly/section/etf"
 	"cryptoweekly/section/events"
+	"cryptoweekly/section/macro"
 	"cryptoweekly/section/market"
 	"cryptoweekly/section/protocols"
 	"cryptoweekly/section/sectors"
@@ -35,6 +36,7 @@ var Sections = []report.Section{
 	derivatives.Section{},
 	technicals.Section{},
 	social.Section{},
+	macro.Section{},
 	events.Section{},
 }
 

@@ -8,9 +8,11 @@ import (
 	"strings"
 
 	cw "cryptoweekly"
+	"cryptoweekly/provider/fred"
 	"cryptoweekly/provider/news"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
+	"cryptoweekly/section/macro"
 )
 
 // Section computes the events block.
@@ -25,9 +27,11 @@ type Block struct {
 	Regulatory []report.Event `json:"regulatory"`
 }
 
-func (Section) Name() string                      { return "events" }
-func (Section) NewBlock() report.Block            { return new(Block) }
-func (Section) Feeds(report.Config) []cw.SourceID { return []cw.SourceID{news.SourcePrefix} }
+func (Section) Name() string           { return "events" }
+func (Section) NewBlock() report.Block { return new(Block) }
+func (Section) Feeds(report.Config) []cw.SourceID {
+	return []cw.SourceID{news.SourcePrefix, fred.SourceBundled, fred.SourcePCEPI, fred.SourceLive}
+}
 
 func (Section) Compute(env *report.Env) (report.Block, error) {
 	s := &Block{}
@@ -40,6 +44,13 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 			return nil, fmt.Errorf("calendar: %w", err)
 		}
 		if d.After(env.End) && !d.After(next) {
+			// The print (or target range) the release follows, from the stored FRED series.
+			prior, src, err := macro.PriorText(env, e.Kind, d)
+			if err != nil {
+				return nil, fmt.Errorf("prior of %s: %w", e.Title, err)
+			}
+			e.Prior, e.PriorSource = prior, src
+			env.Cite(src)
 			s.Upcoming = append(s.Upcoming, e)
 		}
 	}
@@ -102,6 +113,11 @@ func (b *Block) Title() string { return fmt.Sprintf("Next week's events (%s, %s]
 
 func (b *Block) Cites() []string {
 	out := make([]string, 0, len(b.Regulatory))
+	for _, e := range b.Upcoming {
+		if e.PriorSource != "" {
+			out = append(out, e.PriorSource)
+		}
+	}
 	for _, e := range b.Regulatory {
 		out = append(out, e.Source)
 	}
@@ -111,9 +127,13 @@ func (b *Block) Cites() []string {
 func (b *Block) Layout() []report.Element {
 	var out []report.Element
 	if len(b.Upcoming) > 0 {
-		t := report.Tab("date", "time (ET)", "event", "source")
+		t := report.Tab("date", "time (ET)", "event", "prior", "source")
 		for _, e := range b.Upcoming {
-			t.Row(report.L(e.Date), report.L(e.Time), report.T(e.Title), report.T(e.Source))
+			prior := report.Inline{report.L("–")}
+			if e.Prior != "" {
+				prior = report.Inline{report.L(e.Prior + " "), report.C(e.PriorSource)}
+			}
+			t.Row(report.L(e.Date), report.L(e.Time), report.T(e.Title), prior, report.T(e.Source))
 		}
 		out = append(out, t)
 	}
@@ -135,6 +155,9 @@ func (b *Block) Scheduled() []string {
 		t := e.Date
 		if e.Time != "" {
 			t += " " + e.Time + " ET"
+		}
+		if e.Prior != "" {
+			t += "; prior " + e.Prior
 		}
 		out = append(out, "Scheduled: "+e.Title+" ("+t+").")
 	}

@@ -1,0 +1,206 @@
+package fred
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	cw "cryptoweekly"
+	"cryptoweekly/internal/familytest"
+	"cryptoweekly/internal/sourcetest"
+)
+
+func TestBundledSeries(t *testing.T) {
+	raw := familytest.Raw(t)
+	bs, err := familytest.Parse(t, raw, dirJonsflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// CPIAUCSL.csv: 2024-11-01,316.528 and 2023-11-01,308.148 (YoY 2.7%).
+	familytest.Want(t, bs, CPI.Entity, string(MetricPriceIndex), "2024-11-01", 316.528, 0)
+	familytest.Want(t, bs, CPI.Entity, string(MetricPriceIndex), "2023-11-01", 308.148, 0)
+	familytest.Want(t, bs, TargetUp.Entity, string(MetricRatePct), "2024-12-13", 4.75, 0)
+	familytest.Want(t, bs, TargetLow.Entity, string(MetricRatePct), "2024-12-19", 4.25, 0)
+	// October 2025 CPI was never published: no observation, not a zero.
+	if _, ok := familytest.Obs(t, bs, CPI.Entity, string(MetricPriceIndex), "2025-10-01"); ok {
+		t.Error("a CPI for October 2025 appeared")
+	}
+	// The cache extends the CSVs (CPIAUCSL.csv stops at 2026-04-01; the cache reaches 2026-07-01).
+	familytest.Want(t, bs, CPI.Entity, string(MetricPriceIndex), "2026-07-01", 332.813, 0)
+	// Nothing before the store's first day.
+	if _, ok := familytest.Obs(t, bs, Payrolls.Entity, string(MetricEmployeesK), "2008-12-01"); ok {
+		t.Error("a payrolls value before 2009 was kept")
+	}
+	ps, err := familytest.Parse(t, raw, dirPCEPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// PCEPI.csv: 2024-11-01,123.9xx; 1995 is before the store's first day.
+	if _, ok := familytest.Obs(t, ps, PCE.Entity, string(MetricPriceIndex), "1995-01-01"); ok {
+		t.Error("a PCE value from 1995 was kept")
+	}
+	if _, ok := familytest.Obs(t, ps, PCE.Entity, string(MetricPriceIndex), "2024-11-01"); !ok {
+		t.Error("no PCE for November 2024")
+	}
+}
+
+const cacheOK = `{"fetched_at":"2026-08-21T20:43:22Z","series":{"CPIAUCSL":[["2024-11-01",316.528],["2024-12-01",317.603]],"CPILFESL":[],"PCEPILFE":[],"PAYEMS":[],"UNRATE":[],"DFEDTARU":[],"DFEDTARL":[]}}`
+
+func jonsFS(cpi, cache string) fstest.MapFS {
+	m := fstest.MapFS{dirJonsflow + "/fred_cache.json": {Data: []byte(cache)}}
+	for _, x := range jonsSeries {
+		m[dirJonsflow+"/"+x.ID+".csv"] = &fstest.MapFile{Data: []byte("Date,Value\n2024-11-01,1.5\n")}
+	}
+	m[dirJonsflow+"/CPIAUCSL.csv"] = &fstest.MapFile{Data: []byte(cpi)}
+	return m
+}
+
+func TestMerge(t *testing.T) {
+	// "." is FRED's missing value: skipped. The cache overrides the overlapping month with its
+	// later vintage and extends the series.
+	bs, err := familytest.Parse(t, jonsFS("Date,Value\n2024-10-01,315.631\n2024-11-01,316.5\n2025-10-01,.\n", cacheOK), dirJonsflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	familytest.Want(t, bs, CPI.Entity, string(MetricPriceIndex), "2024-10-01", 315.631, 0)
+	familytest.Want(t, bs, CPI.Entity, string(MetricPriceIndex), "2024-11-01", 316.528, 0)
+	familytest.Want(t, bs, CPI.Entity, string(MetricPriceIndex), "2024-12-01", 317.603, 0)
+	if _, ok := familytest.Obs(t, bs, CPI.Entity, string(MetricPriceIndex), "2025-10-01"); ok {
+		t.Error(`"." became a value`)
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	for _, c := range []struct {
+		name, cpi, cache string
+		want             []string
+	}{
+		{"not a number", "Date,Value\n2024-11-01,31x.5\n", cacheOK, []string{"CPIAUCSL.csv", "Value", "31x.5"}},
+		{"thousands separator", "Date,Value\n2024-11-01,\"1,316.5\"\n", cacheOK, []string{"CPIAUCSL.csv", "Value"}},
+		{"bad date", "Date,Value\n11/01/2024,316.5\n", cacheOK, []string{"CPIAUCSL.csv", "Date"}},
+		{"schema drift: renamed column", "observation_date,CPIAUCSL\n2024-11-01,316.5\n", cacheOK, []string{"CPIAUCSL.csv", "Date"}},
+		{"duplicate month", "Date,Value\n2024-11-01,316.5\n2024-11-01,316.6\n", cacheOK, []string{"CPIAUCSL.csv", "duplicate"}},
+		{"implausible", "Date,Value\n2024-11-01,3.2e7\n", cacheOK, []string{"CPIAUCSL.csv", "price_index"}},
+		{"header only", "Date,Value\n", cacheOK, []string{"CPIAUCSL.csv", "no data rows"}},
+		{"cache value a string", "Date,Value\n2024-11-01,316.5\n", strings.Replace(cacheOK, "317.603", `"317.603"`, 1), []string{"fred_cache.json", "CPIAUCSL", "value"}},
+		{"cache series missing", "Date,Value\n2024-11-01,316.5\n", strings.Replace(cacheOK, `"UNRATE":[],`, "", 1), []string{"fred_cache.json", "UNRATE"}},
+		{"cache not JSON", "Date,Value\n2024-11-01,316.5\n", `{"fetched_at":`, []string{"fred_cache.json"}},
+		{"cache without fetched_at", "Date,Value\n2024-11-01,316.5\n", strings.Replace(cacheOK, `"fetched_at":"2026-08-21T20:43:22Z",`, "", 1), []string{"fred_cache.json", "fetched_at"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := familytest.Parse(t, jonsFS(c.cpi, c.cache), dirJonsflow)
+			familytest.Err(t, err, c.want...)
+		})
+	}
+	// PCEPI's own header.
+	_, err := familytest.Parse(t, fstest.MapFS{dirPCEPI + "/PCEPI.csv": {Data: []byte("date,value\n2024-11-01,123.9\n")}}, dirPCEPI)
+	familytest.Err(t, err, "PCEPI.csv", "PCEPI")
+}
+
+func TestDecodeObservations(t *testing.T) {
+	obs, err := DecodeObservations(sourcetest.Fixture(t, "fred-series-observations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 4 || obs[2].Value != "." || obs[1] != (Observation{"2024-11-01", "316.528"}) {
+		t.Fatalf("got %+v", obs)
+	}
+	for _, c := range []struct{ name, body, want string }{
+		{"error object", `{"error_code":400,"error_message":"Bad Request.  The value for variable api_key is not registered."}`, "answered an error"},
+		{"schema drift: no list", `{"count":1,"data":[]}`, "no \"observations\""},
+		{"value a number", `{"observations":[{"date":"2024-11-01","value":316.5}]}`, "observations[0].value"},
+		{"no date", `{"observations":[{"value":"316.5"}]}`, "observations[0]: no \"date\""},
+		{"not JSON", `<html>`, "not a JSON object"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := DecodeObservations([]byte(c.body))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+const secretKey = "abcdef0123456789abcdef0123456789"
+
+func TestFetch(t *testing.T) {
+	fixture := sourcetest.Fixture(t, "fred-series-observations.json")
+	var bad string
+	srv := sourcetest.NewServer(map[string]http.HandlerFunc{
+		"/series/observations": func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			if q.Get("api_key") != secretKey || q.Get("file_type") != "json" || q.Get("observation_start") != "2024-10-01" {
+				sourcetest.Status(400, `{"error_code":400,"error_message":"Bad Request."}`)(w, r)
+				return
+			}
+			switch id := q.Get("series_id"); {
+			case id == "CPIAUCSL":
+				sourcetest.JSON(fixture)(w, r)
+			case id == bad:
+				sourcetest.JSON([]byte(`{"observations":[{"date":"2024-11-01","value":"4,1"}]}`))(w, r)
+			default:
+				sourcetest.JSON([]byte(`{"observations":[{"date":"2024-11-01","value":"4.5"},{"date":"2024-12-01","value":"."}]}`))(w, r)
+			}
+		},
+	})
+	env := sourcetest.NewEnv(t, srv, time.Date(2026, 8, 21, 0, 0, 0, 0, time.UTC))
+	src, err := New(env.Client(time.Second, 0), Options{BaseURL: env.TS.URL, Key: secretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)
+	bs, err := src.Fetch(context.Background(), since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 1 || bs[0].Source.ID != SourceLive || len(bs[0].Entities) != len(AllSeries) {
+		t.Fatalf("batches %+v", bs)
+	}
+	if err := bs[0].Validate(); err != nil {
+		t.Fatal(err)
+	}
+	o := sourcetest.ObsMap(bs[0])
+	if o["index:us-cpi price_index 2024-11-01"] != 316.528 || o["index:us-unemployment rate_pct 2024-11-01"] != 4.5 {
+		t.Errorf("obs %v", o)
+	}
+	if _, ok := o["index:us-cpi price_index 2025-10-01"]; ok {
+		t.Error(`"." became a value`)
+	}
+	if strings.Contains(bs[0].Source.Location, secretKey) {
+		t.Error("key in provenance")
+	}
+	sourcetest.AssertNoSecretInArchive(t, env.Archive, secretKey)
+
+	// A malformed value fails the fetch, naming the series; the key never shows.
+	bad = "UNRATE"
+	_, err = src.Fetch(context.Background(), since)
+	if err == nil || !strings.Contains(err.Error(), "UNRATE") || !strings.Contains(err.Error(), "4,1") {
+		t.Fatalf("err %v", err)
+	}
+	sourcetest.AssertNoSecret(t, err, secretKey)
+	// A refused key: the HTTP error is reported without the key.
+	src2, _ := New(env.Client(time.Second, 0), Options{BaseURL: env.TS.URL, Key: "wrong" + secretKey})
+	_, err = src2.Fetch(context.Background(), since)
+	if err == nil {
+		t.Fatal("a refused key passed")
+	}
+	sourcetest.AssertNoSecret(t, err, "wrong"+secretKey)
+}
+
+func TestNoKey(t *testing.T) {
+	p, ok := cw.ProviderByName(Name)
+	if !ok {
+		t.Fatal("fred not registered")
+	}
+	s, note, err := p.New(cw.ProviderEnv{Getenv: func(string) string { return "" }})
+	if s != nil || err != nil || !strings.Contains(note, EnvKey) {
+		t.Fatalf("no key: %v %q %v", s, note, err)
+	}
+	if _, err := newSource(nil, Options{}); !errors.Is(err, ErrNoKey) {
+		t.Fatalf("err %v", err)
+	}
+}
