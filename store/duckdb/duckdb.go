@@ -188,7 +188,7 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	}
 	defer conn.Close()
 	stage := []string{
-		`CREATE OR REPLACE TEMP TABLE stage_obs (entity_id VARCHAR, metric VARCHAR, day DATE, value DOUBLE, source_id VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE stage_obs (entity_id VARCHAR, metric VARCHAR, day DATE, value DOUBLE, source_id VARCHAR, seq BIGINT)`,
 		`CREATE OR REPLACE TEMP TABLE stage_ent (id VARCHAR, kind VARCHAR, name VARCHAR, symbol VARCHAR, category VARCHAR, parent VARCHAR, seq INTEGER)`,
 		`CREATE OR REPLACE TEMP TABLE stage_chain (entity_id VARCHAR, chain VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE stage_tag (entity_id VARCHAR, tag VARCHAR)`,
@@ -202,7 +202,7 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	defer func() {
 		// Temp tables die with the connection anyway; dropping them early only frees memory,
 		// so a failure here changes nothing stored.
-		for _, t := range []string{"stage_obs", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
+		for _, t := range []string{"stage_obs", "stage_obs_u", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
 			if _, err := conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t); err != nil {
 				break
 			}
@@ -248,7 +248,7 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
 			firstErr = err
 		}
 	}
-	seq := 0
+	seq, oseq := 0, int64(0)
 	for _, b := range batches {
 		for _, e := range b.Entities {
 			seq++
@@ -270,7 +270,8 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
 			st.Entities++
 		}
 		for _, o := range b.Observations {
-			keep(obs.AppendRow(o.Entity, string(o.Metric), o.Day, o.Value, string(o.Source)))
+			oseq++
+			keep(obs.AppendRow(o.Entity, string(o.Metric), o.Day, o.Value, string(o.Source), oseq))
 		}
 		st.Observations += len(b.Observations)
 		if firstErr != nil {
@@ -326,8 +327,18 @@ func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
 		{"entities", `INSERT INTO entities
 			SELECT DISTINCT entity_id, split_part(entity_id, ':', 1), '', '', '', '' FROM stage_obs
 			WHERE entity_id NOT IN (SELECT id FROM entities)`},
-		{"observations", `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM stage_obs
-			ON CONFLICT (entity_id, metric, day, source_id) DO UPDATE SET value = excluded.value`},
+		// Observations have no primary key (migration 3): the staged keys replace the stored ones
+		// (an upsert; within one Apply the later row wins), and each write lands sorted by
+		// (metric, day) so that zone maps prune the report's day-bounded scans. The day range
+		// bound lets the delete skip the row groups of other days.
+		{"observations", `CREATE OR REPLACE TEMP TABLE stage_obs_u AS
+			SELECT entity_id, metric, day, arg_max(value, seq) AS value, source_id FROM stage_obs
+			GROUP BY entity_id, metric, day, source_id`},
+		{"observations", `DELETE FROM observations o USING stage_obs_u s
+			WHERE o.day BETWEEN (SELECT min(day) FROM stage_obs_u) AND (SELECT max(day) FROM stage_obs_u)
+				AND o.entity_id = s.entity_id AND o.metric = s.metric AND o.day = s.day AND o.source_id = s.source_id`},
+		{"observations", `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM stage_obs_u
+			ORDER BY metric, day, entity_id, source_id`},
 	}
 	for _, s := range steps {
 		if _, err := tx.ExecContext(ctx, s.q); err != nil {

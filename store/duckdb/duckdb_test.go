@@ -147,7 +147,7 @@ func TestReadOnlyAndLocking(t *testing.T) {
 	if err != nil || len(cov) != 1 || cov[0].Rows != 1 || !cov[0].Last.Equal(day("2024-01-01")) {
 		t.Fatalf("coverage = %+v, %v", cov, err)
 	}
-	if SchemaVersion() != 2 {
+	if SchemaVersion() != 3 {
 		t.Fatalf("schema version %d", SchemaVersion())
 	}
 }
