@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,6 +85,7 @@ func BenchmarkWeekFullUniverse(b *testing.B) {
 			b.StartTimer()
 		}
 		cfg := report.DefaultConfig()
+		resetPeakRSS()
 		for i := 0; i < b.N; i++ {
 			r, err := report.Build(ctx, benchStore.db, cfg, benchEnd, report.Inputs{Now: benchEnd})
 			if err != nil {
@@ -95,7 +97,29 @@ func BenchmarkWeekFullUniverse(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/scanNs, "x-scan")
+		if mb := peakRSSMB(); mb > 0 {
+			b.ReportMetric(mb, "peak-MB")
+		}
 	})
+}
+
+// resetPeakRSS restarts the kernel's peak resident-set count (VmHWM) so that peakRSSMB measures
+// the reports alone, not the store's generation. Linux only; elsewhere peak-MB is not reported.
+func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSSMB is the process's peak resident memory (Go heap and DuckDB's buffers) in MB.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }
 
 const benchDays = 1826
