@@ -10,9 +10,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 out=${BENCH_OUT:-$(mktemp -t cryptoweekly-bench.XXXXXX)}
-go test -p 1 -run '^$' -timeout 60m -benchtime 5x \
-	-bench 'DecodeProtocols|DecodeMarkets|ImportDir|ApplyBundle|FirstReport|WeekFullUniverse' \
-	./provider/defillama ./provider/coingecko ./importer ./store/duckdb | tee "$out"
+# Decoders run for a time (milliseconds each: a few iterations would be all noise), the rest a
+# fixed count; packages one after the other (-p 1), never two benchmarks at once.
+go test -p 1 -run '^$' -benchtime 3s -bench 'DecodeProtocols|DecodeMarkets' \
+	./provider/defillama ./provider/coingecko | tee "$out"
+go test -p 1 -run '^$' -timeout 60m -benchtime 5x -bench 'ImportDir|ApplyBundle|FirstReport|WeekFullUniverse' \
+	./importer ./store/duckdb | tee -a "$out"
 echo
 awk -v scale="${CRYPTOWEEKLY_BENCH_SCALE:-1}" '
 /^Benchmark/ {
