@@ -16,6 +16,7 @@ package bundle
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"embed"
 	"encoding/json"
@@ -24,9 +25,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	cw "cryptoweekly"
 )
@@ -53,18 +57,36 @@ func Read(fsys fs.FS) ([]cw.Batch, error) {
 		return nil, fmt.Errorf("bundle: no *.tsv.gz files")
 	}
 	sort.Strings(names)
-	out := make([]cw.Batch, 0, len(names))
-	for _, n := range names {
-		f, err := fsys.Open(n)
+	// The files are decoded concurrently (gunzip and parsing are most of the first report's load
+	// time); the batches keep the sorted order, and the first failing file's error is returned.
+	out := make([]cw.Batch, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(names)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f, err := fsys.Open(names[i])
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				out[i], errs[i] = decode(f, names[i])
+				f.Close()
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		b, err := decode(f, n)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
 	}
 	return out, nil
 }
@@ -78,8 +100,52 @@ func decode(r io.Reader, name string) (cw.Batch, error) {
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	line := 0
+	// Entity IDs, metrics and days repeat on most lines: each distinct one is allocated (and a
+	// day parsed) once.
+	strs := map[string]string{}
+	intern := func(p []byte) string {
+		if v, ok := strs[string(p)]; ok {
+			return v
+		}
+		v := string(p)
+		strs[v] = v
+		return v
+	}
+	days := map[string]time.Time{}
 	for sc.Scan() {
 		line++
+		raw := sc.Bytes()
+		if len(raw) > 2 && raw[0] == 'O' && raw[1] == ' ' {
+			f := raw[2:]
+			var fs [4][]byte
+			n := 0
+			for n < 3 {
+				i := bytes.IndexByte(f, '\t')
+				if i < 0 {
+					break
+				}
+				fs[n], f = f[:i], f[i+1:]
+				n++
+			}
+			if n != 3 || bytes.IndexByte(f, '\t') >= 0 {
+				return b, fmt.Errorf("bundle: %s:%d: observation has %d fields", name, line, len(strings.Split(string(raw[2:]), "\t")))
+			}
+			fs[3] = f
+			d, ok := days[string(fs[2])]
+			if !ok {
+				var err error
+				if d, err = cw.ParseDay(string(fs[2])); err != nil {
+					return b, fmt.Errorf("bundle: %s:%d: %w", name, line, err)
+				}
+				days[string(fs[2])] = d
+			}
+			v, err := strconv.ParseFloat(string(fs[3]), 64)
+			if err != nil {
+				return b, fmt.Errorf("bundle: %s:%d: value: %w", name, line, err)
+			}
+			b.Observations = append(b.Observations, cw.Observation{Entity: intern(fs[0]), Metric: cw.Metric(intern(fs[1])), Day: d, Value: v, Source: b.Source.ID})
+			continue
+		}
 		t := sc.Text()
 		if len(t) < 2 {
 			return b, fmt.Errorf("bundle: %s:%d: short line", name, line)

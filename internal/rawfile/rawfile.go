@@ -369,7 +369,7 @@ func (s *Series) Add(entity string, metric cw.Metric, day time.Time, v float64, 
 }
 
 // At is the "file:line" place Series.Add names in its duplicate messages.
-func At(file string, line int) string { return fmt.Sprintf("%s:%d", file, line) }
+func At(file string, line int) string { return file + ":" + strconv.Itoa(line) } // not Sprintf: called per row
 
 // CheckNoGaps checks that a daily series has no missing day between its first and last day.
 // days must be in file order (either direction); lines are the matching file lines. known lists

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -170,6 +171,12 @@ func setAttr(attrs map[string]string, k, v string) {
 // protocolEntity builds the protocol entity shared by /protocols, /protocol/{slug} and the DEX
 // overview. Field paths are for errors.
 func protocolEntity(endpoint, field string, name, symbol, category, chains, parent json.RawMessage) (cw.Entity, error) {
+	return protocolEntityWith(chainList, endpoint, field, name, symbol, category, chains, parent)
+}
+
+// protocolEntityWith is protocolEntity with the chains list decoded by chainsOf (DecodeProtocols
+// passes a memoised chainList: thousands of rows share a few hundred distinct chain lists).
+func protocolEntityWith(chainsOf func(json.RawMessage) []string, endpoint, field string, name, symbol, category, chains, parent json.RawMessage) (cw.Entity, error) {
 	if isMissing(name) || isNull(name) || bytes.TrimSpace(name)[0] != '"' {
 		return cw.Entity{}, derr(endpoint, field+"name", "want a string, got %s", describe(name))
 	}
@@ -182,7 +189,7 @@ func protocolEntity(endpoint, field string, name, symbol, category, chains, pare
 	}
 	e := cw.Entity{
 		ID: cw.EntityID(cw.KindProtocol, n), Kind: cw.KindProtocol, Name: n,
-		Category: cleanText(flexString(category)), Chains: chainList(chains), Parent: parentID(parent),
+		Category: cleanText(flexString(category)), Chains: chainsOf(chains), Parent: parentID(parent),
 		Attrs: map[string]string{},
 	}
 	if s := cleanText(flexString(symbol)); s != "-" {
@@ -206,9 +213,33 @@ func protocolEntity(endpoint, field string, name, symbol, category, chains, pare
 // name_collision naming the winner, so no row is lost and IDs stay deterministic.
 func DecodeProtocols(body []byte, fetchedAt time.Time) (cw.Batch, error) {
 	const ep = "/protocols"
-	items, err := decodeArray(ep, body)
-	if err != nil {
+	// Fast path: the whole array in one pass (the per-item path validated and walked every
+	// byte three times). It is used only when every item decoded as an object; otherwise the
+	// item-by-item path below runs and reports exactly as before.
+	if err := topLevel(ep, body, '[', "array"); err != nil {
 		return cw.Batch{}, err
+	}
+	var fast []*protocolRow
+	if json.Unmarshal(body, &fast) != nil || slices.Contains(fast, nil) {
+		fast = nil
+	}
+	var items []json.RawMessage
+	n := len(fast)
+	if fast == nil {
+		var err error
+		if items, err = decodeArray(ep, body); err != nil {
+			return cw.Batch{}, err
+		}
+		n = len(items)
+	}
+	chainMemo := map[string][]string{}
+	chainsOf := func(raw json.RawMessage) []string {
+		l, ok := chainMemo[string(raw)]
+		if !ok {
+			l = chainList(raw)
+			chainMemo[string(raw)] = l
+		}
+		return slices.Clone(l)
 	}
 	type row struct {
 		e      cw.Entity
@@ -218,13 +249,15 @@ func DecodeProtocols(body []byte, fetchedAt time.Time) (cw.Batch, error) {
 		disamb string
 	}
 	var rows []row
-	for i, raw := range items {
+	for i := 0; i < n; i++ {
 		f := fmt.Sprintf("[%d].", i)
 		var r protocolRow
-		if err := decodeObject(ep, fmt.Sprintf("[%d]", i), raw, &r); err != nil {
+		if fast != nil {
+			r = *fast[i]
+		} else if err := decodeObject(ep, fmt.Sprintf("[%d]", i), items[i], &r); err != nil {
 			return cw.Batch{}, err
 		}
-		e, err := protocolEntity(ep, f, r.Name, r.Symbol, r.Category, r.Chains, r.ParentProtocol)
+		e, err := protocolEntityWith(chainsOf, ep, f, r.Name, r.Symbol, r.Category, r.Chains, r.ParentProtocol)
 		if err != nil {
 			return cw.Batch{}, err
 		}
@@ -232,9 +265,12 @@ func DecodeProtocols(body []byte, fetchedAt time.Time) (cw.Batch, error) {
 		setAttr(e.Attrs, "url", flexString(r.URL))
 		setAttr(e.Attrs, "defillama_id", flexString(r.ID))
 		setAttr(e.Attrs, "gecko_id", flexString(r.GeckoID))
-		for k, raw := range map[string]json.RawMessage{"change_1d": r.Change1d, "change_7d": r.Change7d, "mcap": r.Mcap} {
-			if v, err := flexFloat(raw); err == nil {
-				e.Attrs[k] = fmtFloat(v)
+		for _, kv := range [...]struct {
+			k   string
+			raw json.RawMessage
+		}{{"change_1d", r.Change1d}, {"change_7d", r.Change7d}, {"mcap", r.Mcap}} {
+			if v, err := flexFloat(kv.raw); err == nil {
+				e.Attrs[kv.k] = fmtFloat(v)
 			}
 		}
 		tvl, terr := flexFloat(r.TVL)

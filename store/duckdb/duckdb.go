@@ -262,7 +262,7 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	}
 	defer conn.Close()
 	stage := []string{
-		`CREATE OR REPLACE TEMP TABLE stage_obs (entity_id VARCHAR, metric VARCHAR, day DATE, value DOUBLE, source_id VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE stage_obs (entity_id VARCHAR, metric VARCHAR, day DATE, value DOUBLE, source_id VARCHAR, seq BIGINT)`,
 		`CREATE OR REPLACE TEMP TABLE stage_ent (id VARCHAR, kind VARCHAR, name VARCHAR, symbol VARCHAR, category VARCHAR, parent VARCHAR, seq INTEGER)`,
 		`CREATE OR REPLACE TEMP TABLE stage_chain (entity_id VARCHAR, chain VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE stage_tag (entity_id VARCHAR, tag VARCHAR)`,
@@ -276,7 +276,7 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	defer func() {
 		// Temp tables die with the connection anyway; dropping them early only frees memory,
 		// so a failure here changes nothing stored.
-		for _, t := range []string{"stage_obs", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
+		for _, t := range []string{"stage_obs", "stage_obs_u", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
 			if _, err := conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t); err != nil {
 				break
 			}
@@ -322,7 +322,7 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
 			firstErr = err
 		}
 	}
-	seq := 0
+	seq, oseq := 0, int64(0)
 	for _, b := range batches {
 		for _, e := range b.Entities {
 			seq++
@@ -344,7 +344,8 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
 			st.Entities++
 		}
 		for _, o := range b.Observations {
-			keep(obs.AppendRow(o.Entity, string(o.Metric), o.Day, o.Value, string(o.Source)))
+			oseq++
+			keep(obs.AppendRow(o.Entity, string(o.Metric), o.Day, o.Value, string(o.Source), oseq))
 		}
 		st.Observations += len(b.Observations)
 		if firstErr != nil {
@@ -400,13 +401,14 @@ func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
 		{"entities", `INSERT INTO entities
 			SELECT DISTINCT entity_id, split_part(entity_id, ':', 1), '', '', '', '' FROM stage_obs
 			WHERE entity_id NOT IN (SELECT id FROM entities)`},
-		{"observations", `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM stage_obs
-			ON CONFLICT (entity_id, metric, day, source_id) DO UPDATE SET value = excluded.value`},
 	}
 	for _, s := range steps {
 		if _, err := tx.ExecContext(ctx, s.q); err != nil {
 			return fmt.Errorf("%s: %w", s.what, err)
 		}
+	}
+	if err := mergeObservations(ctx, tx, batches); err != nil {
+		return fmt.Errorf("observations: %w", err)
 	}
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(batch_seq), 0) FROM ingest_log`).Scan(&seq); err != nil {
@@ -420,6 +422,82 @@ func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
 		}
 	}
 	return nil
+}
+
+// mergeObservations upserts the staged observations. Observations have no primary key (migration
+// 3): the staged keys replace the stored ones (within one Apply the later row wins), and each
+// write lands sorted by (metric, day) so that zone maps prune the report's day-bounded scans.
+//
+// The general path costs a GROUP BY and a delete-join; each is skipped when it cannot matter,
+// which is the common case of a fresh load (the first report loads ~1M rows): a batch's own keys
+// are unique (Validate), so only two batches of one source can stage a key twice, and the delete
+// runs only if some stored row lies in the staged days (found through the zone maps). Batches
+// sharing a source are checked for a repeated key here, in Go, cheaper than the GROUP BY.
+func mergeObservations(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
+	var lo, hi time.Time
+	srcs := map[cw.SourceID]int{}
+	for _, b := range batches {
+		if len(b.Observations) > 0 {
+			srcs[b.Source.ID]++
+		}
+	}
+	type key struct {
+		entity string
+		metric cw.Metric
+		day    int64
+		source cw.SourceID
+	}
+	var seen map[key]bool
+	unique := true
+	for _, b := range batches {
+		shared := srcs[b.Source.ID] > 1
+		if shared && seen == nil {
+			seen = map[key]bool{}
+		}
+		for _, o := range b.Observations {
+			if shared && unique {
+				k := key{o.Entity, o.Metric, o.Day.Unix(), o.Source}
+				if seen[k] {
+					unique = false
+				}
+				seen[k] = true
+			}
+			if lo.IsZero() || o.Day.Before(lo) {
+				lo = o.Day
+			}
+			if o.Day.After(hi) {
+				hi = o.Day
+			}
+		}
+	}
+	if lo.IsZero() {
+		return nil
+	}
+	from := "stage_obs"
+	if !unique {
+		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_obs_u AS
+			SELECT entity_id, metric, day, arg_max(value, seq) AS value, source_id FROM stage_obs
+			GROUP BY entity_id, metric, day, source_id`); err != nil {
+			return err
+		}
+		from = "stage_obs_u"
+	}
+	var stored bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM observations WHERE day BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE))`,
+		cw.DayString(lo), cw.DayString(hi)).Scan(&stored); err != nil {
+		return err
+	}
+	if stored {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM observations o USING `+from+` s
+			WHERE o.day BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+				AND o.entity_id = s.entity_id AND o.metric = s.metric AND o.day = s.day AND o.source_id = s.source_id`,
+			cw.DayString(lo), cw.DayString(hi)); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM `+from+`
+		ORDER BY metric, day, entity_id, source_id`)
+	return err
 }
 
 // Coverage lists, per source and metric, the stored span.

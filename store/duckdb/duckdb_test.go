@@ -147,7 +147,7 @@ func TestReadOnlyAndLocking(t *testing.T) {
 	if err != nil || len(cov) != 1 || cov[0].Rows != 1 || !cov[0].Last.Equal(day("2024-01-01")) {
 		t.Fatalf("coverage = %+v, %v", cov, err)
 	}
-	if SchemaVersion() != 2 {
+	if SchemaVersion() != 3 {
 		t.Fatalf("schema version %d", SchemaVersion())
 	}
 }
@@ -185,4 +185,38 @@ func TestOlderSchemaMigrates(t *testing.T) {
 		t.Fatalf("version after migration = %d", n)
 	}
 	s.Close()
+}
+
+// TestApplyDuplicateAcrossBatches: two batches of one source staging the same key in one Apply
+// store it once, with the later batch's value (the merge de-duplicates; there is no primary key
+// since migration 3), and a later Apply replaces it.
+func TestApplyDuplicateAcrossBatches(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	o := func(v float64) cw.Observation {
+		return cw.Observation{Entity: "asset:btc", Metric: cw.MetricPrice, Day: day("2024-12-13"), Value: v}
+	}
+	other := cw.Observation{Entity: "asset:eth", Metric: cw.MetricPrice, Day: day("2024-12-13"), Value: 3}
+	if _, err := s.Apply(ctx, batch("a", o(1), other), batch("a", o(2))); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM observations`); n != 2 {
+		t.Fatalf("%d rows, want 2", n)
+	}
+	if v := count(t, s, `SELECT value::INTEGER FROM observations WHERE entity_id = 'asset:btc'`); v != 2 {
+		t.Fatalf("value %d, want the later batch's 2", v)
+	}
+	if _, err := s.Apply(ctx, batch("a", o(5))); err != nil {
+		t.Fatal(err)
+	}
+	if v := count(t, s, `SELECT value::INTEGER FROM observations WHERE entity_id = 'asset:btc'`); v != 5 {
+		t.Fatalf("value %d after a later Apply, want 5", v)
+	}
+	if p, err := s.Check(ctx); err != nil || len(p) > 0 {
+		t.Fatalf("check: %v %v", p, err)
+	}
 }

@@ -185,8 +185,90 @@ func scanObservations(rows *sql.Rows) ([]cw.Observation, error) {
 	return out, rows.Err()
 }
 
-// Entities loads metadata for the given IDs, chunked so huge universes stay within limits.
+// idSep joins the IDs Entities passes to DuckDB as one string parameter.
+const idSep = "\x1f"
+
+// Entities loads metadata for the given IDs: four queries however many IDs (the whole list goes
+// in as one joined string that DuckDB splits), where 500-ID chunks cost four queries per chunk,
+// 160 of them for a 20,000-asset universe (60% of a full-universe report's time).
 func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entity, error) {
+	out := make(map[string]cw.Entity, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	for _, id := range ids {
+		if strings.Contains(id, idSep) {
+			return s.entitiesChunked(ctx, ids)
+		}
+	}
+	arg := strings.Join(ids, idSep)
+	v := `(SELECT DISTINCT unnest(string_split($1, chr(31))) AS id) v`
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.kind, e.name, e.symbol, e.category, e.parent FROM entities e
+		JOIN `+v+` ON e.id = v.id`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("store: entities: %w", err)
+	}
+	for rows.Next() {
+		var e cw.Entity
+		var kind string
+		if err := rows.Scan(&e.ID, &kind, &e.Name, &e.Symbol, &e.Category, &e.Parent); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.Kind = cw.Kind(kind)
+		out[e.ID] = e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, t := range []struct{ what, q string }{
+		{"chains", `SELECT c.entity_id, c.chain, '' FROM entity_chains c JOIN ` + v + ` ON c.entity_id = v.id ORDER BY c.entity_id, c.chain`},
+		{"tags", `SELECT t.entity_id, t.tag, '' FROM entity_tags t JOIN ` + v + ` ON t.entity_id = v.id ORDER BY t.entity_id, t.tag`},
+		{"attrs", `SELECT a.entity_id, a.key, a.value FROM entity_attrs a JOIN ` + v + ` ON a.entity_id = v.id`},
+	} {
+		if err := s.entityChildren(ctx, out, t.what, t.q, []any{arg}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// entityChildren adds the chains, tags or attributes the query returns (entity_id, value, attr
+// value) to the entities in out.
+func (s *Store) entityChildren(ctx context.Context, out map[string]cw.Entity, what, q string, args []any) error {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("store: entity %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, k, v string
+		if err := rows.Scan(&id, &k, &v); err != nil {
+			return err
+		}
+		e, ok := out[id]
+		if !ok {
+			continue
+		}
+		switch what {
+		case "chains":
+			e.Chains = append(e.Chains, k)
+		case "tags":
+			e.Tags = append(e.Tags, k)
+		default:
+			if e.Attrs == nil {
+				e.Attrs = map[string]string{}
+			}
+			e.Attrs[k] = v
+		}
+		out[id] = e
+	}
+	return rows.Err()
+}
+
+// entitiesChunked is Entities for IDs that contain idSep: 500-ID chunks bound one by one.
+func (s *Store) entitiesChunked(ctx context.Context, ids []string) (map[string]cw.Entity, error) {
 	out := make(map[string]cw.Entity, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
