@@ -15,5 +15,6 @@ const (
 	DefTVLProtocol           cw.DefinitionID = "tvl.protocol"
 	DefStablecoinCirculating cw.DefinitionID = "stablecoin.circulating.defillama"
 	DefDEXVolume             cw.DefinitionID = "dex.volume.defillama"
+	DefPerpsVolume           cw.DefinitionID = "perps.volume.defillama"
 	DefTVLLegacyChartsChain  cw.DefinitionID = "tvl.legacy.charts-chain"
 )

@@ -588,6 +588,8 @@ func init() {
 			Text: "Circulating supply in USD as DefiLlama's stablecoin dashboard reports it."},
 		{ID: DefDEXVolume, Metric: cw.MetricDEXVolume,
 			Text: "DefiLlama DEX volume (api.llama.fi/overview/dexs), daily totals summed over 7 UTC days."},
+		{ID: DefPerpsVolume, Metric: MetricPerpsVolume,
+			Text: "DefiLlama perpetual futures volume, all chains (the dashboard's Perps Volume, the series of api.llama.fi/overview/derivatives), daily totals summed over 7 UTC days."},
 	} {
 		cw.RegisterDefinition(d)
 	}

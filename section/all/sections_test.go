@@ -736,6 +736,17 @@ func TestDEX(t *testing.T) {
 	eqChange(t, "ethereum", s.ByChain[1], 7e9, 7e9)
 	eqs(t, "ethereum source", s.ByChain[1].Source, "defillama-dex-volume-export")
 
+	// Perpetuals: the export's all-chains perps volume, summed like spot; without it the figure
+	// says how many days it found.
+	perps := bt("defillama-dex-volume-export", nil,
+		series("index:dex-total", "perps_volume", "2025-02-20", weekEnd, func(d time.Time) float64 { return map[bool]float64{true: 6e9, false: 5e9}[d.After(week)] })...)
+	s = runWeek(t, newStore(t, perps), testConfig(), weekEnd).DEX
+	eqChange(t, "perps", s.PerpsVolume, 35e9, 42e9)
+	eqs(t, "perps definition", s.PerpsVolume.Definition, "perps.volume.defillama")
+	if s = runWeek(t, newStore(t, live), testConfig(), weekEnd).DEX; s.PerpsVolume.Available() || !strings.Contains(s.PerpsVolume.Unavailable, "0 of 14 daily Perps volume values") {
+		t.Errorf("no perps: %+v", s.PerpsVolume)
+	}
+
 	// DEX TVL: the protocols of category Dexs with both ends (Shrinking, Tiny DEX, Raydium; not
 	// Kamino, which lacks the start).
 	s = runWeek(t, newStore(t, defiFixture()...), testConfig(), weekEnd).DEX

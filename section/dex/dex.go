@@ -5,6 +5,7 @@ package dex
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	cw "cryptoweekly"
@@ -21,6 +22,7 @@ type Block struct {
 	report.Base
 	TVL          report.Change   `json:"tvl"`
 	WeeklyVolume report.Change   `json:"weekly_volume"` // sum of daily volume over the week vs the week before
+	PerpsVolume  report.Change   `json:"perps_weekly_volume"`
 	YearHigh     *bool           `json:"year_high,omitempty"`
 	YearHighNote string          `json:"year_high_note,omitempty"`
 	ByChain      []report.Change `json:"by_chain,omitempty"`
@@ -62,7 +64,7 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	why := "the store has no DEX volume history for this week (the bundled data has none); `cryptoweekly ingest` fills it from DefiLlama /overview/dexs and /overview/dexs/{chain}"
 	// Weekly volume: the week's 7 daily values against the 7 before, from the live series where
 	// it has all 14 days, else DefiLlama's bundled export.
-	c, src, cur, err := weekVolume(env, entity, "DEX volume (7 days)")
+	c, src, cur, err := weekVolume(env, entity, cw.MetricDEXVolume, "DEX volume (7 days)")
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +75,13 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		}
 	} else {
 		s.WeeklyVolume = report.Missing("DEX volume (7 days)", "USD", c.Note+"; "+why)
+	}
+	// Perpetuals: the same 7-day sums, from the bundled all-chains export (no live series yet).
+	if s.PerpsVolume, _, _, err = weekVolume(env, entity, defillama.MetricPerpsVolume, "Perps volume (7 days)"); err != nil {
+		return nil, err
+	}
+	if !s.PerpsVolume.Available() {
+		s.PerpsVolume = report.Missing("Perps volume (7 days)", "USD", s.PerpsVolume.Note+"; the bundled DefiLlama export ends 2026-04-16 and no live perps series is fetched yet")
 	}
 	if s.ByChain, err = byChain(env); err != nil {
 		return nil, err
@@ -149,12 +158,12 @@ func (s *Block) yearHigh(env *report.Env, src cw.SourceID, cur float64) error {
 // weekVolume sums an entity's daily DEX volume over the week and the week before, from the first
 // source (in volSources order) holding all 14 days, else the one holding most; a Change that is
 // not Available says how many days were found.
-func weekVolume(env *report.Env, ent, label string) (report.Change, cw.SourceID, float64, error) {
+func weekVolume(env *report.Env, ent string, m cw.Metric, label string) (report.Change, cw.SourceID, float64, error) {
 	prevStart := env.Start.AddDate(0, 0, -7)
 	var pts []cw.Point
 	src := volSources[0]
 	for _, s := range volSources {
-		p, err := env.Reader.Daily(env.Ctx, ent, cw.MetricDEXVolume, s, prevStart, env.End)
+		p, err := env.Reader.Daily(env.Ctx, ent, m, s, prevStart, env.End)
 		if err != nil {
 			return report.Change{}, "", 0, fmt.Errorf("%s: %w", ent, err)
 		}
@@ -177,9 +186,9 @@ func weekVolume(env *report.Env, ent, label string) (report.Change, cw.SourceID,
 		}
 	}
 	if nCur != 7 || nPrev != 7 {
-		return report.Change{Label: label, Note: fmt.Sprintf("%d of 14 daily DEX volume values present", nCur+nPrev)}, src, 0, nil
+		return report.Change{Label: label, Note: fmt.Sprintf("%d of 14 daily %s values present", nCur+nPrev, strings.TrimSuffix(label, " (7 days)"))}, src, 0, nil
 	}
-	def := string(cw.DefinitionOf(cw.MetricDEXVolume, src))
+	def := string(cw.DefinitionOf(m, src))
 	env.Cite(string(src))
 	env.Define(def)
 	c := report.Change{Label: label, Entity: ent, Unit: "USD", Source: string(src), Definition: def,
@@ -220,7 +229,7 @@ func byChain(env *report.Env) ([]report.Change, error) {
 		if name == "" {
 			name = id
 		}
-		c, _, _, err := weekVolume(env, id, name)
+		c, _, _, err := weekVolume(env, id, cw.MetricDEXVolume, name)
 		if err != nil {
 			return nil, fmt.Errorf("by chain: %w", err)
 		}
@@ -234,11 +243,11 @@ func byChain(env *report.Env) ([]report.Change, error) {
 
 func (b *Block) Title() string { return "DEX" }
 func (b *Block) Cites() []string {
-	return report.ChangeSources(append([]report.Change{b.TVL, b.WeeklyVolume}, b.ByChain...)...)
+	return report.ChangeSources(append([]report.Change{b.TVL, b.WeeklyVolume, b.PerpsVolume}, b.ByChain...)...)
 }
 
 func (b *Block) Layout() []report.Element {
-	out := report.ChangeTable([]report.Change{b.TVL, b.WeeklyVolume})
+	out := report.ChangeTable([]report.Change{b.TVL, b.WeeklyVolume, b.PerpsVolume})
 	if len(b.ByChain) > 0 {
 		out = append(out, report.P(report.L("DEX volume by chain (7 days):")))
 		out = append(out, report.ChangeTable(b.ByChain)...)
