@@ -286,14 +286,15 @@ func (s *Server) sectorPage(r *http.Request) (string, template.HTML, error) {
 	var b strings.Builder
 	esc := template.HTMLEscapeString
 	fmt.Fprintf(&b, `<main class="dash"><p class="crumbs"><a href="/report/%s">Week ending %s</a> › Sectors</p><h1>%s</h1>`, cw.DayString(end), cw.DayString(end), esc(sec.Name))
-	fmt.Fprintf(&b, "<p>Weekly return <strong>%s</strong> (%s), %d constituents, market cap at the start snapshot %s. Prices: <code>%s</code> %s → %s.</p>",
+	fmt.Fprintf(&b, "<p>Weekly return <strong>%s</strong> (%s), %d constituents, market cap at the start snapshot %s. Snapshot prices: <code>%s</code> %s → %s; a constituent with a daily series at both ends of the week is compared over the week's own ends, as its row says.</p>",
 		esc(report.PctPtr(sec.Return)), esc(blk.Weighting), sec.Constituents, esc(report.USD(sec.MarketCap)), esc(blk.Source), esc(blk.From), esc(blk.To))
-	t := report.Tab("constituent", "name", "weight:", "return:")
+	t := report.Tab("constituent", "name", "weight:", "return:", "compared", "prices")
 	chart := report.Chart{Kind: report.BarChart, Title: "Constituent weights in " + sec.Name, Unit: "share", Source: blk.Source}
 	var alt []string
 	for _, k := range sec.Top {
 		id := "asset:" + strings.ToLower(k.Symbol)
-		t.Row(report.TL(k.Symbol, id), report.T(k.Name), report.Lf("%.1f%%", k.Weight), report.L(report.Pct(k.Return)))
+		t.Row(report.TL(k.Symbol, id), report.T(k.Name), report.Lf("%.1f%%", k.Weight), report.L(report.Pct(k.Return)),
+			report.L(k.From+" → "+k.To), report.C(k.Source))
 		chart.Bars = append(chart.Bars, report.Bar{Label: k.Symbol, Value: k.Weight, Link: id})
 		alt = append(alt, fmt.Sprintf("%s %.1f%%", k.Symbol, k.Weight))
 	}

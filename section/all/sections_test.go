@@ -1012,6 +1012,7 @@ func TestSectors(t *testing.T) {
 			eqs(t, sec.Name+" member", c.Symbol, m.sym)
 			eqv(t, sec.Name+" "+m.sym+" weight", c.Weight, m.weight)
 			eqv(t, sec.Name+" "+m.sym+" return", c.Return, m.ret)
+			eqs(t, sec.Name+" "+m.sym+" compared", c.Source+" "+c.From+"→"+c.To, s.Source+" "+s.From+"→"+s.To)
 			sum += c.Weight
 		}
 		eqv(t, sec.Name+" weights sum", sum, 100)

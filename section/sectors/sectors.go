@@ -31,6 +31,11 @@ type Constituent struct {
 	Name   string  `json:"name"`
 	Weight float64 `json:"weight_pct"`
 	Return float64 `json:"return_pct"`
+	// Source, From and To are the prices the return compares: a daily series at the week's own
+	// ends where one covers the token, else the block's snapshots.
+	Source string `json:"source"`
+	From   string `json:"from"`
+	To     string `json:"to"`
 }
 
 // Block is the sector indices.
@@ -103,7 +108,8 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 			}
 			sec.Return = report.F64(ret)
 			for i, t := range members[:min(5, len(members))] {
-				sec.Top = append(sec.Top, Constituent{Symbol: t.Symbol, Name: t.Name, Weight: weights[i] * 100, Return: t.Pct})
+				sec.Top = append(sec.Top, Constituent{Symbol: t.Symbol, Name: t.Name, Weight: weights[i] * 100, Return: t.Pct,
+					Source: string(t.Source), From: cw.DayString(t.D0), To: cw.DayString(t.D1)})
 			}
 		}
 		s.Sectors = append(s.Sectors, sec)
