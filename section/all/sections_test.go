@@ -698,7 +698,7 @@ func TestDEX(t *testing.T) {
 				return
 			}
 			eqChange(t, "weekly volume", s.WeeklyVolume, c.prev, c.cur)
-			eqs(t, "from", s.WeeklyVolume.From, "2025-02-28..2025-03-07")
+			eqs(t, "from", s.WeeklyVolume.From, "2025-03-01..2025-03-07")
 			eqs(t, "to", s.WeeklyVolume.To, "2025-03-08..2025-03-14")
 			if s.YearHigh == nil || *s.YearHigh != *c.yearHigh {
 				t.Errorf("year high = %v, want %v (%s)", s.YearHigh, *c.yearHigh, s.YearHighNote)

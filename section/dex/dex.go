@@ -192,7 +192,7 @@ func weekVolume(env *report.Env, ent string, m cw.Metric, label string) (report.
 	env.Cite(string(src))
 	env.Define(def)
 	c := report.Change{Label: label, Entity: ent, Unit: "USD", Source: string(src), Definition: def,
-		From: cw.DayString(prevStart) + ".." + cw.DayString(env.Start), To: cw.DayString(env.Start.AddDate(0, 0, 1)) + ".." + cw.DayString(env.End),
+		From: cw.DayString(prevStart.AddDate(0, 0, 1)) + ".." + cw.DayString(env.Start), To: cw.DayString(env.Start.AddDate(0, 0, 1)) + ".." + cw.DayString(env.End),
 		Start: report.F64(prev), End: report.F64(cur), Abs: report.F64(cur - prev)}
 	if prev != 0 {
 		c.Pct = report.F64((cur/prev - 1) * 100)
