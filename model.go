@@ -146,7 +146,7 @@ func (b *Batch) Validate() error {
 		if o.Entity == "" || o.Metric == "" {
 			return fmt.Errorf("%s: observation %d: empty entity or metric", where, i)
 		}
-		if err := CheckText(o.Entity, MaxIDBytes); err != nil {
+		if err := CheckID(o.Entity); err != nil {
 			return fmt.Errorf("%s: observation %d: entity: %w", where, i, err)
 		}
 		if err := CheckText(string(o.Metric), MaxIDBytes); err != nil {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -158,14 +159,31 @@ func CheckText(s string, max int) error {
 	return nil
 }
 
+// CheckID is CheckText for an identifier, which is a key, never prose: a control character in
+// one is garbage (and would break the separators the stores use to pass ID lists).
+func CheckID(s string) error {
+	if err := CheckText(s, MaxIDBytes); err != nil {
+		return err
+	}
+	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return fmt.Errorf("control character U+%04X at byte %d: %s", r, i, Quote(s))
+	}
+	return nil
+}
+
 type textField struct {
 	field, s string
 	max      int
 }
 
 func (e *Entity) check() error {
-	texts := []textField{{"id", e.ID, MaxIDBytes}, {"name", e.Name, MaxTextBytes}, {"symbol", e.Symbol, MaxTextBytes},
-		{"category", e.Category, MaxTextBytes}, {"parent", e.Parent, MaxIDBytes}}
+	for _, id := range []textField{{"id", e.ID, 0}, {"parent", e.Parent, 0}} {
+		if err := CheckID(id.s); err != nil {
+			return fmt.Errorf("field %s: %w", id.field, err)
+		}
+	}
+	texts := []textField{{"name", e.Name, MaxTextBytes}, {"symbol", e.Symbol, MaxTextBytes}, {"category", e.Category, MaxTextBytes}}
 	for _, c := range e.Chains {
 		texts = append(texts, textField{"chain", c, MaxTextBytes})
 	}

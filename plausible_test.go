@@ -69,6 +69,8 @@ func TestBatchValidateRejectsAndQuotes(t *testing.T) {
 		{"1e300 market cap", Batch{Source: Provenance{ID: "s", Location: "dir/f.csv"}, Observations: []Observation{{Entity: "asset:x", Metric: MetricMarketCap, Day: day, Value: 1e300, Source: "s"}}}, "s (dir/f.csv): asset:x market_cap 2024-12-13: value 1e+300 is outside"},
 		{"invalid UTF-8 chain", Batch{Source: Provenance{ID: "s"}, Entities: []Entity{{ID: "chain:optimi\xe9sm", Kind: KindChain}}}, "not valid UTF-8"},
 		{"huge name", Batch{Source: Provenance{ID: "s"}, Entities: []Entity{{ID: "protocol:x", Kind: KindProtocol, Name: huge}}}, "200000 bytes, more than the 1024 allowed"},
+		{"control character in an id", Batch{Source: Provenance{ID: "s"}, Entities: []Entity{{ID: "asset:a\x1fb", Kind: KindAsset}}}, "field id: control character U+001F at byte 7"},
+		{"newline in an observed entity", Batch{Source: Provenance{ID: "s"}, Observations: []Observation{{Entity: "asset:x\n", Metric: MetricPrice, Day: day, Value: 1, Source: "s"}}}, "entity: control character U+000A"},
 		{"day before bitcoin", Batch{Source: Provenance{ID: "s"}, Observations: []Observation{{Entity: "asset:x", Metric: MetricPrice, Day: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Value: 1, Source: "s"}}}, "outside 2009-01-03"},
 	}
 	for _, c := range cases {

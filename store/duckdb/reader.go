@@ -8,6 +8,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/store"
 )
 
 // The Reader queries. Each is bounded to the days a figure compares; the comments say which
@@ -156,7 +157,7 @@ func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from,
 	if err != nil {
 		return nil, fmt.Errorf("store: latest %s: %w", prefix, err)
 	}
-	return scanObservations(rows)
+	return store.ScanObservations(rows)
 }
 
 // Observations reads one metric of the entities with a prefix over (from, to].
@@ -167,22 +168,7 @@ func (s *Store) Observations(ctx context.Context, prefix string, m cw.Metric, fr
 	if err != nil {
 		return nil, fmt.Errorf("store: observations %s %s: %w", prefix, m, err)
 	}
-	return scanObservations(rows)
-}
-
-func scanObservations(rows *sql.Rows) ([]cw.Observation, error) {
-	defer rows.Close()
-	var out []cw.Observation
-	for rows.Next() {
-		var o cw.Observation
-		var m, src string
-		if err := rows.Scan(&o.Entity, &m, &o.Day, &o.Value, &src); err != nil {
-			return nil, err
-		}
-		o.Metric, o.Source, o.Day = cw.Metric(m), cw.SourceID(src), cw.Day(o.Day)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return store.ScanObservations(rows)
 }
 
 // idSep joins the IDs Entities passes to DuckDB as one string parameter.
@@ -190,16 +176,12 @@ const idSep = "\x1f"
 
 // Entities loads metadata for the given IDs: four queries however many IDs (the whole list goes
 // in as one joined string that DuckDB splits), where 500-ID chunks cost four queries per chunk,
-// 160 of them for a 20,000-asset universe (60% of a full-universe report's time).
+// 160 of them for a 20,000-asset universe (60% of a full-universe report's time). No stored ID
+// holds idSep: cw.CheckID refuses control characters in IDs.
 func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entity, error) {
 	out := make(map[string]cw.Entity, len(ids))
 	if len(ids) == 0 {
 		return out, nil
-	}
-	for _, id := range ids {
-		if strings.Contains(id, idSep) {
-			return s.entitiesChunked(ctx, ids)
-		}
 	}
 	arg := strings.Join(ids, idSep)
 	v := `(SELECT DISTINCT unnest(string_split($1, chr(31))) AS id) v`
@@ -208,133 +190,23 @@ func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entit
 	if err != nil {
 		return nil, fmt.Errorf("store: entities: %w", err)
 	}
-	for rows.Next() {
-		var e cw.Entity
-		var kind string
-		if err := rows.Scan(&e.ID, &kind, &e.Name, &e.Symbol, &e.Category, &e.Parent); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		e.Kind = cw.Kind(kind)
-		out[e.ID] = e
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := store.ScanEntities(rows, out); err != nil {
 		return nil, err
 	}
-	for _, t := range []struct{ what, q string }{
-		{"chains", `SELECT c.entity_id, c.chain, '' FROM entity_chains c JOIN ` + v + ` ON c.entity_id = v.id ORDER BY c.entity_id, c.chain`},
-		{"tags", `SELECT t.entity_id, t.tag, '' FROM entity_tags t JOIN ` + v + ` ON t.entity_id = v.id ORDER BY t.entity_id, t.tag`},
-		{"attrs", `SELECT a.entity_id, a.key, a.value FROM entity_attrs a JOIN ` + v + ` ON a.entity_id = v.id`},
+	for _, t := range []struct {
+		what store.EntityChild
+		q    string
+	}{
+		{store.Chains, `SELECT c.entity_id, c.chain, '' FROM entity_chains c JOIN ` + v + ` ON c.entity_id = v.id ORDER BY c.entity_id, c.chain`},
+		{store.Tags, `SELECT t.entity_id, t.tag, '' FROM entity_tags t JOIN ` + v + ` ON t.entity_id = v.id ORDER BY t.entity_id, t.tag`},
+		{store.Attrs, `SELECT a.entity_id, a.key, a.value FROM entity_attrs a JOIN ` + v + ` ON a.entity_id = v.id`},
 	} {
-		if err := s.entityChildren(ctx, out, t.what, t.q, []any{arg}); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// entityChildren adds the chains, tags or attributes the query returns (entity_id, value, attr
-// value) to the entities in out.
-func (s *Store) entityChildren(ctx context.Context, out map[string]cw.Entity, what, q string, args []any) error {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("store: entity %s: %w", what, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, k, v string
-		if err := rows.Scan(&id, &k, &v); err != nil {
-			return err
-		}
-		e, ok := out[id]
-		if !ok {
-			continue
-		}
-		switch what {
-		case "chains":
-			e.Chains = append(e.Chains, k)
-		case "tags":
-			e.Tags = append(e.Tags, k)
-		default:
-			if e.Attrs == nil {
-				e.Attrs = map[string]string{}
-			}
-			e.Attrs[k] = v
-		}
-		out[id] = e
-	}
-	return rows.Err()
-}
-
-// entitiesChunked is Entities for IDs that contain idSep: 500-ID chunks bound one by one.
-func (s *Store) entitiesChunked(ctx context.Context, ids []string) (map[string]cw.Entity, error) {
-	out := make(map[string]cw.Entity, len(ids))
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		in := placeholders(1, len(chunk))
-		// A join against the IDs rather than id IN (…): DuckDB answers an IN list on the primary
-		// key with an index scan that fetches the rows one by one, about ten times slower than
-		// hashing the list against a scan of the table (1.1 s for 7,000 protocols at full scale).
-		rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.kind, e.name, e.symbol, e.category, e.parent FROM entities e
-			JOIN (VALUES (`+strings.ReplaceAll(in, ", ", "), (")+`)) v(id) ON e.id = v.id`, args...)
+		rows, err := s.db.QueryContext(ctx, t.q, arg)
 		if err != nil {
-			return nil, fmt.Errorf("store: entities: %w", err)
+			return nil, fmt.Errorf("store: entity %s: %w", t.what, err)
 		}
-		for rows.Next() {
-			var e cw.Entity
-			var kind string
-			if err := rows.Scan(&e.ID, &kind, &e.Name, &e.Symbol, &e.Category, &e.Parent); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			e.Kind = cw.Kind(kind)
-			out[e.ID] = e
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := store.ScanEntityChildren(rows, t.what, out); err != nil {
 			return nil, err
-		}
-		for _, t := range []struct{ what, q string }{
-			{"chains", `SELECT entity_id, chain, '' FROM entity_chains WHERE entity_id IN (` + in + `) ORDER BY entity_id, chain`},
-			{"tags", `SELECT entity_id, tag, '' FROM entity_tags WHERE entity_id IN (` + in + `) ORDER BY entity_id, tag`},
-			{"attrs", `SELECT entity_id, key, value FROM entity_attrs WHERE entity_id IN (` + in + `)`},
-		} {
-			rows, err := s.db.QueryContext(ctx, t.q, args...)
-			if err != nil {
-				return nil, fmt.Errorf("store: entity %s: %w", t.what, err)
-			}
-			for rows.Next() {
-				var id, k, v string
-				if err := rows.Scan(&id, &k, &v); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				e, ok := out[id]
-				if !ok {
-					continue
-				}
-				switch t.what {
-				case "chains":
-					e.Chains = append(e.Chains, k)
-				case "tags":
-					e.Tags = append(e.Tags, k)
-				default:
-					if e.Attrs == nil {
-						e.Attrs = map[string]string{}
-					}
-					e.Attrs[k] = v
-				}
-				out[id] = e
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
 		}
 	}
 	return out, nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/store"
 )
 
 // The Reader queries: store/duckdb's, with the same ORDER BY (byte order, through the "C"
@@ -145,7 +146,7 @@ func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from,
 	if err != nil {
 		return nil, fmt.Errorf("store: latest %s: %w", prefix, err)
 	}
-	return scanObservations(rows)
+	return store.ScanObservations(rows)
 }
 
 // Observations reads one metric of the entities with a prefix over (from, to].
@@ -157,22 +158,7 @@ func (s *Store) Observations(ctx context.Context, prefix string, m cw.Metric, fr
 	if err != nil {
 		return nil, fmt.Errorf("store: observations %s %s: %w", prefix, m, err)
 	}
-	return scanObservations(rows)
-}
-
-func scanObservations(rows *sql.Rows) ([]cw.Observation, error) {
-	defer rows.Close()
-	var out []cw.Observation
-	for rows.Next() {
-		var o cw.Observation
-		var m, src string
-		if err := rows.Scan(&o.Entity, &m, &o.Day, &o.Value, &src); err != nil {
-			return nil, err
-		}
-		o.Metric, o.Source, o.Day = cw.Metric(m), cw.SourceID(src), cw.Day(o.Day)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return store.ScanObservations(rows)
 }
 
 // Entities loads metadata for the given IDs. One array parameter carries any number of IDs, so
@@ -187,54 +173,22 @@ func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entit
 	if err != nil {
 		return nil, fmt.Errorf("store: entities: %w", err)
 	}
-	for rows.Next() {
-		var e cw.Entity
-		var kind string
-		if err := rows.Scan(&e.ID, &kind, &e.Name, &e.Symbol, &e.Category, &e.Parent); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		e.Kind = cw.Kind(kind)
-		out[e.ID] = e
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := store.ScanEntities(rows, out); err != nil {
 		return nil, err
 	}
-	for _, t := range []struct{ what, q string }{
-		{"chains", `SELECT entity_id, chain, '' FROM entity_chains WHERE entity_id = ANY($1::text[]) ORDER BY entity_id, chain`},
-		{"tags", `SELECT entity_id, tag, '' FROM entity_tags WHERE entity_id = ANY($1::text[]) ORDER BY entity_id, tag`},
-		{"attrs", `SELECT entity_id, key, value FROM entity_attrs WHERE entity_id = ANY($1::text[])`},
+	for _, t := range []struct {
+		what store.EntityChild
+		q    string
+	}{
+		{store.Chains, `SELECT entity_id, chain, '' FROM entity_chains WHERE entity_id = ANY($1::text[]) ORDER BY entity_id, chain`},
+		{store.Tags, `SELECT entity_id, tag, '' FROM entity_tags WHERE entity_id = ANY($1::text[]) ORDER BY entity_id, tag`},
+		{store.Attrs, `SELECT entity_id, key, value FROM entity_attrs WHERE entity_id = ANY($1::text[])`},
 	} {
 		rows, err := s.q.QueryContext(ctx, t.q, ids)
 		if err != nil {
 			return nil, fmt.Errorf("store: entity %s: %w", t.what, err)
 		}
-		for rows.Next() {
-			var id, k, v string
-			if err := rows.Scan(&id, &k, &v); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			e, ok := out[id]
-			if !ok {
-				continue
-			}
-			switch t.what {
-			case "chains":
-				e.Chains = append(e.Chains, k)
-			case "tags":
-				e.Tags = append(e.Tags, k)
-			default:
-				if e.Attrs == nil {
-					e.Attrs = map[string]string{}
-				}
-				e.Attrs[k] = v
-			}
-			out[id] = e
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := store.ScanEntityChildren(rows, t.what, out); err != nil {
 			return nil, err
 		}
 	}

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+
+	cw "cryptoweekly"
+)
+
+// Row readers the SQL backends share: their queries differ by dialect, the rows they return do
+// not. Each closes rows.
+
+// ScanObservations reads (entity_id, metric, day, value, source_id) rows.
+func ScanObservations(rows *sql.Rows) ([]cw.Observation, error) {
+	defer rows.Close()
+	var out []cw.Observation
+	for rows.Next() {
+		var o cw.Observation
+		var m, src string
+		if err := rows.Scan(&o.Entity, &m, &o.Day, &o.Value, &src); err != nil {
+			return nil, err
+		}
+		o.Metric, o.Source, o.Day = cw.Metric(m), cw.SourceID(src), cw.Day(o.Day)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ScanEntities reads (id, kind, name, symbol, category, parent) rows into out.
+func ScanEntities(rows *sql.Rows, out map[string]cw.Entity) error {
+	defer rows.Close()
+	for rows.Next() {
+		var e cw.Entity
+		var kind string
+		if err := rows.Scan(&e.ID, &kind, &e.Name, &e.Symbol, &e.Category, &e.Parent); err != nil {
+			return fmt.Errorf("store: entities: %w", err)
+		}
+		e.Kind = cw.Kind(kind)
+		out[e.ID] = e
+	}
+	return rows.Err()
+}
+
+// EntityChild names one child table of entities and what ScanEntityChildren does with its rows.
+type EntityChild string
+
+const (
+	Chains EntityChild = "chains"
+	Tags   EntityChild = "tags"
+	Attrs  EntityChild = "attrs"
+)
+
+// ScanEntityChildren adds (entity_id, value, attribute value) rows of one child table to the
+// entities already in out; rows of other entities are ignored.
+func ScanEntityChildren(rows *sql.Rows, what EntityChild, out map[string]cw.Entity) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id, k, v string
+		if err := rows.Scan(&id, &k, &v); err != nil {
+			return fmt.Errorf("store: entity %s: %w", what, err)
+		}
+		e, ok := out[id]
+		if !ok {
+			continue
+		}
+		switch what {
+		case Chains:
+			e.Chains = append(e.Chains, k)
+		case Tags:
+			e.Tags = append(e.Tags, k)
+		default:
+			if e.Attrs == nil {
+				e.Attrs = map[string]string{}
+			}
+			e.Attrs[k] = v
+		}
+		out[id] = e
+	}
+	return rows.Err()
+}
