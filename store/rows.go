@@ -78,3 +78,47 @@ func ScanEntityChildren(rows *sql.Rows, what EntityChild, out map[string]cw.Enti
 	}
 	return rows.Err()
 }
+
+// CoverageSQL is the Coverage query, the same in both SQL dialects.
+const CoverageSQL = `SELECT source_id, metric, count(DISTINCT entity_id), count(*), min(day), max(day)
+		FROM observations GROUP BY source_id, metric ORDER BY source_id, metric`
+
+// ScanCoverage reads the rows of CoverageSQL.
+func ScanCoverage(rows *sql.Rows) ([]cw.Coverage, error) {
+	defer rows.Close()
+	var out []cw.Coverage
+	for rows.Next() {
+		var c cw.Coverage
+		var src, m string
+		if err := rows.Scan(&src, &m, &c.Entities, &c.Rows, &c.First, &c.Last); err != nil {
+			return nil, fmt.Errorf("store: coverage: %w", err)
+		}
+		c.Source, c.Metric = cw.SourceID(src), cw.Metric(m)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LastRunsSQL is the LastRuns query (the newest run of every source), the same in both dialects.
+const LastRunsSQL = `SELECT source, started_at, finished_at, since, status, batches, rows, error
+		FROM (SELECT *, row_number() OVER (PARTITION BY source ORDER BY finished_at DESC) AS rn FROM ingest_runs) t
+		WHERE rn = 1 ORDER BY source`
+
+// ScanRuns reads the rows of LastRunsSQL, times in UTC.
+func ScanRuns(rows *sql.Rows) ([]cw.IngestRun, error) {
+	defer rows.Close()
+	var out []cw.IngestRun
+	for rows.Next() {
+		var r cw.IngestRun
+		var since sql.NullTime
+		if err := rows.Scan(&r.Source, &r.StartedAt, &r.FinishedAt, &since, &r.Status, &r.Batches, &r.Rows, &r.Error); err != nil {
+			return nil, fmt.Errorf("store: runs: %w", err)
+		}
+		r.StartedAt, r.FinishedAt = r.StartedAt.UTC(), r.FinishedAt.UTC()
+		if since.Valid {
+			r.Since = cw.Day(since.Time)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -502,23 +502,11 @@ func mergeObservations(ctx context.Context, tx *sql.Tx, batches []cw.Batch) erro
 
 // Coverage lists, per source and metric, the stored span.
 func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT source_id, metric, count(DISTINCT entity_id), count(*), min(day), max(day)
-		FROM observations GROUP BY source_id, metric ORDER BY source_id, metric`)
+	rows, err := s.db.QueryContext(ctx, store.CoverageSQL)
 	if err != nil {
 		return nil, fmt.Errorf("store: coverage: %w", err)
 	}
-	defer rows.Close()
-	var out []cw.Coverage
-	for rows.Next() {
-		var c cw.Coverage
-		var src, m string
-		if err := rows.Scan(&src, &m, &c.Entities, &c.Rows, &c.First, &c.Last); err != nil {
-			return nil, err
-		}
-		c.Source, c.Metric = cw.SourceID(src), cw.Metric(m)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return store.ScanCoverage(rows)
 }
 
 // Check is an integrity check: every observation's source and entity exist, no key repeats, and

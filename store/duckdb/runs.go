@@ -2,10 +2,10 @@ package duckdb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	cw "cryptoweekly"
+	"cryptoweekly/store"
 )
 
 // RecordRun stores the outcome of one source's ingest run.
@@ -24,24 +24,9 @@ func (s *Store) RecordRun(ctx context.Context, r cw.IngestRun) error {
 
 // LastRuns returns the newest run of every source.
 func (s *Store) LastRuns(ctx context.Context) ([]cw.IngestRun, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT source, started_at, finished_at, since, status, batches, rows, error
-		FROM (SELECT *, row_number() OVER (PARTITION BY source ORDER BY finished_at DESC) AS rn FROM ingest_runs) t
-		WHERE rn = 1 ORDER BY source`)
+	rows, err := s.db.QueryContext(ctx, store.LastRunsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("store: runs: %w", err)
 	}
-	defer rows.Close()
-	var out []cw.IngestRun
-	for rows.Next() {
-		var r cw.IngestRun
-		var since sql.NullTime
-		if err := rows.Scan(&r.Source, &r.StartedAt, &r.FinishedAt, &since, &r.Status, &r.Batches, &r.Rows, &r.Error); err != nil {
-			return nil, err
-		}
-		if since.Valid {
-			r.Since = cw.Day(since.Time)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return store.ScanRuns(rows)
 }

@@ -496,23 +496,11 @@ func merge(ctx context.Context, tx pgx.Tx, batches []cw.Batch) error {
 // Coverage lists, per source and metric, the stored span.
 func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 	defer s.lock()()
-	rows, err := s.q.QueryContext(ctx, `SELECT source_id, metric, count(DISTINCT entity_id), count(*), min(day), max(day)
-		FROM observations GROUP BY source_id, metric ORDER BY source_id, metric`)
+	rows, err := s.q.QueryContext(ctx, store.CoverageSQL)
 	if err != nil {
 		return nil, fmt.Errorf("store: coverage: %w", err)
 	}
-	defer rows.Close()
-	var out []cw.Coverage
-	for rows.Next() {
-		var c cw.Coverage
-		var src, m string
-		if err := rows.Scan(&src, &m, &c.Entities, &c.Rows, &c.First, &c.Last); err != nil {
-			return nil, err
-		}
-		c.Source, c.Metric = cw.SourceID(src), cw.Metric(m)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return store.ScanCoverage(rows)
 }
 
 // Check is the integrity check of store/duckdb, in PostgreSQL's SQL. Outer joins with the
@@ -558,25 +546,9 @@ func (s *Store) RecordRun(ctx context.Context, r cw.IngestRun) error {
 // LastRuns returns the newest run of every source.
 func (s *Store) LastRuns(ctx context.Context) ([]cw.IngestRun, error) {
 	defer s.lock()()
-	rows, err := s.q.QueryContext(ctx, `SELECT source, started_at, finished_at, since, status, batches, rows, error
-		FROM (SELECT *, row_number() OVER (PARTITION BY source ORDER BY finished_at DESC) AS rn FROM ingest_runs) t
-		WHERE rn = 1 ORDER BY source`)
+	rows, err := s.q.QueryContext(ctx, store.LastRunsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("store: runs: %w", err)
 	}
-	defer rows.Close()
-	var out []cw.IngestRun
-	for rows.Next() {
-		var r cw.IngestRun
-		var since sql.NullTime
-		if err := rows.Scan(&r.Source, &r.StartedAt, &r.FinishedAt, &since, &r.Status, &r.Batches, &r.Rows, &r.Error); err != nil {
-			return nil, err
-		}
-		r.StartedAt, r.FinishedAt = r.StartedAt.UTC(), r.FinishedAt.UTC()
-		if since.Valid {
-			r.Since = cw.Day(since.Time)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return store.ScanRuns(rows)
 }
