@@ -122,3 +122,44 @@ func ScanRuns(rows *sql.Rows) ([]cw.IngestRun, error) {
 	}
 	return out, rows.Err()
 }
+
+// ScanPairs reads (entity_id, metric, source_id, value at D0, value at D1) rows; a NULL value is
+// a day without one.
+func ScanPairs(rows *sql.Rows) ([]cw.Pair, error) {
+	defer rows.Close()
+	var out []cw.Pair
+	for rows.Next() {
+		var p cw.Pair
+		var m, src string
+		var a, b sql.NullFloat64
+		if err := rows.Scan(&p.Entity, &m, &src, &a, &b); err != nil {
+			return nil, fmt.Errorf("store: pairs: %w", err)
+		}
+		p.Metric, p.Source = cw.Metric(m), cw.SourceID(src)
+		if a.Valid {
+			v := a.Float64
+			p.V0 = &v
+		}
+		if b.Valid {
+			v := b.Float64
+			p.V1 = &v
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ScanPoints reads (day, value) rows.
+func ScanPoints(rows *sql.Rows) ([]cw.Point, error) {
+	defer rows.Close()
+	var out []cw.Point
+	for rows.Next() {
+		var p cw.Point
+		if err := rows.Scan(&p.Day, &p.Value); err != nil {
+			return nil, fmt.Errorf("store: daily: %w", err)
+		}
+		p.Day = cw.Day(p.Day)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -77,27 +77,7 @@ func (s *Store) Pairs(ctx context.Context, q cw.PairQuery) ([]cw.Pair, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: pairs %s%s: %w", q.Entity, q.Prefix, err)
 	}
-	defer rows.Close()
-	var out []cw.Pair
-	for rows.Next() {
-		var p cw.Pair
-		var m, src string
-		var a, b sql.NullFloat64
-		if err := rows.Scan(&p.Entity, &m, &src, &a, &b); err != nil {
-			return nil, err
-		}
-		p.Metric, p.Source = cw.Metric(m), cw.SourceID(src)
-		if a.Valid {
-			v := a.Float64
-			p.V0 = &v
-		}
-		if b.Valid {
-			v := b.Float64
-			p.V1 = &v
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return store.ScanPairs(rows)
 }
 
 // Daily reads one series over (from, to].
@@ -108,17 +88,7 @@ func (s *Store) Daily(ctx context.Context, entity string, m cw.Metric, src cw.So
 	if err != nil {
 		return nil, fmt.Errorf("store: daily %s %s: %w", entity, m, err)
 	}
-	defer rows.Close()
-	var out []cw.Point
-	for rows.Next() {
-		var p cw.Point
-		if err := rows.Scan(&p.Day, &p.Value); err != nil {
-			return nil, err
-		}
-		p.Day = cw.Day(p.Day)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return store.ScanPoints(rows)
 }
 
 // LatestDay is the newest day of a source's metric in (notBefore, at].
