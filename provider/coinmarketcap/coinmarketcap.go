@@ -96,13 +96,11 @@ func newSource(c getter, o Options) (*Source, error) {
 	if o.Key == "" {
 		return nil, ErrNoKey
 	}
-	if o.BaseURL == "" {
-		o.BaseURL = Base
+	base, err := httpx.BaseURL(o.BaseURL, Base)
+	if err != nil {
+		return nil, fmt.Errorf("coinmarketcap: %w", err)
 	}
-	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
-	if u, err := url.Parse(o.BaseURL); err != nil || u.Host == "" {
-		return nil, fmt.Errorf("coinmarketcap: invalid base URL %q", o.BaseURL)
-	}
+	o.BaseURL = base
 	if o.Limit <= 0 {
 		o.Limit = 1000
 	}

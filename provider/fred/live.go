@@ -89,13 +89,11 @@ func newSource(c getter, o Options) (*Source, error) {
 	if o.Key == "" {
 		return nil, ErrNoKey
 	}
-	if o.BaseURL == "" {
-		o.BaseURL = Base
+	base, err := httpx.BaseURL(o.BaseURL, Base)
+	if err != nil {
+		return nil, fmt.Errorf("fred: %w", err)
 	}
-	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
-	if u, err := url.Parse(o.BaseURL); err != nil || u.Host == "" {
-		return nil, fmt.Errorf("fred: invalid base URL %q", o.BaseURL)
-	}
+	o.BaseURL = base
 	return &Source{c: c, o: o}, nil
 }
 

@@ -78,13 +78,11 @@ func New(c *httpx.Client, o Options) (*Source, error) {
 	if o.Key == "" {
 		return nil, ErrNoKey
 	}
-	if o.BaseURL == "" {
-		o.BaseURL = Base
+	base, err := httpx.BaseURL(o.BaseURL, Base)
+	if err != nil {
+		return nil, fmt.Errorf("lunarcrush: %w", err)
 	}
-	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
-	if u, err := url.Parse(o.BaseURL); err != nil || u.Host == "" {
-		return nil, fmt.Errorf("lunarcrush: invalid base URL %q", o.BaseURL)
-	}
+	o.BaseURL = base
 	if o.CoinsLimit <= 0 || o.CoinsLimit > 1000 {
 		o.CoinsLimit = 1000
 	}
