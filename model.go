@@ -132,40 +132,47 @@ func (b *Batch) Validate() error {
 		}
 		ents[e.ID] = true
 	}
-	type key struct {
-		e string
-		m Metric
-		d time.Time
-	}
-	seen := make(map[key]bool, len(b.Observations))
+	keys := NewKeySet(len(b.Observations))
 	last := LastDay()
+	// The entity and metric text and the metric's range are checked once per run of rows of one
+	// series, not per row: a batch is mostly long runs of one series.
+	var prevE string
+	var prevM Metric
+	var rng Range
 	for i, o := range b.Observations {
 		if o.Source != b.Source.ID {
 			return fmt.Errorf("%s: observation %d (%s %s): source %s differs from batch source", where, i, clipText(o.Entity), clipText(string(o.Metric)), Quote(string(o.Source)))
 		}
-		if o.Entity == "" || o.Metric == "" {
-			return fmt.Errorf("%s: observation %d: empty entity or metric", where, i)
+		if i == 0 || o.Entity != prevE {
+			if o.Entity == "" {
+				return fmt.Errorf("%s: observation %d: empty entity or metric", where, i)
+			}
+			if err := CheckID(o.Entity); err != nil {
+				return fmt.Errorf("%s: observation %d: entity: %w", where, i, err)
+			}
+			prevE = o.Entity
 		}
-		if err := CheckID(o.Entity); err != nil {
-			return fmt.Errorf("%s: observation %d: entity: %w", where, i, err)
-		}
-		if err := CheckText(string(o.Metric), MaxIDBytes); err != nil {
-			return fmt.Errorf("%s: observation %d: metric: %w", where, i, err)
+		if i == 0 || o.Metric != prevM {
+			if o.Metric == "" {
+				return fmt.Errorf("%s: observation %d: empty entity or metric", where, i)
+			}
+			if err := CheckText(string(o.Metric), MaxIDBytes); err != nil {
+				return fmt.Errorf("%s: observation %d: metric: %w", where, i, err)
+			}
+			prevM, rng = o.Metric, PlausibleRange(o.Metric)
 		}
 		if err := checkDay(o.Day, last); err != nil {
 			return fmt.Errorf("%s: %s %s: %w", where, o.Entity, o.Metric, err)
 		}
-		if err := CheckValue(o.Metric, o.Value); err != nil {
+		if err := rng.Check(o.Metric, o.Value); err != nil {
 			return fmt.Errorf("%s: %s %s %s: %w", where, o.Entity, o.Metric, DayString(o.Day), err)
 		}
-		if !o.Day.Equal(Day(o.Day)) {
+		if o.Day.Unix()%86400 != 0 {
 			return fmt.Errorf("%s: %s %s: day %s is not a UTC midnight", where, o.Entity, o.Metric, o.Day)
 		}
-		k := key{o.Entity, o.Metric, o.Day}
-		if seen[k] {
+		if _, dup := keys.Add(o.Entity, o.Metric, o.Day); dup {
 			return fmt.Errorf("%s: %s %s: duplicate day %s", where, o.Entity, o.Metric, DayString(o.Day))
 		}
-		seen[k] = true
 	}
 	return nil
 }

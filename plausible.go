@@ -104,8 +104,10 @@ func checkDay(d, last time.Time) error {
 }
 
 // CheckValue rejects a value metric m cannot plausibly take.
-func CheckValue(m Metric, v float64) error {
-	r := PlausibleRange(m)
+func CheckValue(m Metric, v float64) error { return PlausibleRange(m).Check(m, v) }
+
+// Check rejects a value v of metric m outside r.
+func (r Range) Check(m Metric, v float64) error {
 	switch {
 	case math.IsNaN(v) || math.IsInf(v, 0):
 		return fmt.Errorf("value %v is not finite", v)

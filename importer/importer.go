@@ -7,8 +7,9 @@ package importer
 import (
 	"fmt"
 	"io/fs"
+	"runtime"
 	"strings"
-	"time"
+	"sync"
 
 	cw "cryptoweekly"
 )
@@ -26,28 +27,57 @@ func Families() []string {
 // absent is skipped (a user folder may hold only some families); a folder that is present but
 // malformed fails the whole import. It is an error if no known family is present at all.
 func ImportDir(fsys fs.FS) ([]cw.Batch, error) {
-	var out []cw.Batch
-	found := 0
+	var fams []cw.FileFamily
 	for _, f := range cw.FileFamilies() {
-		if st, err := fs.Stat(fsys, f.Dir); err != nil || !st.IsDir() {
-			continue
+		if st, err := fs.Stat(fsys, f.Dir); err == nil && st.IsDir() {
+			fams = append(fams, f)
 		}
-		found++
-		bs, err := f.Parse(fsys, f.Dir)
-		if err != nil {
-			return nil, err
-		}
-		for i := range bs {
-			if err := bs[i].Validate(); err != nil {
-				return nil, fmt.Errorf("%s: %w", f.Dir, err)
-			}
-		}
-		out = append(out, bs...)
 	}
-	if found == 0 {
+	if len(fams) == 0 {
 		return nil, fmt.Errorf("no known data family folder found (expected some of: %s)", strings.Join(Families(), ", "))
 	}
-	return dedupe(out)
+	// Families are independent: they are parsed on every core, and their batches kept in family
+	// order, so the result (and which error is reported: the first family's in that order) is the
+	// same as one after the other.
+	out := make([][]cw.Batch, len(fams))
+	errs := make([]error, len(fams))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(fams)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = parseFamily(fsys, fams[i])
+			}
+		}()
+	}
+	for i := range fams {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var all []cw.Batch
+	for i := range fams {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		all = append(all, out[i]...)
+	}
+	return dedupe(all)
+}
+
+func parseFamily(fsys fs.FS, f cw.FileFamily) ([]cw.Batch, error) {
+	bs, err := f.Parse(fsys, f.Dir)
+	if err != nil {
+		return nil, err
+	}
+	for i := range bs {
+		if err := bs[i].Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Dir, err)
+		}
+	}
+	return bs, nil
 }
 
 // dedupe checks the batches against each other, as Series checks the rows of one file: two
@@ -58,20 +88,29 @@ func dedupe(bs []cw.Batch) ([]cw.Batch, error) {
 	type key struct {
 		e string
 		m cw.Metric
-		d time.Time
+		d int64
 		s cw.SourceID
 	}
 	type first struct {
 		v     float64
 		batch int
 	}
+	// A batch's own keys are unique (Validate), so only sources split over several batches
+	// (several files) can repeat a key; the others are not looked at.
+	batches := map[cw.SourceID]int{}
+	for _, b := range bs {
+		batches[b.Source.ID]++
+	}
 	seen := map[key]first{}
 	for i := range bs {
+		if batches[bs[i].Source.ID] < 2 {
+			continue
+		}
 		obs := bs[i].Observations
 		kept := obs[:0:0]
 		dropped := false
 		for _, o := range obs {
-			k := key{o.Entity, o.Metric, o.Day, o.Source}
+			k := key{o.Entity, o.Metric, o.Day.Unix(), o.Source}
 			if f, dup := seen[k]; dup {
 				if f.v != o.Value {
 					return nil, fmt.Errorf("%s: %s %s %s is %v in %s but %v in %s (conflicting files)",

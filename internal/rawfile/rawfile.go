@@ -238,10 +238,51 @@ func (f *CSVFile) Float(i int, name string) (float64, error) {
 	return v, nil
 }
 
-// plainRE is the one grammar of machine-written numbers: an optional sign, digits with an
+// isPlain is the one grammar of machine-written numbers: an optional sign, digits with an
 // optional decimal point, an optional exponent. No thousands separators, no decimal commas, no
-// units, no hex, no "Inf"/"NaN", no underscores.
-var plainRE = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+// units, no hex, no "Inf"/"NaN", no underscores. It is the regular expression of
+// TestIsPlainMatchesRE written out by hand: it runs for every number of every import, where the
+// regexp's backtracking cost more than the float parse itself.
+func isPlain(t string) bool {
+	i, n := 0, len(t)
+	if i < n && (t[i] == '+' || t[i] == '-') {
+		i++
+	}
+	int0 := i
+	for i < n && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	digits := i - int0
+	if i < n && t[i] == '.' {
+		i++
+		frac0 := i
+		for i < n && t[i] >= '0' && t[i] <= '9' {
+			i++
+		}
+		digits += i - frac0
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < n && (t[i] == 'e' || t[i] == 'E') {
+		i++
+		if i < n && (t[i] == '+' || t[i] == '-') {
+			i++
+		}
+		exp0 := i
+		for i < n && t[i] >= '0' && t[i] <= '9' {
+			i++
+		}
+		if i == exp0 {
+			return false
+		}
+	}
+	return i == n
+}
+
+// displayStrip removes the sign, "$" and thousands commas of a display number displayRE
+// accepted; built once, not per number.
+var displayStrip = strings.NewReplacer("-", "", "$", "", ",", "")
 
 // displayRE is the grammar of numbers a web page displayed: an optional minus, an optional "$",
 // digits grouped by thousands commas (every group of three) or not grouped at all, an optional
@@ -257,7 +298,7 @@ func ParsePlain(s string) (float64, error) {
 	if t == "" {
 		return 0, errors.New("empty value")
 	}
-	if !plainRE.MatchString(t) {
+	if !isPlain(t) {
 		if l := strings.ToLower(strings.TrimLeft(t, "+-")); l == "nan" || l == "inf" || l == "infinity" {
 			return 0, fmt.Errorf("not a finite number: %s", cw.Quote(s))
 		}
@@ -288,14 +329,17 @@ func ParseNumber(s string) (float64, error) {
 	if t == "" {
 		return 0, errors.New("empty value")
 	}
-	if l := strings.ToLower(strings.TrimLeft(t, "+-")); plainRE.MatchString(t) || l == "nan" || l == "inf" || l == "infinity" {
+	if isPlain(t) {
+		return ParsePlain(t)
+	}
+	if l := strings.ToLower(strings.TrimLeft(t, "+-")); l == "nan" || l == "inf" || l == "infinity" {
 		return ParsePlain(t)
 	}
 	if !displayRE.MatchString(t) || strings.Count(t, "-") > 1 {
 		return 0, fmt.Errorf("not a number: %s", cw.Quote(s))
 	}
 	neg := strings.Contains(t, "-")
-	t = strings.NewReplacer("-", "", "$", "", ",", "").Replace(t)
+	t = displayStrip.Replace(t)
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, fmt.Errorf("not a finite number: %s", cw.Quote(s))
@@ -335,35 +379,38 @@ func ParseUnixDay(v float64) (time.Time, error) {
 // Series collects the observations of one batch and rejects a second value for the same
 // entity/metric/day, reporting both places.
 type Series struct {
-	src  cw.SourceID
-	obs  []cw.Observation
-	seen map[obsKey]string
-}
-
-type obsKey struct {
-	e, m string
-	d    time.Time
+	src    cw.SourceID
+	obs    []cw.Observation
+	keys   *cw.KeySet
+	wheres []string // where each kept observation came from, for the duplicate message
+	last   time.Time
+	prevM  cw.Metric
+	rng    cw.Range
 }
 
 // NewSeries starts the observations of one batch of source src.
-func NewSeries(src cw.SourceID) *Series { return &Series{src: src, seen: map[obsKey]string{}} }
+func NewSeries(src cw.SourceID) *Series {
+	return &Series{src: src, keys: cw.NewKeySet(0), last: cw.LastDay()}
+}
 
 // Obs is what was added, in order.
 func (s *Series) Obs() []cw.Observation { return s.obs }
 
 // Add records a value; where says where it came from ("file:line") for duplicate messages.
 func (s *Series) Add(entity string, metric cw.Metric, day time.Time, v float64, where string) error {
-	if err := cw.CheckDay(day); err != nil {
-		return fmt.Errorf("%s: %s %s: %w", where, entity, metric, err)
+	if day.Before(cw.FirstDay) || day.After(s.last) {
+		return fmt.Errorf("%s: %s %s: %w", where, entity, metric, cw.CheckDay(day))
 	}
-	if err := cw.CheckValue(metric, v); err != nil {
+	if metric != s.prevM || s.obs == nil {
+		s.prevM, s.rng = metric, cw.PlausibleRange(metric)
+	}
+	if err := s.rng.Check(metric, v); err != nil {
 		return fmt.Errorf("%s: %s %s %s: %w", where, entity, metric, cw.DayString(day), err)
 	}
-	k := obsKey{entity, string(metric), day}
-	if prev, dup := s.seen[k]; dup {
-		return fmt.Errorf("%s: duplicate day %s for %s %s (first at %s)", where, cw.DayString(day), entity, metric, prev)
+	if first, dup := s.keys.Add(entity, metric, day); dup {
+		return fmt.Errorf("%s: duplicate day %s for %s %s (first at %s)", where, cw.DayString(day), entity, metric, s.wheres[first])
 	}
-	s.seen[k] = where
+	s.wheres = append(s.wheres, where)
 	s.obs = append(s.obs, cw.Observation{Entity: entity, Metric: metric, Day: day, Value: v, Source: s.src})
 	return nil
 }
