@@ -262,7 +262,10 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	}
 	defer conn.Close()
 	stage := []string{
-		`CREATE OR REPLACE TEMP TABLE stage_obs (entity_id VARCHAR, metric VARCHAR, day DATE, value DOUBLE, source_id VARCHAR, seq BIGINT)`,
+		`CREATE OR REPLACE TEMP TABLE stage_obs (k UBIGINT, value DOUBLE)`,
+		`CREATE OR REPLACE TEMP TABLE stage_metric (code INTEGER, s VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE stage_entity (code INTEGER, s VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE stage_source (code INTEGER, s VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE stage_ent (id VARCHAR, kind VARCHAR, name VARCHAR, symbol VARCHAR, category VARCHAR, parent VARCHAR, seq INTEGER)`,
 		`CREATE OR REPLACE TEMP TABLE stage_chain (entity_id VARCHAR, chain VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE stage_tag (entity_id VARCHAR, tag VARCHAR)`,
@@ -276,14 +279,18 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	defer func() {
 		// Temp tables die with the connection anyway; dropping them early only frees memory,
 		// so a failure here changes nothing stored.
-		for _, t := range []string{"stage_obs", "stage_obs_u", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
+		for _, t := range []string{"stage_obs", "stage_metric", "stage_entity", "stage_source", "stage_dict", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
 			if _, err := conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t); err != nil {
 				break
 			}
 		}
 	}()
+	obs, err := pack(batches)
+	if err != nil {
+		return st, fmt.Errorf("store: %w", err)
+	}
 	err = conn.Raw(func(dc any) error {
-		return stageBatches(dc.(driver.Conn), batches, &st)
+		return stageBatches(dc.(driver.Conn), batches, obs, &st)
 	})
 	if err != nil {
 		return st, fmt.Errorf("store: staging: %w", err)
@@ -292,7 +299,7 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	if err != nil {
 		return st, err
 	}
-	if err := merge(ctx, tx, batches); err != nil {
+	if err := merge(ctx, tx, batches, obs); err != nil {
 		tx.Rollback()
 		return st, fmt.Errorf("store: apply: %w", err)
 	}
@@ -303,9 +310,9 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	return st, nil
 }
 
-func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
+func stageBatches(dc driver.Conn, batches []cw.Batch, p *packed, st *cw.ApplyStats) error {
 	var apps []*duckdb.Appender
-	for _, t := range []string{"stage_obs", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
+	for _, t := range []string{"stage_obs", "stage_metric", "stage_entity", "stage_source", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
 		a, err := duckdb.NewAppenderFromConn(dc, "", t)
 		if err != nil {
 			for _, open := range apps {
@@ -315,14 +322,19 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
 		}
 		apps = append(apps, a)
 	}
-	obs, ent, chain, tag, attr := apps[0], apps[1], apps[2], apps[3], apps[4]
+	obs, ent, chain, tag, attr := apps[0], apps[4], apps[5], apps[6], apps[7]
 	var firstErr error
 	keep := func(err error) {
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
 	}
-	seq, oseq := 0, int64(0)
+	for i, dict := range [][]string{p.metrics, p.entities, p.sources} {
+		for code, s := range dict {
+			keep(apps[1+i].AppendRow(int32(code), s))
+		}
+	}
+	seq := 0
 	for _, b := range batches {
 		for _, e := range b.Entities {
 			seq++
@@ -343,14 +355,13 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
 			}
 			st.Entities++
 		}
-		for _, o := range b.Observations {
-			oseq++
-			keep(obs.AppendRow(o.Entity, string(o.Metric), o.Day, o.Value, string(o.Source), oseq))
-		}
 		st.Observations += len(b.Observations)
+	}
+	for i, k := range p.keys {
 		if firstErr != nil {
 			break
 		}
+		keep(obs.AppendRow(k, p.vals[i]))
 	}
 	for _, a := range apps {
 		keep(a.Close())
@@ -361,7 +372,7 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, st *cw.ApplyStats) error {
 // merge runs inside the transaction. Entities merge field by field (a later non-empty value wins,
 // so a tags-only record never blanks a name); chains given for an entity replace its old chains;
 // tags accumulate; observations upsert on their key.
-func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
+func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch, obs *packed) error {
 	now := time.Now().UTC()
 	for _, b := range batches {
 		p := b.Source
@@ -399,15 +410,15 @@ func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
 		// Observations may name an entity no batch described (a live source sending only values);
 		// give it a bare row so joins never lose it.
 		{"entities", `INSERT INTO entities
-			SELECT DISTINCT entity_id, split_part(entity_id, ':', 1), '', '', '', '' FROM stage_obs
-			WHERE entity_id NOT IN (SELECT id FROM entities)`},
+			SELECT s, split_part(s, ':', 1), '', '', '', '' FROM stage_entity
+			WHERE s NOT IN (SELECT id FROM entities)`},
 	}
 	for _, s := range steps {
 		if _, err := tx.ExecContext(ctx, s.q); err != nil {
 			return fmt.Errorf("%s: %w", s.what, err)
 		}
 	}
-	if err := mergeObservations(ctx, tx, batches); err != nil {
+	if err := mergeObservations(ctx, tx, obs); err != nil {
 		return fmt.Errorf("observations: %w", err)
 	}
 	var seq int64
@@ -425,78 +436,32 @@ func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
 }
 
 // mergeObservations upserts the staged observations. Observations have no primary key (migration
-// 3): the staged keys replace the stored ones (within one Apply the later row wins), and each
-// write lands sorted by (metric, day) so that zone maps prune the report's day-bounded scans.
-//
-// The general path costs a GROUP BY and a delete-join; each is skipped when it cannot matter,
-// which is the common case of a fresh load (the first report loads ~1M rows): a batch's own keys
-// are unique (Validate), so only two batches of one source can stage a key twice, and the delete
-// runs only if some stored row lies in the staged days (found through the zone maps). Batches
-// sharing a source are checked for a repeated key here, in Go, cheaper than the GROUP BY.
-func mergeObservations(ctx context.Context, tx *sql.Tx, batches []cw.Batch) error {
-	var lo, hi time.Time
-	srcs := map[cw.SourceID]int{}
-	for _, b := range batches {
-		if len(b.Observations) > 0 {
-			srcs[b.Source.ID]++
-		}
-	}
-	type key struct {
-		entity string
-		metric cw.Metric
-		day    int64
-		source cw.SourceID
-	}
-	var seen map[key]bool
-	unique := true
-	for _, b := range batches {
-		shared := srcs[b.Source.ID] > 1
-		if shared && seen == nil {
-			seen = map[key]bool{}
-		}
-		for _, o := range b.Observations {
-			if shared && unique {
-				k := key{o.Entity, o.Metric, o.Day.Unix(), o.Source}
-				if seen[k] {
-					unique = false
-				}
-				seen[k] = true
-			}
-			if lo.IsZero() || o.Day.Before(lo) {
-				lo = o.Day
-			}
-			if o.Day.After(hi) {
-				hi = o.Day
-			}
-		}
-	}
-	if lo.IsZero() {
+// 3): the staged keys replace the stored ones, and each write lands sorted by (metric, day,
+// entity, source) so that zone maps prune the report's day-bounded scans. The delete-join runs
+// only if some stored row lies in the staged days (found through the zone maps), which a fresh
+// load (the first report writes ~1M rows) never has.
+func mergeObservations(ctx context.Context, tx *sql.Tx, p *packed) error {
+	if len(p.keys) == 0 {
 		return nil
 	}
-	from := "stage_obs"
-	if !unique {
-		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_obs_u AS
-			SELECT entity_id, metric, day, arg_max(value, seq) AS value, source_id FROM stage_obs
-			GROUP BY entity_id, metric, day, source_id`); err != nil {
-			return err
-		}
-		from = "stage_obs_u"
+	lo, hi := cw.DayString(time.Unix(int64(p.lo)*86400, 0)), cw.DayString(time.Unix(int64(p.hi)*86400, 0))
+	if _, err := tx.ExecContext(ctx, dictSQL); err != nil {
+		return err
 	}
 	var stored bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM observations WHERE day BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE))`,
-		cw.DayString(lo), cw.DayString(hi)).Scan(&stored); err != nil {
+		lo, hi).Scan(&stored); err != nil {
 		return err
 	}
 	if stored {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM observations o USING `+from+` s
+		if _, err := tx.ExecContext(ctx, `DELETE FROM observations o USING (`+stagedSQL+`) s
 			WHERE o.day BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
 				AND o.entity_id = s.entity_id AND o.metric = s.metric AND o.day = s.day AND o.source_id = s.source_id`,
-			cw.DayString(lo), cw.DayString(hi)); err != nil {
+			lo, hi); err != nil {
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM `+from+`
-		ORDER BY metric, day, entity_id, source_id`)
+	_, err := tx.ExecContext(ctx, `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM (`+stagedSQL+`)`)
 	return err
 }
 
