@@ -2,15 +2,18 @@ package bundle
 
 import (
 	"bytes"
-	_ "cryptoweekly/provider/all"
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	cw "cryptoweekly"
 	"cryptoweekly/importer"
+	_ "cryptoweekly/provider/all"
 )
 
 // TestBundleIsFresh checks that the committed dataset is exactly what the importer makes of the
@@ -81,4 +84,42 @@ func TestLoadEmbedded(t *testing.T) {
 	if len(bs) < 15 || n < 500000 {
 		t.Fatalf("embedded bundle: %d batches, %d observations", len(bs), n)
 	}
+}
+
+// TestDecodeRejects feeds the decoder damaged files: each is refused naming the file and line,
+// and a wrong count record (it only sizes a slice) changes nothing read.
+func TestDecodeRejects(t *testing.T) {
+	const p = "P {\"id\":\"x\"}\n"
+	cases := []struct{ name, body, want string }{
+		{"day out of the calendar", p + "O index:a\tvalue\t2024-02-30\t1\n", "x.tsv.gz:2: not a YYYY-MM-DD day"},
+		{"month 13", p + "O index:a\tvalue\t2024-13-01\t1\n", "not a YYYY-MM-DD day"},
+		{"short day", p + "O index:a\tvalue\t2024-1-01\t1\n", "not a YYYY-MM-DD day"},
+		{"letters in the day", p + "O index:a\tvalue\t2024-0a-01\t1\n", "not a YYYY-MM-DD day"},
+		{"five fields", p + "O index:a\tvalue\t2024-01-01\t1\t2\n", "observation has 5 fields"},
+		{"bad value", p + "O index:a\tvalue\t2024-01-01\t1,5\n", "x.tsv.gz:2: value"},
+		{"duplicate day", p + "O index:a\tvalue\t2024-01-01\t1\nO index:a\tvalue\t2024-01-01\t2\n", "duplicate day 2024-01-01"},
+		{"no provenance", "O index:a\tvalue\t2024-01-01\t1\n", "no provenance"},
+	}
+	for _, c := range cases {
+		_, err := decode(gz(t, c.body), "x.tsv.gz")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+	for _, n := range []string{"N 0\n", "N 1\n", "N -5\n", "N 999999999999\n", "N x\n"} {
+		b, err := decode(gz(t, p+n+"O index:a\tvalue\t2024-01-01\t1\nO index:a\tvalue\t2024-01-02\t2\n"), "x.tsv.gz")
+		if err != nil || len(b.Observations) != 2 || b.Observations[1].Value != 2 {
+			t.Errorf("count record %q: %v, %+v", n, err, b.Observations)
+		}
+	}
+}
+
+func gz(t *testing.T, s string) io.Reader {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	return &buf
 }
