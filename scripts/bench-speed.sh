@@ -33,7 +33,7 @@ END {
 	p = "BenchmarkImportDir/parse"; rd = "BenchmarkImportDir/read"
 	row("import: parse raw files", sprintf("%.1f MB/s", v[p, "MB/s"]), sprintf("read %.0f MB/s", v[rd, "MB/s"]), sprintf("%.1fx", v[rd, "MB/s"] / v[p, "MB/s"]), ">= 50 MB/s")
 	a = "BenchmarkApplyBundle/apply"; ap = "BenchmarkApplyBundle/append"
-	row("import: write 984,622 rows (Apply)", sprintf("%.2fM rows/s", v[a, "rows/s"] / 1e6), sprintf("append %.2fM rows/s", v[ap, "rows/s"] / 1e6), sprintf("%.1fx", v[ap, "rows/s"] / v[a, "rows/s"]), ">= 2M rows/s")
+	row("import: write the bundle (Apply)", sprintf("%.2fM rows/s", v[a, "rows/s"] / 1e6), sprintf("append %.2fM rows/s", v[ap, "rows/s"] / 1e6), sprintf("%.1fx", v[ap, "rows/s"] / v[a, "rows/s"]), ">= 2M rows/s")
 	f = "BenchmarkFirstReport/first-report"; d = "BenchmarkFirstReport/decode"
 	row("first report (load bundle + compute)", s(v[f, "ns/op"]), "bundle decode " s(v[d, "ns/op"]), sprintf("%.1fx", v[f, "ns/op"] / v[d, "ns/op"]), "< 1.5 s")
 	pr = "BenchmarkDecodeProtocols/decode"; pv = "BenchmarkDecodeProtocols/json-valid"

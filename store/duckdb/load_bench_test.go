@@ -13,7 +13,7 @@ import (
 	"cryptoweekly/report"
 )
 
-// BenchmarkApplyBundle writes the embedded dataset (984,622 observations, the same rows
+// BenchmarkApplyBundle writes the embedded dataset (1,062,993 observations, the same rows
 // `cryptoweekly import` makes of ../shared/data/raw) into a fresh store file: "apply" is
 // Store.Apply (validation, staging, merge, commit), "append" the same-run baseline: the
 // observations appended to a bare table with DuckDB's appender, nothing else.
