@@ -191,7 +191,6 @@ type ETFSnap struct {
 	Issuer, Name, Custodian, URL string
 	At                           time.Time
 	FeePct, Flows, AUM, Volume   *float64
-	field                        string // "[3]", for messages
 }
 
 // DecodeETFFlows decodes /etfs/flows. It is strict, as every DefiLlama decoder is (flex.go): a
@@ -349,7 +348,7 @@ func DecodeETFSnapshot(body []byte) ([]ETFSnap, []string, error) {
 		if err != nil {
 			return nil, nil, derr(ep, f+".timestamp", "%v", err)
 		}
-		s := ETFSnap{Ticker: tk, Asset: asset, At: at, field: f,
+		s := ETFSnap{Ticker: tk, Asset: asset, At: at,
 			Issuer: cleanText(flexString(r.Issuer)), Name: cleanText(flexString(r.Name)),
 			Custodian: cleanText(flexString(r.Custodian)), URL: cleanText(flexString(r.URL))}
 		for _, x := range []struct {
