@@ -216,7 +216,7 @@ func asset(env *report.Env, a string) (*Asset, string, string, error) {
 		if next.IsZero() {
 			return nil, "no " + up + " spot ETF flows stored; SoSoValue's API (a free key, the latest month) or DefiLlama Pro (a paid key) fetch them", "", nil
 		}
-		return nil, fmt.Sprintf("no %s spot ETF flow stored before %s, the first day any source has", up, cw.DayString(next)), "", nil
+		return nil, fmt.Sprintf("no %s spot ETF flow stored before %s, the first day any source has; DefiLlama Pro's /etfs/flows (a paid key) answers the whole history", up, cw.DayString(next)), "", nil
 	}
 	spliced := make([]day, 0, len(byDay))
 	for _, d := range byDay {
@@ -247,7 +247,7 @@ func asset(env *report.Env, a string) (*Asset, string, string, error) {
 		}
 	}
 	if x.Days == 0 {
-		return nil, weekGap(up, per, first, env), note, nil
+		return nil, weekGap(up, per, env), note, nil
 	}
 	for _, d := range weekDays {
 		if _, ok := byDay[d]; !ok {
@@ -443,10 +443,7 @@ func sourcesNote(up string, per [][]cw.Point, end time.Time) string {
 }
 
 // weekGap says why an asset with stored flows has none this week.
-func weekGap(up string, per [][]cw.Point, first time.Time, env *report.Env) string {
-	if env.End.Before(first) {
-		return fmt.Sprintf("no %s spot ETF flow stored before %s, the first day any source has", up, cw.DayString(first))
-	}
+func weekGap(up string, per [][]cw.Point, env *report.Env) string {
 	var have []string
 	for i, pts := range per {
 		if len(pts) > 0 {
