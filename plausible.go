@@ -47,6 +47,12 @@ var plausible = map[Metric]Range{
 	MetricTopicRank:         {1, maxRank, true, "rank"},
 	MetricTrendRank:         {1, maxRank, true, "rank"},
 	MetricPublished:         {1, 1, true, "marker 1"},
+	// Spot ETF metrics (etf.go). The largest daily flows ever are ~$1.4B (BTC funds, 2024): $100B
+	// either way would be a unit error.
+	MetricETFFlow:    {-1e11, 1e11, false, "USD daily ETF net flow"},
+	MetricETFAUM:     {0, MaxUSD, false, "USD net assets"},
+	MetricETFCumFlow: {-1e13, 1e13, false, "USD cumulative ETF net flow"},
+
 	// Provider metrics, by the names their providers give them.
 	"open":                   {0, maxPrice, false, "USD price"},
 	"high":                   {0, maxPrice, false, "USD price"},

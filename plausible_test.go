@@ -23,6 +23,8 @@ func TestPlausibleValues(t *testing.T) {
 		{MetricVolume24h, math.NaN()},
 		{"rank", 1.5},
 		{"no_such_metric", 1e300},
+		{MetricETFFlow, 6.553e14}, // Farside's US$ millions stored as USD twice
+		{MetricETFAUM, -1},
 	}
 	for _, c := range bad {
 		if err := CheckValue(c.m, c.v); err == nil {
@@ -32,7 +34,8 @@ func TestPlausibleValues(t *testing.T) {
 	good := []struct {
 		m Metric
 		v float64
-	}{{MetricMarketCap, 3.8e12}, {MetricPrice, 124720.09}, {MetricValue, 0}, {MetricValue, 100}, {MetricCirculatingSupply, 1.7e17}, {"pct_change_7d", 5110.6}, {"no_such_metric", -5}}
+	}{{MetricMarketCap, 3.8e12}, {MetricPrice, 124720.09}, {MetricValue, 0}, {MetricValue, 100}, {MetricCirculatingSupply, 1.7e17}, {"pct_change_7d", 5110.6}, {"no_such_metric", -5},
+		{MetricETFFlow, -1.1e9}, {MetricETFCumFlow, 5.7e10}}
 	for _, c := range good {
 		if err := CheckValue(c.m, c.v); err != nil {
 			t.Errorf("CheckValue(%s, %g): %v", c.m, c.v, err)

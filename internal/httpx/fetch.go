@@ -76,6 +76,10 @@ type Request struct {
 	Header        http.Header // may carry secret headers (API keys)
 	SecretHeaders []string    // header names to redact everywhere (archive, logs, errors)
 	SecretParams  []string    // query params stripped from archived/logged/error URLs
+	// SecretValues are secrets carried elsewhere in the URL (DefiLlama Pro puts its key in the
+	// path): replaced by REDACTED in the archived, logged and error URLs and in bodies and
+	// headers quoted back, as secret header and param values are.
+	SecretValues []string
 }
 
 // Response is a successful (2xx) response, or — together with an *HTTPError — the final
@@ -253,6 +257,10 @@ func newRedactor(r Request, u *url.URL) *redactor {
 				}
 			}
 		}
+	}
+	for _, v := range r.SecretValues {
+		rd.addValue(v)
+		rd.addValue(url.PathEscape(v))
 	}
 	if u != nil {
 		for k, vs := range u.Query() {

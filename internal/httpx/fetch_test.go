@@ -653,3 +653,46 @@ func TestOversizedBodyRefused(t *testing.T) {
 		t.Fatalf("err=%v calls=%d", err, calls.Load())
 	}
 }
+
+// A key carried in the URL's path (DefiLlama Pro: https://pro-api.llama.fi/KEY/etfs/flows) is
+// redacted like a secret param: in the returned URL, the archive, the log and an error's URL
+// and body snippet, and the replay finds the archived response by the redacted URL.
+func TestSecretInPathRedacted(t *testing.T) {
+	fail := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fail {
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprintf(w, `{"error":"key %s has no access to %s"}`, strings.Split(r.URL.Path, "/")[1], r.URL.Path)
+			return
+		}
+		fmt.Fprintf(w, `{"path":%q}`, r.URL.Path)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	c, _, lb := newTestClient(t, dir, Options{})
+	req := Request{Source: "testsrc", Endpoint: "/etfs/flows", URL: srv.URL + "/" + secretKey + "/etfs/flows", SecretValues: []string{secretKey}}
+	_, err := c.Get(context.Background(), req)
+	var he *HTTPError
+	if !errors.As(err, &he) || he.Status != 403 || !strings.Contains(he.URL, "/REDACTED/etfs/flows") || !strings.Contains(he.Snippet, "key REDACTED has no access") {
+		t.Fatalf("err = %v", err)
+	}
+	first := err.Error()
+	fail = false
+	resp, err := c.Get(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := srv.URL + "/REDACTED/etfs/flows"; resp.URL != want {
+		t.Errorf("URL = %q, want %q", resp.URL, want)
+	}
+	assertNoSecrets(t, dir, lb.String(), first, resp.URL)
+	rt, err := NewReplayTransport(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := New(Options{Transport: rt, NoRateLimit: true, MaxRetries: -1})
+	rr, err := rc.Get(context.Background(), Request{Source: "testsrc", Endpoint: "/etfs/flows", URL: srv.URL + "/another-key-entirely/etfs/flows", SecretValues: []string{"another-key-entirely"}})
+	if err != nil || rr.Status != 200 {
+		t.Fatalf("replay with another key: %v", err)
+	}
+}

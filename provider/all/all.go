@@ -14,4 +14,5 @@ import (
 	_ "cryptoweekly/provider/lunarcrush"
 	_ "cryptoweekly/provider/news"
 	_ "cryptoweekly/provider/smoothbrainquant"
+	_ "cryptoweekly/provider/sosovalue"
 )

@@ -7,6 +7,10 @@
 // Stored per trading day: etf_flow_usd (net creations minus redemptions, USD) of each fund
 // (fund:<ticker>) and of each asset's total (index:spot-etf-<asset>). An empty cell is "-" on
 // the site (no flow published, or not launched yet): no observation, never a zero.
+//
+// Until mid-2025 the tables carry a row for each US market holiday (2024-12-25, 2025-01-09, …)
+// with every fund cell empty and a Total of 0.0. No fund traded, so that Total is not a day of
+// zero flow: such rows are not stored, as the later tables (which leave holidays out) do.
 package farside
 
 import (
@@ -26,7 +30,7 @@ const (
 	// SourceFlows names the bundled daily flow tables.
 	SourceFlows cw.SourceID = "farside-etf-flows"
 	// MetricFlow is a fund's (or an asset's funds') net flow on one trading day, in USD.
-	MetricFlow cw.Metric = "etf_flow_usd"
+	MetricFlow = cw.MetricETFFlow
 	// DefFlow is the catalogue's definition of the series.
 	DefFlow cw.DefinitionID = "etf.flow.farside"
 
@@ -42,10 +46,10 @@ var files = []struct{ asset, file, dateCol string }{
 }
 
 // TotalEntity is the entity of an asset's total spot ETF flow ("index:spot-etf-btc").
-func TotalEntity(asset string) string { return cw.EntityID(cw.KindIndex, "spot-etf-"+asset) }
+func TotalEntity(asset string) string { return cw.ETFTotalEntity(asset) }
 
 // FundEntity is a fund's entity ("fund:ibit").
-func FundEntity(ticker string) string { return cw.EntityID(cw.KindFund, ticker) }
+func FundEntity(ticker string) string { return cw.ETFFundEntity(ticker) }
 
 func init() {
 	cw.RegisterFamily(cw.FileFamily{Dir: dir, Parse: parse})
@@ -57,7 +61,7 @@ func init() {
 func parse(fsys fs.FS, d string) ([]cw.Batch, error) {
 	prov := cw.Provenance{ID: SourceFlows, Provider: "Farside Investors", Location: d + "/*.csv",
 		FetchedAt: time.Date(2026, 4, 12, 0, 0, 0, 0, time.UTC), Licence: licence,
-		Note: "Farside's daily spot ETF flow tables (BTC from 2024-01-11, ETH from 2024-07-23, SOL from 2026-03-25) in US$ millions, stored in USD; US trading days only; '-' cells are not stored."}
+		Note: "Farside's daily spot ETF flow tables (BTC from 2024-01-11, ETH from 2024-07-23, SOL from 2026-03-25, all to 2026-04-10) in US$ millions, stored in USD; US trading days only; '-' cells are not stored, nor the Total of a market holiday's row (every fund cell empty)."}
 	b := cw.Batch{Source: prov}
 	s := rawfile.NewSeries(SourceFlows)
 	found := 0
@@ -75,19 +79,28 @@ func parse(fsys fs.FS, d string) ([]cw.Batch, error) {
 			return nil, fmt.Errorf("%s: no data rows", name)
 		}
 		total := TotalEntity(x.asset)
-		b.Entities = append(b.Entities, cw.Entity{ID: total, Kind: cw.KindIndex, Name: "US spot " + strings.ToUpper(x.asset) + " ETFs, all funds", Symbol: strings.ToUpper(x.asset)})
+		b.Entities = append(b.Entities, cw.ETFTotal(x.asset))
 		var funds []string
 		for _, h := range f.Header {
 			if h = strings.TrimSpace(h); h != x.dateCol && h != "Total" {
 				funds = append(funds, h)
-				b.Entities = append(b.Entities, cw.Entity{ID: FundEntity(h), Kind: cw.KindFund, Symbol: h, Name: h,
-					Parent: cw.EntityID(cw.KindAsset, x.asset)})
+				b.Entities = append(b.Entities, cw.ETFFund(h, x.asset))
 			}
 		}
 		for i := range f.Rows {
 			day, err := rawfile.ParseDayPrefix(f.Get(i, x.dateCol))
 			if err != nil {
 				return nil, f.Err(i, x.dateCol, err)
+			}
+			if holiday(f, i, funds) {
+				v, err := f.Plain(i, "Total")
+				if err != nil {
+					return nil, err
+				}
+				if v != 0 {
+					return nil, f.Err(i, "Total", fmt.Errorf("every fund cell is empty but the total is %s, not 0.0", cw.Quote(f.Get(i, "Total"))))
+				}
+				continue
 			}
 			for _, col := range append(funds, "Total") {
 				cell := f.Get(i, col)
@@ -113,4 +126,14 @@ func parse(fsys fs.FS, d string) ([]cw.Batch, error) {
 	}
 	b.Observations = s.Obs()
 	return []cw.Batch{b}, nil
+}
+
+// holiday reports a row of a market holiday: no fund has a cell.
+func holiday(f *rawfile.CSVFile, i int, funds []string) bool {
+	for _, c := range funds {
+		if cell := f.Get(i, c); cell != "" && cell != "-" {
+			return false
+		}
+	}
+	return true
 }

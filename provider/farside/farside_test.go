@@ -21,6 +21,13 @@ func TestBundledTables(t *testing.T) {
 	if _, ok := familytest.Obs(t, bs, FundEntity("MSBT"), "etf_flow_usd", "2024-01-11"); ok {
 		t.Error("an empty cell became a value")
 	}
+	// 2024-12-25: the market was closed; the row's 0.0 total is not a day of zero flow.
+	for _, a := range []string{"btc", "eth"} {
+		if _, ok := familytest.Obs(t, bs, TotalEntity(a), "etf_flow_usd", "2024-12-25"); ok {
+			t.Errorf("%s: the Christmas holiday row became a zero-flow day", a)
+		}
+	}
+	familytest.Want(t, bs, TotalEntity("btc"), "etf_flow_usd", "2024-12-26", 475.2e6, 1)
 }
 
 func TestBadTables(t *testing.T) {
@@ -30,6 +37,8 @@ func TestBadTables(t *testing.T) {
 		{"bad date", "Date,IBIT,Total\n11/01/2024,1,1\n", "Date"},
 		{"no total", "Date,IBIT\n2024-01-11,1\n", "Total"},
 		{"header only", "Date,IBIT,Total\n", "no data rows"},
+		{"holiday row with a total", "Date,IBIT,GBTC,Total\n2024-12-25,,,5.0\n", "every fund cell is empty"},
+		{"holiday row without a number", "Date,IBIT,Total\n2024-12-25,,x\n", "Total"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fsys := fstest.MapFS{dir + "/bitcoin_etf_flow_all_data.csv": {Data: []byte(c.body)}}
