@@ -78,7 +78,7 @@ func (e *env) source(t *testing.T, o Options) *Source {
 		o.ChartCoins = []string{"bitcoin", "not-listed"}
 	}
 	o.Now = func() time.Time { return fetchDay }
-	s, err := New(e.Client(2*time.Second, 3), o)
+	s, err := New(e.Client(30*time.Second, 3), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestFetchFaults(t *testing.T) {
 			o.Now = func() time.Time { return fetchDay }
 			timeout := tc.timeout
 			if timeout == 0 {
-				timeout = 2 * time.Second
+				timeout = 30 * time.Second
 			}
 			s, err := New(e.Client(timeout, 3), o)
 			if err != nil {

@@ -200,7 +200,7 @@ func TestETFFetch(t *testing.T) {
 			if tc.path != "" {
 				e.Srv.Faults[tc.path] = tc.faults
 			}
-			s, err := NewPro(e.Client(time.Second, 3), ProOptions{BaseURL: e.TS.URL, Key: proKey})
+			s, err := NewPro(e.Client(30*time.Second, 3), ProOptions{BaseURL: e.TS.URL, Key: proKey})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -148,7 +148,7 @@ func TestFetch(t *testing.T) {
 		},
 	})
 	env := sourcetest.NewEnv(t, srv, time.Date(2026, 8, 21, 0, 0, 0, 0, time.UTC))
-	src, err := New(env.Client(time.Second, 0), Options{BaseURL: env.TS.URL, Key: secretKey})
+	src, err := New(env.Client(30*time.Second, 0), Options{BaseURL: env.TS.URL, Key: secretKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestFetch(t *testing.T) {
 	}
 	sourcetest.AssertNoSecret(t, err, secretKey)
 	// A refused key: the HTTP error is reported without the key.
-	src2, _ := New(env.Client(time.Second, 0), Options{BaseURL: env.TS.URL, Key: "wrong" + secretKey})
+	src2, _ := New(env.Client(30*time.Second, 0), Options{BaseURL: env.TS.URL, Key: "wrong" + secretKey})
 	_, err = src2.Fetch(context.Background(), since)
 	if err == nil {
 		t.Fatal("a refused key passed")

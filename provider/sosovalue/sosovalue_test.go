@@ -238,7 +238,7 @@ func TestFetch(t *testing.T) {
 			if tc.path != "" {
 				e.Srv.Faults[tc.path] = tc.faults
 			}
-			s, err := New(e.Client(time.Second, 3), Options{BaseURL: e.TS.URL, Key: secretKey, Symbols: tc.symbols})
+			s, err := New(e.Client(30*time.Second, 3), Options{BaseURL: e.TS.URL, Key: secretKey, Symbols: tc.symbols})
 			if err != nil {
 				t.Fatal(err)
 			}
