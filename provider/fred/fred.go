@@ -181,13 +181,20 @@ func readCSV(fsys fs.FS, name, dateCol, valCol string, x Series, s *rawfile.Seri
 	if len(f.Rows) == 0 {
 		return nil, nil, fmt.Errorf("%s: no data rows", name)
 	}
+	// Rows before the store's first day are not kept, but they are checked like the others: a
+	// broken value or a repeated day anywhere means the file is not what it claims to be.
+	early := map[time.Time]int{}
 	for i := range f.Rows {
 		day, err := cw.ParseDay(f.Get(i, dateCol))
 		if err != nil {
 			return nil, nil, f.Err(i, dateCol, err)
 		}
-		if day.Before(cw.FirstDay) {
-			continue
+		keep := !day.Before(cw.FirstDay)
+		if !keep {
+			if j, dup := early[day]; dup {
+				return nil, nil, f.Err(i, dateCol, fmt.Errorf("duplicate day %s (first at line %d)", cw.DayString(day), f.Lines[j]))
+			}
+			early[day] = i
 		}
 		days, lines = append(days, day), append(lines, f.Lines[i])
 		if f.Get(i, valCol) == Missing {
@@ -198,6 +205,12 @@ func readCSV(fsys fs.FS, name, dateCol, valCol string, x Series, s *rawfile.Seri
 			return nil, nil, err
 		}
 		v = x.stored(v)
+		if !keep {
+			if err := cw.CheckValue(x.Metric, v); err != nil {
+				return nil, nil, f.Err(i, valCol, err)
+			}
+			continue
+		}
 		if err := s.Add(x.Entity, x.Metric, day, v, rawfile.At(f.Name, f.Lines[i])); err != nil {
 			return nil, nil, err
 		}
@@ -374,6 +387,9 @@ func parseMoltovy(fsys fs.FS, d string) ([]cw.Batch, error) {
 	// A series of every calendar day: a missing row means a cut or edited file.
 	if err := rawfile.CheckNoGaps(name, days, lines, nil); err != nil {
 		return nil, err
+	}
+	if len(s.Obs()) == 0 {
+		return nil, fmt.Errorf("%s: no value on or after %s (truncated?)", name, cw.DayString(cw.FirstDay))
 	}
 	b.Observations = s.Obs()
 	return []cw.Batch{b}, nil

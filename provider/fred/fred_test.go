@@ -166,6 +166,11 @@ func TestMoltovy(t *testing.T) {
 		{"duplicate day", moltovyMeta, good + "2024-12-15,4.59\n", []string{"DFF__daily.csv:5", "duplicate day 2024-12-15"}},
 		{"renamed column", moltovyMeta, strings.Replace(good, "value", "DFF", 1), []string{"DFF__daily.csv", "value"}},
 		{"implausible", moltovyMeta, strings.Replace(good, "2024-12-14,4.58", "2024-12-14,458", 1), []string{"DFF__daily.csv:3", "rate_pct"}},
+		// Rows before 2009 are not kept but are checked all the same.
+		{"bad early value", moltovyMeta, "date,value\n1954-07-01,NaN\n1954-07-02,1.25\n" + good[len("date,value\n"):], []string{"DFF__daily.csv:2", "value"}},
+		{"negative early value", moltovyMeta, "date,value\n1954-07-01,-5\n" + good[len("date,value\n"):], []string{"DFF__daily.csv:2", "value", "rate_pct"}},
+		{"duplicate early day", moltovyMeta, "date,value\n1954-07-01,1.13\n1954-07-01,1.25\n" + good[len("date,value\n"):], []string{"DFF__daily.csv:3", "duplicate day 1954-07-01"}},
+		{"cut before 2009", moltovyMeta, "date,value\n1954-07-01,1.13\n1954-07-02,1.25\n", []string{"DFF__daily.csv", "no value on or after 2009-01-03"}},
 		{"metadata without DFF", strings.Replace(moltovyMeta, "\nDFF,", "\nDGS10,", 1), good, []string{"fred_series_metadata.csv", "no DFF row"}},
 		{"metadata in basis points", strings.Replace(moltovyMeta, ",%,", ",bp,", 1), good, []string{"fred_series_metadata.csv:2", "units", "bp"}},
 		{"metadata unknown vintage", strings.Replace(moltovyMeta, "2026-04-17 15:16:44-05", "yesterday", 1), good, []string{"fred_series_metadata.csv:2", "last_updated"}},

@@ -170,7 +170,7 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		b.Unavailable = "no FRED macro series stored up to this week (the bundled series run from 2009 to mid-2026; `ingest` with a free FRED_API_KEY fetches the latest)"
 	}
 	b.Notes = append(b.Notes, "Values are FRED's latest revised figures, dated on their reference month; the number first printed on the release day can differ slightly. Release dates are from the events calendar (events/calendar.csv).",
-		fmt.Sprintf("Rates, markets and liquidity: the newest value public by %s against the newest public by %s (a week before), each with the day FRED dates it: a market close on its trading day; the effective fed funds rate the next business day; the Fed's Wednesday balance sheet on Thursday; jobless claims, dated on the Saturday ending their week, the Thursday after. A value older than %d days is not quoted.",
+		fmt.Sprintf("Rates, markets and liquidity: the newest value public by %s against the newest public by %s (a week before), each with the day FRED dates it: a market close on its trading day; the effective fed funds rate the next business day; the Fed's Wednesday balance sheet on Thursday; jobless claims, dated on the Saturday ending their week, the Thursday after. Publication days follow each release's usual schedule: holidays and delays (the autumn-2025 federal shutdown) are not modelled. A value older than %d days is not quoted.",
 			cw.DayString(env.End), cw.DayString(env.Start), Stale))
 	return b, nil
 }
