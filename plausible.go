@@ -79,6 +79,10 @@ var plausible = map[Metric]Range{
 	"price_index":            {0, 1e4, false, "price index level"},
 	"employees_k":            {0, 1e6, false, "employees in thousands"},
 	"rate_pct":               {0, 30, false, "percent rate 0–30"},
+	"spread_pct":             {-20, 50, false, "percentage points −20–50"},
+	"vol_index":              {0, 200, false, "volatility index 0–200"},
+	"usd_bn":                 {0, MaxUSD / 1e9, false, "USD billions"},
+	"persons":                {0, 1e9, false, "persons"},
 }
 
 // anyMetric bounds a metric the table does not list: finite and within ±1e15.

@@ -71,9 +71,11 @@ func DefaultConfig() Config {
 		WrappedTags: []string{"cmc:wrapped-tokens", "cg:wrapped-tokens", "cg:liquid-staking-tokens", "cg:liquid-restaking-tokens", "cg:bridged-tokens"},
 		MemeTags:    []string{"cmc:memes", "sector:meme", "curated:meme-coins", "curated-secondary:meme-coins", "cg:meme-token"},
 		// Weekly snapshots of the whole listing first; daily charts of the largest coins fill the
-		// first live week, before a second snapshot exists.
+		// first live week, before a second snapshot exists. CoinGecko's bundled daily top-100
+		// pages (prices only) are the universe of the weeks after CoinMarketCap's snapshots end
+		// (2025-08 to 2026-05).
 		PriceSources: []string{string(coingecko.SourceMarkets), string(coinmarketcap.SourceListings), string(coingecko.SourceMarketChart),
-			string(coinmarketcap.SourceWeeklyTop100), string(coinmarketcap.SourceMonthlyTop200)},
+			string(coinmarketcap.SourceWeeklyTop100), string(coinmarketcap.SourceMonthlyTop200), string(coingecko.SourceTop100Daily)},
 	}
 }
 

@@ -26,8 +26,11 @@ type TokenRow struct {
 	Mcap0, Mcap1 float64
 	Vol1         float64 // 24h volume at the end snapshot
 	HasVol       bool
-	Pct          float64
-	Tags         map[string]bool
+	// Rank1 is the token's market-cap rank in the end snapshot (0: none stored), the only size
+	// measure of a price-only snapshot such as CoinGecko's daily top-100 files.
+	Rank1 float64
+	Pct   float64
+	Tags  map[string]bool
 }
 
 // Stable reports whether the token is a stablecoin by its tags or by DefiLlama's stablecoin list.
@@ -67,6 +70,9 @@ type Prices struct {
 	QuoteVolume int
 	// Unavailable says why there is no pair of snapshots (Source is then empty).
 	Unavailable string
+	// PriceOnly marks a snapshot source that stores prices (and ranks) only: its tokens' market
+	// caps and volumes, where any, come from the daily families.
+	PriceOnly bool
 }
 
 // WeekPrices reads the week's token rows once per report.
@@ -110,6 +116,27 @@ func readPrices(env *report.Env) (*Prices, error) {
 	if p.Rows, err = tokenRows(env, p); err != nil {
 		return nil, err
 	}
+	// A price-only snapshot (CoinGecko's daily top-100 files) leaves volume and market cap to the
+	// daily families, as a daily-only week does; the snapshot's totals (BTC's share of the
+	// snapshot) stay its own, so they remain empty.
+	priceOnly := p.N0 == 0 && p.N1 == 0
+	ids := make([]string, len(p.Rows))
+	for i, t := range p.Rows {
+		priceOnly = priceOnly && !t.HasVol
+		ids[i] = t.ID
+	}
+	if priceOnly && len(ids) > 0 {
+		p.PriceOnly = true
+		ex, err := dailyExtras(env, ids, daily)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range p.Rows {
+			if e := ex[t.ID]; e != nil {
+				e.fill(t, p, false)
+			}
+		}
+	}
 	// A token with a daily series at the week's own ends gets its exact-week return; the others
 	// keep the snapshots' dates, and the report says how many of each.
 	for _, t := range p.Rows {
@@ -150,7 +177,7 @@ func priceWindow(env *report.Env) (src cw.SourceID, d0, d1 time.Time, err error)
 
 func tokenRows(env *report.Env, pr *Prices) ([]*TokenRow, error) {
 	ps, err := env.Reader.Pairs(env.Ctx, cw.PairQuery{Prefix: "asset:", Sources: []cw.SourceID{pr.Source}, D0: pr.D0, D1: pr.D1,
-		Metrics: []cw.Metric{cw.MetricPrice, cw.MetricMarketCap, cw.MetricVolume24h}})
+		Metrics: []cw.Metric{cw.MetricPrice, cw.MetricMarketCap, cw.MetricVolume24h, coingecko.MetricRank}})
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +211,10 @@ func tokenRows(env *report.Env, pr *Prices) ([]*TokenRow, error) {
 		case cw.MetricVolume24h:
 			if p.V1 != nil {
 				r.row.Vol1, r.row.HasVol = *p.V1, true
+			}
+		case coingecko.MetricRank:
+			if p.V1 != nil {
+				r.row.Rank1 = *p.V1
 			}
 		}
 	}
@@ -250,6 +281,9 @@ var DailySeries = []struct {
 	{smoothbrainquant.SourceCoinbaseDaily, cw.MetricClose},
 	{defillama.SourceCoins, cw.MetricPrice},
 	{binance.SourceSpotDaily, cw.MetricClose}, // USDT-quoted: a return, not a dollar level
+	// A mid-morning snapshot, not a close, so the closes above price a token first; it covers
+	// the top 100 from 2025-08, where the others hold a few dozen coins at most.
+	{coingecko.SourceTop100Daily, cw.MetricPrice},
 }
 
 type dailyPair struct {
@@ -305,15 +339,50 @@ func dailyIndex(s cw.SourceID, m cw.Metric) int {
 func dailyUniverse(env *report.Env, daily map[string]dailyPair) (*Prices, error) {
 	p := &Prices{D0: env.Start, D1: env.End}
 	ids := SortedKeys(daily)
+	ex, err := dailyExtras(env, ids, daily)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		d := daily[id]
+		t := &TokenRow{ID: id, Source: d.src, D0: env.Start, D1: env.End, P0: d.p0, P1: d.p1, Pct: (d.p1/d.p0 - 1) * 100}
+		if e := ex[id]; e != nil {
+			e.fill(t, p, true)
+		}
+		p.Rows = append(p.Rows, t)
+		p.Exact++
+		p.addDaily(d.src)
+	}
+	p.Source = p.DailySources[0]
+	if err := describe(env, p.Rows); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// extra is what the daily families hold of a token besides its price: market caps at the week's
+// ends and a 24h volume at its end.
+type extra struct{ m0, m1, vol, quote *float64 }
+
+// dailyExtras reads the daily families' market caps and volumes of the tokens ids at the week's
+// ends (CoinGecko's chart has both; Coinbase candles give volume in coins, priced at the close,
+// and the upstream's derived cap; Binance candles give the USDT pair's volume).
+func dailyExtras(env *report.Env, ids []string, daily map[string]dailyPair) (map[string]*extra, error) {
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
 	ps, err := env.Reader.Pairs(env.Ctx, cw.PairQuery{Prefix: "asset:", D0: env.Start, D1: env.End,
 		Metrics: []cw.Metric{cw.MetricMarketCap, cw.MetricVolume24h, smoothbrainquant.MetricMarketCapDerived, smoothbrainquant.MetricVolumeBase, binance.MetricVolumeQuote},
 		Sources: []cw.SourceID{coingecko.SourceMarketChart, smoothbrainquant.SourceCoinbaseDaily, smoothbrainquant.SourceCoinbaseDerivedMarketCap, binance.SourceSpotDaily}})
 	if err != nil {
 		return nil, err
 	}
-	type extra struct{ m0, m1, vol, quote *float64 }
 	ex := map[string]*extra{}
 	for _, x := range ps {
+		if !want[x.Entity] {
+			continue
+		}
 		e := ex[x.Entity]
 		if e == nil {
 			e = &extra{}
@@ -337,37 +406,39 @@ func dailyUniverse(env *report.Env, daily map[string]dailyPair) (*Prices, error)
 			}
 		}
 	}
-	for _, id := range ids {
-		d := daily[id]
-		t := &TokenRow{ID: id, Source: d.src, D0: env.Start, D1: env.End, P0: d.p0, P1: d.p1, Pct: (d.p1/d.p0 - 1) * 100}
-		if e := ex[id]; e != nil {
-			if e.m0 != nil {
-				t.Mcap0 = *e.m0
+	return ex, nil
+}
+
+// fill gives t the market caps and volume it lacks; totals adds the caps to the universe's sums
+// (a daily-only week's universe is the daily families'; a snapshot week's is the snapshot's).
+func (e *extra) fill(t *TokenRow, p *Prices, totals bool) {
+	if t.Mcap0 <= 0 && t.Mcap1 <= 0 {
+		if e.m0 != nil {
+			t.Mcap0 = *e.m0
+			if totals {
 				p.Mcap0 += *e.m0
 				p.N0++
 			}
-			if e.m1 != nil {
-				t.Mcap1 = *e.m1
+		}
+		if e.m1 != nil {
+			t.Mcap1 = *e.m1
+			if totals {
 				p.Mcap1 += *e.m1
 				p.N1++
 			}
-			// Binance's USDT pair alone is a lower bound of a token's market volume: enough to
-			// pass a floor honestly, used only where no whole-market volume is stored.
-			if e.vol == nil && e.quote != nil {
-				e.vol = e.quote
-				p.QuoteVolume++
-			}
-			if e.vol != nil {
-				t.Vol1, t.HasVol = *e.vol, true
-			}
 		}
-		p.Rows = append(p.Rows, t)
-		p.Exact++
-		p.addDaily(d.src)
 	}
-	p.Source = p.DailySources[0]
-	if err := describe(env, p.Rows); err != nil {
-		return nil, err
+	if t.HasVol {
+		return
 	}
-	return p, nil
+	// Binance's USDT pair alone is a lower bound of a token's market volume: enough to pass a
+	// floor honestly, used only where no whole-market volume is stored.
+	vol := e.vol
+	if vol == nil && e.quote != nil {
+		vol = e.quote
+		p.QuoteVolume++
+	}
+	if vol != nil {
+		t.Vol1, t.HasVol = *vol, true
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	cw "cryptoweekly"
 	"cryptoweekly/report"
+	"cryptoweekly/section/categories"
 	"cryptoweekly/section/chains"
 	"cryptoweekly/section/defi"
 	"cryptoweekly/section/derivatives"
@@ -33,6 +34,7 @@ type doc struct {
 	DEX         dex.Block             `json:"dex"`
 	Tokens      tokens.Block          `json:"tokens"`
 	Sectors     sectors.Block         `json:"sectors"`
+	Categories  categories.Block      `json:"categories"`
 	Derivatives derivatives.Block     `json:"derivatives"`
 	Social      social.Block          `json:"social"`
 	Macro       macro.Block           `json:"macro"`

@@ -594,9 +594,77 @@ func checkMacro(t *testing.T, m macro.Block) {
 	if got := macro.Headline(macro.Rate, m.Indicators[5].Last); got != "4.2%" {
 		t.Errorf("unemployment %q", got)
 	}
+	checkMarkets(t, m, map[string][4]string{
+		// The newest public on Friday 2024-12-13 and on Friday 2024-12-06: a close on its day,
+		// EFFR the next business day, WALCL (Wednesday) on Thursday, ICSA (Saturday) the
+		// Thursday after.
+		"DGS10": {"2024-12-13", "2024-12-06"},
+		"EFFR":  {"2024-12-12", "2024-12-05"},
+		"WALCL": {"2024-12-11", "2024-12-04"},
+		"ICSA":  {"2024-12-07", "2024-11-30"},
+	})
 	// The Fed cut to 4.50–4.75% at the meeting ending 2024-11-07, effective 2024-11-08.
 	if f := m.Fed; f == nil || f.Lower != val("fred-jonsflow/DFEDTARL.csv", "2024-12-13") || f.Upper != val("fred-jonsflow/DFEDTARU.csv", "2024-12-13") ||
 		f.Upper != 4.75 || f.Since != "2024-11-08" || f.PriorUpper == nil || *f.PriorUpper != 5 || f.Decision != "2024-11-07" {
 		t.Errorf("fed = %+v", m.Fed)
+	}
+}
+
+// fredCache reads one series of fred-jonsflow/fred_cache.json straight from the raw file.
+func fredCache(t *testing.T, id string) map[string]float64 {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(rawDir, "fred-jonsflow", "fred_cache.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Series map[string][][2]any `json:"series"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, p := range c.Series[id] {
+		if v, ok := p[1].(float64); ok {
+			out[p[0].(string)] = v
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("fred_cache.json has no %s", id)
+	}
+	return out
+}
+
+// checkMarkets checks rows of the rates, markets and liquidity table against the raw cache: the
+// days each quotes (want: FRED id → last day, prior day) and the values on them (WALCL is
+// published in millions and quoted in billions).
+func checkMarkets(t *testing.T, m macro.Block, want map[string][4]string) {
+	t.Helper()
+	seen := 0
+	for _, row := range m.Markets {
+		w, ok := want[row.FredID]
+		if !ok {
+			continue
+		}
+		seen++
+		if row.Last == nil || row.Prior == nil || row.Change == nil {
+			t.Errorf("%s: %+v", row.FredID, row)
+			continue
+		}
+		cache := fredCache(t, row.FredID)
+		per := 1.0
+		if row.FredID == "WALCL" {
+			per = 1000
+		}
+		if row.Last.Day != w[0] || row.Prior.Day != w[1] {
+			t.Errorf("%s: quotes %s against %s, want %s against %s", row.FredID, row.Last.Day, row.Prior.Day, w[0], w[1])
+		}
+		last, prior := cache[w[0]]/per, cache[w[1]]/per
+		near(t, row.FredID+" last", &row.Last.Value, last)
+		near(t, row.FredID+" prior", &row.Prior.Value, prior)
+		near(t, row.FredID+" change", row.Change, last-prior)
+	}
+	if seen != len(want) {
+		t.Errorf("%d of the %d market rows checked: %+v", seen, len(want), m.Markets)
 	}
 }

@@ -41,6 +41,9 @@ var mutTargets = []mutTarget{
 	{"market-smoothbrainquant", "cmc_categories_20251026_151505.csv", ',', "market_cap", "category_name", true, "timestamp"},
 	{"defillama-protocols-bma-d", "protocols/Everlend.json", 0, "totalLiquidityUSD", "name", false, ""},
 	{"defillama-protocols-bma-d", "lite-protocols2.json", 0, "tvl", "name", false, ""},
+	{"coingecko-top100-daily-zeketests", "prices_2025-09-19.csv", ',', "price", "name", false, ""},
+	{"coingecko-categories-Fedric-Reform", "CategoryPerformance__2025-10-03__4e843a68fa.csv", ',', "Market Cap", "Category", false, ""},
+	{"fred-moltovy", "DFF__daily.csv", ',', "value", "date", false, ""},
 }
 
 // mutCases are the ways a file is broken, in table order.

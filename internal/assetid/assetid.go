@@ -34,6 +34,10 @@ func (a *Allocator) Claim(key, suffix string) string {
 	return id
 }
 
+// Reserve marks an ID as taken without handing it out: an ID another provider's table already
+// gives a different coin, which Claim must then skip.
+func (a *Allocator) Reserve(id string) { a.used[id] = true }
+
 // Assign is Claim(key, providerID) remembered per provider coin id: a coin seen again keeps the
 // ID it was first given, whatever key it comes with.
 func (a *Allocator) Assign(key, providerID string) string {

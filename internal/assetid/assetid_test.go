@@ -42,3 +42,12 @@ func TestAssign(t *testing.T) {
 		t.Error("Claim suffix remembered")
 	}
 }
+
+func TestReserve(t *testing.T) {
+	a := New()
+	a.Reserve("asset:sol")
+	a.Reserve("asset:sol-wrapped-sol")
+	if got := a.Claim("sol", "wrapped-sol"); got != "asset:sol-wrapped-sol-2" {
+		t.Errorf("Claim after Reserve = %q", got)
+	}
+}

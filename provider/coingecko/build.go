@@ -18,6 +18,10 @@ const (
 	SourceMarketChart = cw.SourceID("coingecko-market-chart")
 	SourceTrending    = cw.SourceID("coingecko-trending")
 	SourceGlobal      = cw.SourceID("coingecko-global")
+	// SourceTop100Daily is the bundled daily top-100 price files (top100.go).
+	SourceTop100Daily = cw.SourceID("coingecko-top100-daily")
+	// SourceCategoryCaps is the bundled /coins/categories snapshots (categories.go).
+	SourceCategoryCaps = cw.SourceID("coingecko-category-caps")
 )
 
 // Licence is the attribution line every CoinGecko provenance carries.

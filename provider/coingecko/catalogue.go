@@ -17,4 +17,7 @@ const (
 // code that cites them.
 const (
 	DefDominanceGlobal cw.DefinitionID = "dominance.coingecko-global"
+	// A category's market cap and 24h volume from /coins/categories.
+	DefCategoryMarketCap cw.DefinitionID = "market-cap.coingecko-category"
+	DefCategoryVolume    cw.DefinitionID = "volume.coingecko-category"
 )

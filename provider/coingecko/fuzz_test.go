@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/familytest"
 	"cryptoweekly/internal/sourcetest"
 )
 
@@ -109,5 +110,38 @@ func FuzzDecodeCategoriesList(f *testing.F) {
 			}
 		}
 		_ = UnknownCategories(DefaultCategories, list)
+	})
+}
+
+// FuzzTop100File: any body of a daily top-100 file parses into batches that validate, or fails
+// with an error naming the file, never a panic.
+func FuzzTop100File(f *testing.F) {
+	f.Add(top100Body(100, top100BTC, top100WETH, top100BPW))
+	f.Add(top100Body(100, "1,\u200b\u200bStable,STABLE,0.02919121"))
+	f.Add(top100Body(99, top100BTC))
+	f.Fuzz(func(t *testing.T, body string) {
+		bs, err := familytest.Parse(t, top100FS(map[string]string{"2025-09-19": body}), Top100Dir)
+		if err != nil {
+			if !strings.Contains(err.Error(), "prices_2025-09-19.csv") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if len(bs) != 1 || len(bs[0].Observations) != 2*top100Rows {
+			t.Fatalf("a file that parses holds %d rows of price and rank", top100Rows)
+		}
+	})
+}
+
+// FuzzCategoriesFile: the same for a category snapshot.
+func FuzzCategoriesFile(f *testing.F) {
+	f.Add(catHeader + catRows)
+	f.Add(catHeader + " DN-404,38885.0,2959.0,-26.9\nLiquid Staked APT\t,179427663.0,2379657.0,12.81\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		const name = "CategoryPerformance__2025-10-03__4e843a68fa.csv"
+		_, err := familytest.Parse(t, catFS(name, body), CategoriesDir)
+		if err != nil && !strings.Contains(err.Error(), name) {
+			t.Fatalf("error does not name the file: %v", err)
+		}
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	cw "cryptoweekly"
 )
 
 // assetids.tsv is the asset-ID grouping (see "Asset IDs for CoinMarketCap listings" in
@@ -77,4 +79,51 @@ func (a *assetIDs) tsv() string {
 	}
 	sort.Strings(lines)
 	return "# symbol\tname\tentity id\tname of the id\tsymbol of the id (generated: see assetids.go)\n" + strings.Join(lines, "\n") + "\n"
+}
+
+// TableAsset is a coin of the embedded asset-ID table: its entity ID and the name and symbol the
+// CoinMarketCap families give that entity.
+type TableAsset struct{ ID, Name, Symbol string }
+
+// TableLookup resolves a (symbol, name) another provider lists through the embedded table, so a
+// coin lands on the entity the CoinMarketCap families describe whichever families are imported.
+// exact is the table's coin of that very name (nil if the table does not know the name for the
+// symbol); coins are the distinct coins the table has for the symbol, sorted by ID: one for an
+// unambiguous ticker, several where a ticker changed hands (STRK: Strike, then Starknet), none for
+// a ticker CoinMarketCap's snapshots never listed.
+func TableLookup(symbol, name string) (exact *TableAsset, coins []TableAsset, err error) {
+	t, err := knownAssetIDs()
+	if err != nil {
+		return nil, nil, err
+	}
+	names := t.bySym[cw.NormKey(symbol)]
+	seen := map[string]bool{}
+	for _, id := range names {
+		if !seen[id] {
+			seen[id] = true
+			d := t.display[id]
+			coins = append(coins, TableAsset{ID: id, Name: d[0], Symbol: d[1]})
+		}
+	}
+	sort.Slice(coins, func(i, j int) bool { return coins[i].ID < coins[j].ID })
+	if id, ok := names[name]; ok {
+		d := t.display[id]
+		exact = &TableAsset{ID: id, Name: d[0], Symbol: d[1]}
+	}
+	return exact, coins, nil
+}
+
+// TableIDs lists every entity ID of the embedded table, for allocators that must not hand one of
+// them to another coin.
+func TableIDs() ([]string, error) {
+	t, err := knownAssetIDs()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(t.display))
+	for id := range t.display {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out, nil
 }

@@ -57,3 +57,16 @@ func FuzzCSV(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMoltovy: any DFF__daily.csv body parses into a batch that validates or fails with an error,
+// never a panic.
+func FuzzMoltovy(f *testing.F) {
+	f.Add("date,value\n2024-12-13,4.58\n2024-12-14,4.58\n")
+	f.Add("date,value\n1954-07-01,1.13\n2024-12-13,.\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		bs, err := familytest.Parse(t, moltovyFS(moltovyMeta, body), dirMoltovy)
+		if err == nil && (len(bs) != 1 || len(bs[0].Observations) == 0) {
+			t.Fatalf("parsed without a value: %+v", bs)
+		}
+	})
+}

@@ -51,7 +51,7 @@ func registerProvider() {
 		Name:    Name,
 		Order:   120,
 		KeyEnv:  []string{EnvKey},
-		Sources: []cw.SourceID{SourceBundled, SourcePCEPI, SourceLive},
+		Sources: []cw.SourceID{SourceBundled, SourcePCEPI, SourceDFF, SourceLive},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var c Config
 			if err := env.Config(&c); err != nil {

@@ -4,6 +4,7 @@ package all
 
 import (
 	"cryptoweekly/report"
+	"cryptoweekly/section/categories"
 	"cryptoweekly/section/chains"
 	"cryptoweekly/section/defi"
 	"cryptoweekly/section/derivatives"
@@ -33,6 +34,7 @@ var Sections = []report.Section{
 	dex.Section{},
 	tokens.Section{},
 	sectors.Section{},
+	categories.Section{},
 	derivatives.Section{},
 	technicals.Section{},
 	social.Section{},

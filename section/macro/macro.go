@@ -1,7 +1,9 @@
 // Package macro is the report's US macro section: the last two prints of CPI, core CPI, PCE,
 // core PCE, nonfarm payrolls and the unemployment rate released by the week's end, with their
 // reference months, release dates and the figures desks quote (year-on-year and month-on-month
-// inflation, the monthly payroll change), and the Fed's target range with the day it last changed.
+// inflation, the monthly payroll change), the Fed's target range with the day it last changed,
+// and a table of daily and weekly rates, market and liquidity series (markets.go): each one's
+// newest value public by the week's end against the newest public by its start, with both dates.
 //
 // Values are FRED's (provider/fred), dated on their reference month. Release dates come from the
 // report's events calendar (events/calendar.csv, whose titles name the reference month, plus any
@@ -116,12 +118,13 @@ type Block struct {
 	AsOf       string      `json:"as_of"`
 	Indicators []Indicator `json:"indicators"`
 	Fed        *Fed        `json:"fed,omitempty"`
+	Markets    []Market    `json:"markets,omitempty"`
 }
 
 func (Section) Name() string           { return "macro" }
 func (Section) NewBlock() report.Block { return new(Block) }
 func (Section) Feeds(report.Config) []cw.SourceID {
-	return []cw.SourceID{fred.SourceBundled, fred.SourcePCEPI, fred.SourceLive}
+	return []cw.SourceID{fred.SourceBundled, fred.SourcePCEPI, fred.SourceDFF, fred.SourceLive}
 }
 
 func (Section) Compute(env *report.Env) (report.Block, error) {
@@ -151,15 +154,29 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		env.Cite(fed.Source)
 		env.Define(fed.Definition)
 	}
+	for _, sp := range Markets {
+		m, err := MarketRow(env, sp, env.Start, env.End)
+		if err != nil {
+			return nil, err
+		}
+		if m.Last != nil {
+			any = true
+			env.Cite(m.Source)
+			env.Define(m.Definition)
+		}
+		b.Markets = append(b.Markets, *m)
+	}
 	if !any {
 		b.Unavailable = "no FRED macro series stored up to this week (the bundled series run from 2009 to mid-2026; `ingest` with a free FRED_API_KEY fetches the latest)"
 	}
-	b.Notes = append(b.Notes, "Values are FRED's latest revised figures, dated on their reference month; the number first printed on the release day can differ slightly. Release dates are from the events calendar (events/calendar.csv).")
+	b.Notes = append(b.Notes, "Values are FRED's latest revised figures, dated on their reference month; the number first printed on the release day can differ slightly. Release dates are from the events calendar (events/calendar.csv).",
+		fmt.Sprintf("Rates, markets and liquidity: the newest value public by %s against the newest public by %s (a week before), each with the day FRED dates it: a market close on its trading day; the effective fed funds rate the next business day; the Fed's Wednesday balance sheet on Thursday; jobless claims, dated on the Saturday ending their week, the Thursday after. Publication days follow each release's usual schedule: holidays and delays (the autumn-2025 federal shutdown) are not modelled. A value older than %d days is not quoted.",
+			cw.DayString(env.End), cw.DayString(env.Start), Stale))
 	return b, nil
 }
 
 // sourcePref orders the sources of one series: the live API's vintage is the newest.
-var sourcePref = []cw.SourceID{fred.SourceLive, fred.SourceBundled, fred.SourcePCEPI}
+var sourcePref = []cw.SourceID{fred.SourceLive, fred.SourceBundled, fred.SourcePCEPI, fred.SourceDFF}
 
 // series reads one series over (from, to], one value per day (the preferred source's), and the
 // source used for the newest day.
@@ -467,6 +484,11 @@ func (b *Block) Cites() []string {
 	if b.Fed != nil {
 		out = append(out, b.Fed.Source)
 	}
+	for _, m := range b.Markets {
+		if m.Last != nil {
+			out = append(out, m.Source)
+		}
+	}
 	return out
 }
 
@@ -505,6 +527,9 @@ func (b *Block) Layout() []report.Element {
 		s = append(s, report.L(" "), report.C(f.Source))
 		out = append(out, report.Element{Kind: report.Paragraph, Text: s})
 	}
+	if len(b.Markets) > 0 {
+		out = append(out, marketTable(b.Markets)...)
+	}
 	return append(out, report.Notes(b.Notes)...)
 }
 
@@ -517,6 +542,15 @@ func (b *Block) Overview() []report.Bullet {
 	}
 	if b.Fed != nil {
 		parts = append(parts, "Fed target "+RangeText(b.Fed.Lower, b.Fed.Upper))
+	}
+	for _, m := range b.Markets {
+		if m.FredID == fred.Treasury10Y.ID && m.Last != nil {
+			p := "10-year yield " + MarketValue(m.Unit, m.Last.Value)
+			if m.Change != nil {
+				p += " (" + MarketChange(m.Unit, *m.Change) + " on the week)"
+			}
+			parts = append(parts, p)
+		}
 	}
 	if len(parts) == 0 {
 		return nil

@@ -122,11 +122,35 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	}
 	if len(ranked) == 0 {
 		s.Unavailable = "no priced token carries a sector tag; CoinGecko categories (ingest) or CoinMarketCap tags fill it"
+		if uncapped := taggedWithoutCap(rows, cfg); uncapped > 0 {
+			// The weights need market caps, which a price-only week lacks (CoinGecko's daily
+			// top-100 files, exchange candles): say that rather than blame the tags.
+			s.Unavailable = fmt.Sprintf("%d priced tokens carry a sector tag but none has a market cap stored at %s (%s holds prices only), and the indices are market-cap-weighted; CoinGecko /coins/markets (ingest) fills it",
+				uncapped, s.From, s.Source)
+		}
 		return s, nil
 	}
 	sort.SliceStable(ranked, func(i, j int) bool { return *ranked[i].Return > *ranked[j].Return })
 	s.Best, s.Worst = ranked[0].Name, ranked[len(ranked)-1].Name
 	return s, nil
+}
+
+// taggedWithoutCap counts the priced non-stable tokens in some configured sector that have no
+// start market cap.
+func taggedWithoutCap(rows []*section.TokenRow, cfg report.Config) int {
+	n := 0
+	for _, t := range rows {
+		if t.Mcap0 > 0 || t.Stable(cfg) {
+			continue
+		}
+		for _, def := range cfg.Sectors {
+			if section.HasAny(t.Tags, def.Tags) != "" {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 // CappedWeights turns market caps into index weights (fractions summing to 1). With capPct > 0 no

@@ -48,6 +48,11 @@ type Block struct {
 	Sparklines []report.Series `json:"sparklines,omitempty"`
 }
 
+// RankInsteadOfVolume is the market-cap rank at or above which a token of a price-only snapshot,
+// with no 24h volume stored anywhere, passes the volume floor: a top-100 coin trades far more
+// than the floor on any real day, and the rank is all such a snapshot says of its size.
+const RankInsteadOfVolume = 100
+
 // metricBTCDominanceUniverse is never stored: it names the dominance figure this section
 // computes over a price snapshot, so the catalogue gives it a definition per source.
 const metricBTCDominanceUniverse cw.Metric = "btc_dominance_universe"
@@ -126,7 +131,7 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	}
 	s.Universe = len(rows)
 	token := func(t *section.TokenRow) Token { return newToken(pr, t) }
-	var stable, wrapped, memes, thin, noVol int
+	var stable, wrapped, memes, thin, noVol, byRank int
 	var gainers, alts, memeList []*section.TokenRow
 	for _, t := range rows {
 		isMeme := section.HasAny(t.Tags, cfg.MemeTags) != ""
@@ -144,11 +149,17 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		if t.ID != "asset:btc" {
 			alts = append(alts, t)
 		}
-		if !t.HasVol {
+		switch {
+		case pr.PriceOnly && t.Rank1 >= 1 && t.Rank1 <= RankInsteadOfVolume:
+			// A price-only snapshot has no volume to test: the volumes the daily families store
+			// for some of its tokens are one venue's (a Coinbase or Binance pair), a lower bound
+			// that cannot show a top-100 coin to be thin. Its market-cap rank stands in for the
+			// floor, for every token alike, and the note says so.
+			byRank++
+		case !t.HasVol:
 			noVol++
 			continue
-		}
-		if t.Vol1 < cfg.TokenMinVolume {
+		case t.Vol1 < cfg.TokenMinVolume:
 			thin++
 			continue
 		}
@@ -167,6 +178,10 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	}
 	if noVol > 0 {
 		s.Excluded = append(s.Excluded, fmt.Sprintf("%d without a 24h volume", noVol))
+	}
+	if byRank > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("%s holds prices and ranks only: for its %d tokens ranked in CoinGecko's top %d by market cap on %s, that rank stands in for the %s 24h-volume floor (the volumes shown, where any, are one venue's, from Coinbase or Binance candles; n/a where none is stored)",
+			src, byRank, RankInsteadOfVolume, s.To, report.ShortUSD(cfg.TokenMinVolume)))
 	}
 	byPct := func(l []*section.TokenRow) { sort.SliceStable(l, func(i, j int) bool { return l[i].Pct > l[j].Pct }) }
 	byPct(gainers)
@@ -316,20 +331,21 @@ func tokenTable(ts []Token) []report.Element {
 		t := report.Tab("token", "name", "price "+ts[0].From+":", "price "+ts[0].To+":", "return:", "market cap:", "24h volume:")
 		for _, x := range ts {
 			t.Row(report.TL(x.Symbol, x.Entity), report.T(x.Name), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)), report.L(report.PctPtr(x.Pct)),
-				report.L(capText(x.MarketCap)), report.L(report.USD(x.Volume24h)))
+				report.L(capText(x.MarketCap)), report.L(capText(x.Volume24h)))
 		}
 		return []report.Element{t}
 	}
 	t := report.Tab("token", "name", "compared", "price (start):", "price (end):", "return:", "market cap:", "24h volume:", "prices")
 	for _, x := range ts {
 		t.Row(report.TL(x.Symbol, x.Entity), report.T(x.Name), report.L(x.From+" → "+x.To), report.L(report.USD(*x.Start)), report.L(report.USD(*x.End)),
-			report.L(report.PctPtr(x.Pct)), report.L(capText(x.MarketCap)), report.L(report.USD(x.Volume24h)), report.C(x.Source))
+			report.L(report.PctPtr(x.Pct)), report.L(capText(x.MarketCap)), report.L(capText(x.Volume24h)), report.C(x.Source))
 	}
 	return []report.Element{t}
 }
 
-// capText is a token's market cap, "n/a" where no source of the week gave one (a daily-only
-// week priced from exchange candles has none): no listed token is worth $0.
+// capText is a token's market cap or volume, "n/a" where no source of the week gave one (a
+// daily-only week priced from exchange candles has no cap, a price-only snapshot neither): a
+// listed token is worth more than $0, and one that traded nothing never passes the volume floor.
 func capText(v float64) string {
 	if v <= 0 {
 		return "n/a"
