@@ -70,6 +70,7 @@ var plausible = map[Metric]Range{
 	"num_contributors":       {0, 1e12, true, "count"},
 	"interactions_24h":       {0, 1e15, true, "count"},
 	"funding_rate":           {-1, 1, false, "rate per funding period"},
+	"open_interest_coins":    {0, maxUnits, false, "coin units"},
 	"price_index":            {0, 1e4, false, "price index level"},
 	"employees_k":            {0, 1e6, false, "employees in thousands"},
 	"rate_pct":               {0, 30, false, "percent rate 0–30"},
