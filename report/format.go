@@ -81,6 +81,13 @@ func Value(v *float64, unit string) string {
 	case "index":
 		return fmt.Sprintf("%.0f", *v)
 	}
+	// Amounts in coins or other units: "80,345.00", not %g's "8.035e+04".
+	if a := math.Abs(*v); a >= 1e4 && a < 1e15 {
+		if *v < 0 {
+			return "-" + thousands(a)
+		}
+		return thousands(a)
+	}
 	return fmt.Sprintf("%.4g", *v)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	cw "cryptoweekly"
 	_ "cryptoweekly/provider/all" // the providers describe their series in the catalogue
+	"cryptoweekly/provider/binance"
 	"cryptoweekly/report"
 	"cryptoweekly/section/all"
 	"cryptoweekly/section/chains"
@@ -1074,6 +1075,88 @@ func TestDerivatives(t *testing.T) {
 	if s := runWeek(t, newStore(t), testConfig(), weekEnd).Derivatives; s.Unavailable == "" || len(s.OpenInterest) != 0 {
 		t.Errorf("empty store: derivatives = %+v", s)
 	}
+}
+
+// The live Binance USDⓈ-M open interest: one USD and one coins row per contract, each naming the
+// contract; a contract it shows in full leaves the bundled per-coin sums.
+func TestDerivativesLiveOpenInterest(t *testing.T) {
+	perp := func(sym, coin string, attrs map[string]string) cw.Entity {
+		a := map[string]string{"venue": "binance", "margin": "usdt"}
+		for k, v := range attrs {
+			a[k] = v
+		}
+		return cw.Entity{ID: binance.ContractID(sym), Kind: cw.KindContract, Symbol: sym + "_PERP.A", Parent: "asset:" + coin, Attrs: a}
+	}
+	btc, eth := binance.ContractID("BTCUSDT"), binance.ContractID("ETHUSDT")
+	live := bt(binance.SourceOpenInterest, []cw.Entity{
+		perp("BTCUSDT", "btc", map[string]string{binance.AttrOINow: "80512.337", binance.AttrOINowTime: "2025-03-15T09:00:00Z"}),
+		perp("ETHUSDT", "eth", nil),
+	},
+		ob(btc, "open_interest_usd", weekStart, 7e9), ob(btc, "open_interest_usd", weekEnd, 8e9),
+		ob(btc, "open_interest_coins", weekStart, 78000), ob(btc, "open_interest_coins", weekEnd, 80345.001),
+		ob(btc, "open_interest_usd", "2025-03-10", 99e9), // mid-week: not compared
+		// ETH's history starts mid-week (30 days kept): the end is shown, the change is not.
+		ob(eth, "open_interest_usd", "2025-03-12", 3e9), ob(eth, "open_interest_usd", weekEnd, 3.1e9),
+		ob(eth, "open_interest_coins", weekEnd, 1.2e6),
+	)
+	bundled := bt("coinalyze-oi-top10", []cw.Entity{
+		perp("BTCUSDT", "btc", nil),
+		{ID: "contract:binance-btcusd_perp.a", Kind: cw.KindContract, Symbol: "BTCUSD_PERP.A", Parent: "asset:btc", Attrs: map[string]string{"venue": "binance", "margin": "coin"}},
+	},
+		ob(btc, "open_interest_usd", weekStart, 6.9e9), ob(btc, "open_interest_usd", weekEnd, 7.9e9),
+		ob("contract:binance-btcusd_perp.a", "open_interest_usd", weekStart, 2e9), ob("contract:binance-btcusd_perp.a", "open_interest_usd", weekEnd, 2.2e9),
+	)
+	s := runWeek(t, newStore(t, live, bundled), testConfig(), weekEnd).Derivatives
+	eqList(t, "majors", labels(s.Majors, changeLabel), []string{
+		"BTCUSDT perp (Binance USDⓈ-M), USD", "BTCUSDT perp (Binance USDⓈ-M), BTC",
+		"ETHUSDT perp (Binance USDⓈ-M), USD", "ETHUSDT perp (Binance USDⓈ-M), ETH"})
+	if len(s.Majors) != 4 {
+		t.Fatalf("majors %+v", s.Majors)
+	}
+	eqChange(t, "BTC USD", s.Majors[0], 7e9, 8e9)
+	eqs(t, "BTC USD unit", s.Majors[0].Unit, "USD")
+	eqs(t, "BTC USD source", s.Majors[0].Source, string(binance.SourceOpenInterest))
+	eqs(t, "BTC USD definition", s.Majors[0].Definition, string(binance.DefOpenInterestUSD))
+	eqs(t, "BTC USD note", s.Majors[0].Note, "the BTCUSDT perpetual on Binance USDⓈ-M, USDT-margined, only: not Binance's coin-margined or dated BTC contracts, not other exchanges")
+	eqChange(t, "BTC coins", s.Majors[1], 78000, 80345.001)
+	eqs(t, "BTC coins unit", s.Majors[1].Unit, "BTC")
+	eqs(t, "BTC coins definition", s.Majors[1].Definition, string(binance.DefOpenInterestCoins))
+	// The reading the ingest took the day after the week's end is quoted, dated.
+	eqs(t, "BTC coins note", s.Majors[1].Note, "the same contract in BTC; latest reading at ingest, 2025-03-15 09:00 UTC: 80,512.34 BTC")
+	if s.Majors[2].Available() || !strings.Contains(s.Majors[2].Unavailable, "no `open_interest_usd` observation on 2025-03-07") {
+		t.Errorf("ETH without a start: %+v", s.Majors[2])
+	}
+	eqf(t, "ETH end", s.Majors[2].End, 3.1e9)
+	// Per coin: the bundled BTCUSDT series is the live table's contract, so BTC is the
+	// coin-margined contract alone.
+	eqList(t, "by coin", labels(s.OpenInterest, changeLabel), []string{"BTC"})
+	eqChange(t, "BTC by coin", s.OpenInterest[0], 2e9, 2.2e9)
+	eqs(t, "BTC by coin note", s.OpenInterest[0].Note, "BTCUSD_PERP.A (Binance, coin-margined)")
+	if !strings.Contains(s.LiquidationsUnavailable, "/fapi/v1/allForceOrders") || !strings.Contains(s.LiquidationsUnavailable, "forceOrder websocket stream is live only") {
+		t.Errorf("liquidations: %q", s.LiquidationsUnavailable)
+	}
+	if s.MajorsUnavailable != "" || s.Unavailable != "" {
+		t.Errorf("unavailable %q / %q", s.MajorsUnavailable, s.Unavailable)
+	}
+
+	// A week that ended more than 8 days before the reading does not quote it; a week without
+	// live data says why.
+	s = runWeek(t, newStore(t, live, bundled), testConfig(), weekStart).Derivatives
+	if len(s.Majors) == 0 {
+		t.Fatal("week ending 03-07: no majors")
+	}
+	eqf(t, "BTC at 03-07", s.Majors[0].End, 7e9)
+	for _, c := range s.Majors {
+		if strings.Contains(c.Note, "latest reading") {
+			t.Errorf("week ending 03-07 quotes a reading taken 03-15 09:00: %q", c.Note)
+		}
+	}
+	s = runWeek(t, newStore(t, bundled), testConfig(), weekEnd).Derivatives
+	if len(s.Majors) != 0 || !strings.Contains(s.MajorsUnavailable, "last 30 days") {
+		t.Errorf("no live data: %+v", s)
+	}
+	eqList(t, "by coin without live data", labels(s.OpenInterest, changeLabel), []string{"BTC"})
+	eqChange(t, "BTC summed", s.OpenInterest[0], 8.9e9, 10.1e9)
 }
 
 func TestSocial(t *testing.T) {
