@@ -10,6 +10,7 @@ import (
 	cw "cryptoweekly"
 	_ "cryptoweekly/provider/all" // the providers describe their series in the catalogue
 	"cryptoweekly/provider/binance"
+	"cryptoweekly/provider/defillama"
 	"cryptoweekly/report"
 	"cryptoweekly/section/all"
 	"cryptoweekly/section/chains"
@@ -1033,6 +1034,46 @@ func TestSectors(t *testing.T) {
 	s = runWeek(t, newStore(t, tokBatch("cmc-weekly-top100", "2025-03-02", "2025-03-09", bare)), testConfig(), weekEnd).Sectors
 	if s.Unavailable == "" || s.Best != "" {
 		t.Errorf("untagged: sectors = %+v", s)
+	}
+}
+
+// The live DefiLlama series land on the bundled export's lines: /overview/dexs as DEX volume and
+// /overview/derivatives as perps volume, each preferred where it has all 14 days and never mixed
+// with the export inside one sum.
+func TestDEXLiveVolumes(t *testing.T) {
+	week := day(weekStart)
+	split := func(cur, prev float64) func(time.Time) float64 {
+		return func(d time.Time) float64 { return map[bool]float64{true: cur, false: prev}[d.After(week)] }
+	}
+	export := bt(defillama.SourceDexVolumeExport, []cw.Entity{{ID: defillama.EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}},
+		append(series(defillama.EntityDexTotal, "perps_volume", "2025-02-20", weekEnd, split(6e9, 5e9)),
+			series(defillama.EntityDexTotal, "dex_volume", "2025-02-20", weekEnd, split(3e9, 2e9))...)...)
+	livePerps := bt(defillama.SourcePerpsVolume, []cw.Entity{{ID: defillama.EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}},
+		series(defillama.EntityDexTotal, "perps_volume", "2025-02-28", weekEnd, split(8e9, 7e9))...)
+	liveDex := bt(defillama.SourceDexVolume, []cw.Entity{{ID: defillama.EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}},
+		series(defillama.EntityDexTotal, "dex_volume", "2025-02-28", weekEnd, split(4e9, 1e9))...)
+
+	s := runWeek(t, newStore(t, export, livePerps, liveDex), testConfig(), weekEnd).DEX
+	eqChange(t, "live perps", s.PerpsVolume, 49e9, 56e9)
+	eqs(t, "live perps source", s.PerpsVolume.Source, string(defillama.SourcePerpsVolume))
+	eqs(t, "live perps definition", s.PerpsVolume.Definition, string(defillama.DefPerpsVolume))
+	eqs(t, "live perps week", s.PerpsVolume.To, "2025-03-08..2025-03-14")
+	eqChange(t, "live DEX volume", s.WeeklyVolume, 7e9, 28e9)
+	eqs(t, "live DEX source", s.WeeklyVolume.Source, string(defillama.SourceDexVolume))
+
+	// A live series short of 14 days (history fetched from 03-05 on) yields to the export's full
+	// fortnight rather than being summed with it.
+	short := bt(defillama.SourcePerpsVolume, nil, series(defillama.EntityDexTotal, "perps_volume", "2025-03-05", weekEnd, split(8e9, 7e9))...)
+	s = runWeek(t, newStore(t, export, short), testConfig(), weekEnd).DEX
+	eqChange(t, "export perps", s.PerpsVolume, 35e9, 42e9)
+	eqs(t, "export perps source", s.PerpsVolume.Source, string(defillama.SourceDexVolumeExport))
+
+	// Live perps alone: the figure needs no bundle.
+	s = runWeek(t, newStore(t, livePerps), testConfig(), weekEnd).DEX
+	eqChange(t, "perps without the export", s.PerpsVolume, 49e9, 56e9)
+	s = runWeek(t, newStore(t, liveDex), testConfig(), weekEnd).DEX
+	if s.PerpsVolume.Available() || !strings.Contains(s.PerpsVolume.Unavailable, "/overview/derivatives") {
+		t.Errorf("no perps: %+v", s.PerpsVolume)
 	}
 }
 
