@@ -316,8 +316,8 @@ func TestDecodeDerivativesOverview(t *testing.T) {
 	}
 	mustValid(t, b)
 	m := obsMap(b)
-	// 8 bars 2026-01-04..2026-01-11, fetched on 2026-01-11: today's partial bar is dropped.
-	if len(m) != 7 || m["index:dex-total perps_volume 2026-01-04"] != 24.81e9 || m["index:dex-total perps_volume 2026-01-10"] != 22.65e9 {
+	// 15 bars 2025-12-28..2026-01-11, fetched on 2026-01-11: today's partial bar is dropped.
+	if len(m) != 14 || m["index:dex-total perps_volume 2026-01-04"] != 24.81e9 || m["index:dex-total perps_volume 2026-01-10"] != 22.65e9 {
 		t.Errorf("perps = %v", m)
 	}
 	if _, ok := m["index:dex-total perps_volume 2026-01-11"]; ok {
@@ -329,7 +329,7 @@ func TestDecodeDerivativesOverview(t *testing.T) {
 		}
 	}
 	e := entity(b, EntityDexTotal)
-	if e == nil || e.Attrs["perps_change_7dover7d"] != "5.71" || e.Attrs["change_7dover7d"] != "" || len(b.Entities) != 1 {
+	if e == nil || e.Attrs["perps_change_7dover7d"] != "16.31" || e.Attrs["change_7dover7d"] != "" || len(b.Entities) != 1 {
 		t.Errorf("entity %+v (the DEX family's attrs must stay its own; protocols are not stored)", e)
 	}
 	if live, bundled := cw.DefinitionOf(MetricPerpsVolume, SourcePerpsVolume), cw.DefinitionOf(MetricPerpsVolume, SourceDexVolumeExport); live != DefPerpsVolume || bundled != live {
