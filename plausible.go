@@ -71,6 +71,8 @@ var plausible = map[Metric]Range{
 	"interactions_24h":       {0, 1e15, true, "count"},
 	"funding_rate":           {-1, 1, false, "rate per funding period"},
 	"open_interest_coins":    {0, maxUnits, false, "coin units"},
+	"liquidations_long_usd":  {0, MaxUSD, false, "USD liquidated"},
+	"liquidations_short_usd": {0, MaxUSD, false, "USD liquidated"},
 	"price_index":            {0, 1e4, false, "price index level"},
 	"employees_k":            {0, 1e6, false, "employees in thousands"},
 	"rate_pct":               {0, 30, false, "percent rate 0–30"},

@@ -123,7 +123,7 @@ func (s *Source) fetchFunding(ctx context.Context, since time.Time) (cw.Batch, e
 		if err != nil {
 			return cw.Batch{}, fmt.Errorf("binance: %s %s: %w", endpoint, sym, err)
 		}
-		ent := contractEntity(sym)
+		ent := ContractEntity(sym)
 		id := ent.ID
 		b.Entities = append(b.Entities, ent)
 		for _, d := range sortedDays(days) {

@@ -230,7 +230,7 @@ func (s *Source) fetchOpenInterest(ctx context.Context, since time.Time) (cw.Bat
 			return cw.Batch{}, err
 		}
 
-		ent := contractEntity(sym)
+		ent := ContractEntity(sym)
 		ent.Attrs[AttrOINow] = strconv.FormatFloat(now.Coins, 'f', -1, 64)
 		ent.Attrs[AttrOINowTime] = now.Time.UTC().Format(time.RFC3339)
 		b.Entities = append(b.Entities, ent)

@@ -10,6 +10,7 @@ import (
 	cw "cryptoweekly"
 	_ "cryptoweekly/provider/all" // the providers describe their series in the catalogue
 	"cryptoweekly/provider/binance"
+	"cryptoweekly/provider/coinglass"
 	"cryptoweekly/provider/defillama"
 	"cryptoweekly/report"
 	"cryptoweekly/section/all"
@@ -1198,6 +1199,39 @@ func TestDerivativesLiveOpenInterest(t *testing.T) {
 	}
 	eqList(t, "by coin without live data", labels(s.OpenInterest, changeLabel), []string{"BTC"})
 	eqChange(t, "BTC summed", s.OpenInterest[0], 8.9e9, 10.1e9)
+}
+
+// Liquidations per contract from CoinGlass: 7-day sums of each side; a contract short of the
+// fortnight shows the side unavailable with the count, never a partial sum.
+func TestDerivativesLiquidations(t *testing.T) {
+	btc, eth := binance.ContractID("BTCUSDT"), binance.ContractID("ETHUSDT")
+	week := day(weekStart)
+	split := func(cur, prev float64) func(time.Time) float64 {
+		return func(d time.Time) float64 { return map[bool]float64{true: cur, false: prev}[d.After(week)] }
+	}
+	liq := bt(coinglass.SourceLiquidations, []cw.Entity{binance.ContractEntity("BTCUSDT"), binance.ContractEntity("ETHUSDT")},
+		append(append(series(btc, "liquidations_long_usd", "2025-03-01", weekEnd, split(40e6, 10e6)),
+			series(btc, "liquidations_short_usd", "2025-03-01", weekEnd, split(5e6, 20e6))...),
+			series(eth, "liquidations_long_usd", "2025-03-05", weekEnd, flat(1e6))...)...)
+	s := runWeek(t, newStore(t, liq), testConfig(), weekEnd).Derivatives
+	eqList(t, "liquidations", labels(s.Liquidations, changeLabel), []string{
+		"BTCUSDT perp (Binance USDⓈ-M), longs liquidated (7 days)", "BTCUSDT perp (Binance USDⓈ-M), shorts liquidated (7 days)",
+		"ETHUSDT perp (Binance USDⓈ-M), longs liquidated (7 days)", "ETHUSDT perp (Binance USDⓈ-M), shorts liquidated (7 days)"})
+	if len(s.Liquidations) != 4 {
+		t.Fatalf("liquidations %+v", s.Liquidations)
+	}
+	eqChange(t, "BTC longs", s.Liquidations[0], 70e6, 280e6)
+	eqChange(t, "BTC shorts", s.Liquidations[1], 140e6, 35e6)
+	eqs(t, "BTC weeks", s.Liquidations[0].From+" "+s.Liquidations[0].To, "2025-03-01..2025-03-07 2025-03-08..2025-03-14")
+	eqs(t, "definition", s.Liquidations[0].Definition, string(coinglass.DefLiquidations))
+	eqs(t, "ETH longs", s.Liquidations[2].Unavailable, "10 of 14 daily values stored")
+	eqs(t, "ETH shorts", s.Liquidations[3].Unavailable, "0 of 14 daily values stored")
+	if s.LiquidationsUnavailable != "" || s.Unavailable != "" {
+		t.Errorf("unavailable %q / %q", s.LiquidationsUnavailable, s.Unavailable)
+	}
+	if s := runWeek(t, newStore(t), testConfig(), weekEnd).Derivatives; !strings.Contains(s.LiquidationsUnavailable, coinglass.EnvKey) || len(s.Liquidations) != 0 {
+		t.Errorf("no data: %+v", s)
+	}
 }
 
 func TestSocial(t *testing.T) {

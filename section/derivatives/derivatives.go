@@ -1,7 +1,7 @@
 // Package derivatives is the report's derivatives section: the open interest of the majors' USDT-
 // margined perpetuals on Binance (live, per contract, in USD and coins), open interest per coin
 // from the bundled Coinalyze series, the majors' mean funding rate over the week against the week
-// before, and liquidations — or why there are none.
+// before, and the week's liquidations per contract (CoinGlass, keyed) — or why there are none.
 package derivatives
 
 import (
@@ -13,6 +13,7 @@ import (
 
 	cw "cryptoweekly"
 	"cryptoweekly/provider/binance"
+	"cryptoweekly/provider/coinglass"
 	"cryptoweekly/report"
 	"cryptoweekly/section"
 )
@@ -35,6 +36,9 @@ type Block struct {
 	// Funding is each perpetual's mean funding rate over the week against the week before, in
 	// basis points per 8 hours.
 	Funding []report.Change `json:"funding,omitempty"`
+	// Liquidations is, per contract with CoinGlass data, the USD of longs and of shorts
+	// liquidated over the week against the week before.
+	Liquidations []report.Change `json:"liquidations,omitempty"`
 	// LiquidationsUnavailable says why the week's liquidations are not reported.
 	LiquidationsUnavailable string `json:"liquidations_unavailable,omitempty"`
 }
@@ -45,7 +49,8 @@ const fundingUnit = "bp/8h"
 const noLiquidations = "no keyless source publishes liquidation history. Binance stopped answering the public " +
 	"/fapi/v1/allForceOrders on 2021-04-27 (/fapi/v1/forceOrders lists only the caller's own orders, with a key) and no " +
 	"longer publishes its liquidationSnapshot files; its forceOrder websocket stream is live only and pushes at most one " +
-	"liquidation per symbol per second, so a week cannot be rebuilt from it afterwards; CoinGlass and Coinalyze need an API key"
+	"liquidation per symbol per second, so a week cannot be rebuilt from it afterwards; CoinGlass and Coinalyze need an API key " +
+	"(with a CoinGlass key in " + coinglass.EnvKey + ", cryptoweekly ingest stores the majors' daily liquidations on Binance)"
 
 func (Section) Name() string           { return "derivatives" }
 func (Section) NewBlock() report.Block { return new(Block) }
@@ -58,7 +63,7 @@ func (Section) CoverageStatus(c []map[time.Time]int, end time.Time, _ report.Con
 	return report.EndsStatus(c[0], end, "%d")
 }
 func (Section) Feeds(report.Config) []cw.SourceID {
-	return []cw.SourceID{binance.SourceOpenInterest, binance.SourceFunding}
+	return []cw.SourceID{binance.SourceOpenInterest, binance.SourceFunding, coinglass.SourceLiquidations}
 }
 
 func (Section) Compute(env *report.Env) (report.Block, error) {
@@ -146,9 +151,11 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	if err := s.funding(env); err != nil {
 		return nil, err
 	}
-	s.LiquidationsUnavailable = noLiquidations
+	if err := s.liquidations(env); err != nil {
+		return nil, err
+	}
 	switch {
-	case len(s.Majors) == 0 && len(s.OpenInterest) == 0 && len(s.Funding) == 0:
+	case len(s.Majors) == 0 && len(s.OpenInterest) == 0 && len(s.Funding) == 0 && len(s.Liquidations) == 0:
 		s.Unavailable = "no open-interest or funding data for this week (the bundled Coinalyze open interest ends 2025-10-26, the Binance funding 2026-06-06); " +
 			"`cryptoweekly ingest` fills funding from Binance's public futures API, and open interest for weeks that ended within the last 30 days (all Binance keeps)"
 	case len(s.OpenInterest) == 0 && len(s.Majors) == 0:
@@ -164,7 +171,11 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 
 func (b *Block) Title() string { return "Derivatives" }
 func (b *Block) Cites() []string {
-	return report.ChangeSources(append(append(append([]report.Change{}, b.Majors...), b.OpenInterest...), b.Funding...)...)
+	var all []report.Change
+	for _, l := range [][]report.Change{b.Majors, b.OpenInterest, b.Funding, b.Liquidations} {
+		all = append(all, l...)
+	}
+	return report.ChangeSources(all...)
 }
 
 func (b *Block) Layout() []report.Element {
@@ -183,7 +194,10 @@ func (b *Block) Layout() []report.Element {
 		out = append(out, report.P(report.L("Funding rates, mean of the week's daily means, in basis points per 8 hours:")))
 		out = append(out, report.ChangeTable(b.Funding)...)
 	}
-	if b.LiquidationsUnavailable != "" {
+	if len(b.Liquidations) > 0 {
+		out = append(out, report.P(report.L("Liquidations over the week against the week before (CoinGlass), per contract — that contract on Binance only:")))
+		out = append(out, report.ChangeTable(b.Liquidations)...)
+	} else if b.LiquidationsUnavailable != "" {
 		out = append(out, report.P(report.L("Liquidations: "), report.I("unavailable"), report.L(" — "), report.T(b.LiquidationsUnavailable), report.L(".")))
 	}
 	return append(out, report.Notes(b.Notes)...)
@@ -269,6 +283,86 @@ func (s *Block) majors(env *report.Env) (map[string]bool, error) {
 		shown[id] = full
 	}
 	return shown, nil
+}
+
+// liquidations sums each contract's daily long and short liquidations over the week and the week
+// before; a contract needs all 14 days of a side, or that side is shown unavailable with the count.
+func (s *Block) liquidations(env *report.Env) error {
+	prev := env.Start.AddDate(0, 0, -7)
+	type sums struct {
+		v0, v1 float64
+		n0, n1 int
+	}
+	by := map[string]map[cw.Metric]*sums{}
+	var ids []string
+	sides := []struct {
+		m    cw.Metric
+		what string
+	}{{coinglass.MetricLiquidationsLongUSD, "longs"}, {coinglass.MetricLiquidationsShortUSD, "shorts"}}
+	for _, side := range sides {
+		obs, err := env.Reader.Observations(env.Ctx, "contract:", side.m, prev, env.End)
+		if err != nil {
+			return fmt.Errorf("liquidations: %w", err)
+		}
+		for _, o := range obs {
+			if o.Source != coinglass.SourceLiquidations {
+				continue
+			}
+			if by[o.Entity] == nil {
+				by[o.Entity] = map[cw.Metric]*sums{}
+				ids = append(ids, o.Entity)
+			}
+			x := by[o.Entity][side.m]
+			if x == nil {
+				x = &sums{}
+				by[o.Entity][side.m] = x
+			}
+			if o.Day.After(env.Start) {
+				x.v1 += o.Value
+				x.n1++
+			} else {
+				x.v0 += o.Value
+				x.n0++
+			}
+		}
+	}
+	if len(ids) == 0 {
+		s.LiquidationsUnavailable = noLiquidations
+		return nil
+	}
+	info, err := env.Reader.Entities(env.Ctx, ids)
+	if err != nil {
+		return fmt.Errorf("liquidations: %w", err)
+	}
+	sort.Strings(ids)
+	def := string(cw.DefinitionOf(coinglass.MetricLiquidationsLongUSD, coinglass.SourceLiquidations))
+	from := cw.DayString(prev.AddDate(0, 0, 1)) + ".." + cw.DayString(env.Start)
+	to := cw.DayString(env.Start.AddDate(0, 0, 1)) + ".." + cw.DayString(env.End)
+	for _, id := range ids {
+		perp := strings.TrimSuffix(info[id].Symbol, "_PERP.A") + " perp (Binance USDⓈ-M)"
+		for _, side := range sides {
+			label := perp + ", " + side.what + " liquidated (7 days)"
+			x := by[id][side.m]
+			if x == nil || x.n0 != 7 || x.n1 != 7 {
+				n := 0
+				if x != nil {
+					n = x.n0 + x.n1
+				}
+				s.Liquidations = append(s.Liquidations, report.Missing(label, "USD", fmt.Sprintf("%d of 14 daily values stored", n)))
+				continue
+			}
+			env.Cite(string(coinglass.SourceLiquidations))
+			env.Define(def)
+			c := report.Change{Label: label, Entity: id, Unit: "USD", Source: string(coinglass.SourceLiquidations), Definition: def,
+				From: from, To: to, Start: report.F64(x.v0), End: report.F64(x.v1), Abs: report.F64(x.v1 - x.v0),
+				Note: "sum of the 7 daily totals CoinGlass reports for this one contract on Binance"}
+			if x.v0 != 0 {
+				c.Pct = report.F64((x.v1/x.v0 - 1) * 100)
+			}
+			s.Liquidations = append(s.Liquidations, c)
+		}
+	}
+	return nil
 }
 
 // latestReading quotes the current open interest the last ingest kept on the contract when it
