@@ -354,8 +354,10 @@ func (s *Block) liquidations(env *report.Env) error {
 			env.Cite(string(coinglass.SourceLiquidations))
 			env.Define(def)
 			c := report.Change{Label: label, Entity: id, Unit: "USD", Source: string(coinglass.SourceLiquidations), Definition: def,
-				From: from, To: to, Start: report.F64(x.v0), End: report.F64(x.v1), Abs: report.F64(x.v1 - x.v0),
-				Note: "sum of the 7 daily totals CoinGlass reports for this one contract on Binance"}
+				From: from, To: to, Start: report.F64(x.v0), End: report.F64(x.v1), Abs: report.F64(x.v1 - x.v0)}
+			if side.m == coinglass.MetricLiquidationsLongUSD {
+				c.Note = "sums of the 7 daily totals CoinGlass reports for this one contract on Binance (shorts likewise)"
+			}
 			if x.v0 != 0 {
 				c.Pct = report.F64((x.v1/x.v0 - 1) * 100)
 			}
