@@ -56,6 +56,7 @@ var plausible = map[Metric]Range{
 	"total_market_cap_usd":   {0, MaxUSD, false, "USD market cap"},
 	"total_volume_usd":       {0, MaxUSD, false, "USD volume"},
 	"dex_volume_24h":         {0, MaxUSD, false, "USD volume"},
+	"perps_volume":           {0, MaxUSD, false, "USD volume"},
 	"eth_dominance_pct":      {0, 100, false, "percent 0–100"},
 	"btc_dominance_universe": {0, 100, false, "percent 0–100"},
 	"social_dominance":       {0, 100, false, "percent 0–100"},

@@ -583,7 +583,7 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 			return cw.Batch{}, info, err
 		}
 	}
-	r, days, err := dimensionChart(ep, body, fetchedAt)
+	r, days, err := dimensionChart(ep, body, fetchedAt, cw.MetricDEXVolume)
 	if err != nil {
 		return cw.Batch{}, info, err
 	}
@@ -665,9 +665,11 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 }
 
 // dimensionChart reads the body of a DefiLlama dimension overview (/overview/dexs,
-// /overview/derivatives, …: one shape) and its totalDataChart as one value per UTC day; bars on
-// or after fetchedAt's day are partial and dropped, a null bar is no value.
-func dimensionChart(ep string, body []byte, fetchedAt time.Time) (map[string]json.RawMessage, map[time.Time]float64, error) {
+// /overview/derivatives, …: one shape) and its totalDataChart as one value per UTC day of metric
+// m; bars on or after fetchedAt's day are partial and dropped, a null bar is no value, and a bar
+// the plausibility table refuses for m is an error naming it (found by fuzzing: 1e16 got as far
+// as the batch's validation).
+func dimensionChart(ep string, body []byte, fetchedAt time.Time, m cw.Metric) (map[string]json.RawMessage, map[time.Time]float64, error) {
 	if err := topLevel(ep, body, '{', "object"); err != nil {
 		return nil, nil, err
 	}
@@ -706,6 +708,9 @@ func dimensionChart(ep string, body []byte, fetchedAt time.Time) (map[string]jso
 		if err := nonNegative(ep, field, v); err != nil {
 			return nil, nil, err
 		}
+		if err := cw.CheckValue(m, v); err != nil {
+			return nil, nil, derr(ep, field, "%v", err)
+		}
 		pts = append(pts, point{t: t, v: v, field: field})
 	}
 	days, err := reduceDays(ep, pts, policyDayBar, fetchedAt)
@@ -723,7 +728,7 @@ func dimensionChart(ep string, body []byte, fetchedAt time.Time) (map[string]jso
 // are not stored.
 func DecodeDerivativesOverview(body []byte, fetchedAt time.Time) (cw.Batch, error) {
 	const ep = "/overview/derivatives"
-	r, days, err := dimensionChart(ep, body, fetchedAt)
+	r, days, err := dimensionChart(ep, body, fetchedAt, MetricPerpsVolume)
 	if err != nil {
 		return cw.Batch{}, err
 	}

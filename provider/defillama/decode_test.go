@@ -343,6 +343,7 @@ func TestDecodeDerivativesOverview(t *testing.T) {
 		{"bar NaN", `{"totalDataChart":[[1767484800,"NaN"]]}`, "totalDataChart[0][1]"},
 		{"bar text", `{"totalDataChart":[[1767484800,"lots"]]}`, "totalDataChart[0][1]"},
 		{"bar negative", `{"totalDataChart":[[1767484800,-5]]}`, "totalDataChart[0][1]"},
+		{"bar implausible", `{"totalDataChart":[[1767484800,1e16]]}`, "totalDataChart[0][1]: value 1e+16 is outside the plausible range"},
 		{"bar short", `{"totalDataChart":[[1767484800]]}`, "want [time, value]"},
 		{"bad time", `{"totalDataChart":[["yesterday",5]]}`, "totalDataChart[0][0]"},
 		{"conflicting day", `{"totalDataChart":[[1767484800,5],[1767484900,6]]}`, "conflicting"},
