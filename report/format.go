@@ -81,7 +81,25 @@ func Value(v *float64, unit string) string {
 	case "index":
 		return fmt.Sprintf("%.0f", *v)
 	}
+	// Amounts in coins or other units: "80,345.00", not %g's "8.035e+04".
+	if a := math.Abs(*v); a >= 1e3 && a < 1e15 {
+		if *v < 0 {
+			return "-" + thousands(a)
+		}
+		return thousands(a)
+	}
 	return fmt.Sprintf("%.4g", *v)
+}
+
+// SignedAmount is a change in a unit other than USD: "+1,075.50", "-0.09".
+func SignedAmount(v float64) string {
+	if a := math.Abs(v); a >= 1e3 && a < 1e15 {
+		if v < 0 {
+			return "-" + thousands(a)
+		}
+		return "+" + thousands(a)
+	}
+	return fmt.Sprintf("%+.2f", v)
 }
 
 // Movement says "rose", "fell" or "was flat" for a percent change.

@@ -155,7 +155,7 @@ func ChangeTable(cs []Change) []Element {
 			if c.Unit == "USD" {
 				abs = SignedUSD(*c.Abs)
 			} else {
-				abs = fmt.Sprintf("%+.2f", *c.Abs)
+				abs = SignedAmount(*c.Abs)
 			}
 		}
 		t.Row(TL(c.Label, c.Entity), L(c.From), L(c.To), L(Value(c.Start, c.Unit)), L(Value(c.End, c.Unit)), L(abs), L(PctPtr(c.Pct)), C(c.Source))

@@ -7,6 +7,7 @@ import (
 	_ "cryptoweekly/provider/alternativeme"
 	_ "cryptoweekly/provider/binance"
 	_ "cryptoweekly/provider/coingecko"
+	_ "cryptoweekly/provider/coinglass"
 	_ "cryptoweekly/provider/coinmarketcap"
 	_ "cryptoweekly/provider/defillama"
 	_ "cryptoweekly/provider/farside"

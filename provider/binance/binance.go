@@ -1,6 +1,6 @@
 // Package binance is Binance: the live connector for the USDⓈ-M perpetuals' funding rate history
-// (keyless), the bundled daily spot candles and funding history (files.go), their series
-// catalogue and the registration (provider.go).
+// and open interest (keyless; oi.go), the bundled daily spot candles and funding history
+// (files.go), their series catalogue and the registration (provider.go).
 //
 // Endpoint: GET https://fapi.binance.com/fapi/v1/fundingRate?symbol=BTCUSDT&startTime=MS&limit=1000
 // (no key; weight 1, shared 500 requests / 5 min / IP). Response, oldest first:
@@ -9,15 +9,20 @@
 //
 // fundingRate is a STRING fraction paid every 8 hours (00:00, 08:00, 16:00 UTC); fundingTime is
 // unix milliseconds and may lag the settlement by a few ms. Binance refuses some jurisdictions
-// (HTTP 451 "restricted location"): the run then fails for this provider only, with that said.
+// (HTTP 451 "restricted location") and bans an IP that keeps calling after a 429 (HTTP 418 with
+// Retry-After): either fails this provider only, with that said, and stops its other requests.
 //
 // Stored per UTC day: funding_rate = the mean of the day's settlements (a fraction per 8 hours,
 // as desks quote it), only for complete days (three settlements) before the fetch day.
+//
+// Fetch returns the funding and the open-interest batches separately: each is all symbols or
+// none, and one failing leaves the other to commit (a "partial" run).
 package binance
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -79,15 +84,36 @@ func New(client *httpx.Client, base string, symbols []string) *Source {
 // Name implements cryptoweekly.Source.
 func (s *Source) Name() string { return Name }
 
-// Fetch returns one batch with the complete days after since (zero: the whole history).
+// Fetch returns the funding batch and the open-interest batch with days after since (zero: the
+// whole history Binance serves). A family that fails is left out and named in the error; a
+// refusal of the whole API (HTTP 451, 418) stops the run at once.
 func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error) {
+	var out []cw.Batch
+	var errs []error
+	for _, fetch := range []func(context.Context, time.Time) (cw.Batch, error){s.fetchFunding, s.fetchOpenInterest} {
+		b, err := fetch(ctx, since)
+		if err != nil {
+			errs = append(errs, err)
+			var he *httpx.HTTPError
+			if errors.As(err, &he) && (he.Status == 451 || he.Status == 418) || ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		out = append(out, b)
+	}
+	return out, errors.Join(errs...)
+}
+
+// fetchFunding returns one batch with the complete days after since.
+func (s *Source) fetchFunding(ctx context.Context, since time.Time) (cw.Batch, error) {
 	b := cw.Batch{Source: cw.Provenance{ID: SourceFunding, Provider: Provider, Licence: Licence,
 		Note: "Mean of each UTC day's three 8-hour funding settlements of Binance USDⓈ-M perpetuals; days with fewer settlements (the fetch day) are left out."}}
 	var locations []string
 	for _, sym := range s.symbols {
 		pts, fetched, locs, err := s.history(ctx, sym, since)
 		if err != nil {
-			return nil, err
+			return cw.Batch{}, err
 		}
 		locations = append(locations, locs...)
 		if fetched.After(b.Source.FetchedAt) {
@@ -95,9 +121,9 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		}
 		days, err := Daily(pts, fetched)
 		if err != nil {
-			return nil, fmt.Errorf("binance: %s %s: %w", endpoint, sym, err)
+			return cw.Batch{}, fmt.Errorf("binance: %s %s: %w", endpoint, sym, err)
 		}
-		ent := contractEntity(sym)
+		ent := ContractEntity(sym)
 		id := ent.ID
 		b.Entities = append(b.Entities, ent)
 		for _, d := range sortedDays(days) {
@@ -109,9 +135,25 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 	}
 	b.Source.Location = strings.Join(locations, " ")
 	if err := b.Validate(); err != nil {
-		return nil, fmt.Errorf("binance: %s: %w", endpoint, err)
+		return cw.Batch{}, fmt.Errorf("binance: %s: %w", endpoint, err)
 	}
-	return []cw.Batch{b}, nil
+	return b, nil
+}
+
+// get requests one endpoint. Binance's two refusals get a sentence saying what they mean, as the
+// status alone does not tell a reader that retrying makes a ban longer.
+func (s *Source) get(ctx context.Context, ep string, q url.Values) (*httpx.Response, error) {
+	resp, err := s.client.Get(ctx, httpx.Request{Source: Name, Endpoint: ep, URL: s.base + ep + "?" + q.Encode()})
+	var he *httpx.HTTPError
+	if errors.As(err, &he) {
+		switch he.Status {
+		case 418:
+			return nil, fmt.Errorf("%w (Binance has banned this IP for calling on after HTTP 429; nothing is retried — wait out its Retry-After before the next run)", err)
+		case 451:
+			return nil, fmt.Errorf("%w (Binance refuses requests from this location)", err)
+		}
+	}
+	return resp, err
 }
 
 // ContractID is the entity of a USDT-margined perpetual: the id the bundled Coinalyze open
@@ -135,7 +177,7 @@ func (s *Source) history(ctx context.Context, sym string, since time.Time) ([]Po
 		if start > 0 {
 			q.Set("startTime", strconv.FormatInt(start, 10))
 		}
-		resp, err := s.client.Get(ctx, httpx.Request{Source: Name, Endpoint: endpoint, URL: s.base + endpoint + "?" + q.Encode()})
+		resp, err := s.get(ctx, endpoint, q)
 		if err != nil {
 			return nil, time.Time{}, nil, err
 		}

@@ -19,21 +19,50 @@ var now = time.Date(2024, 12, 13, 9, 0, 0, 0, time.UTC)
 
 func day(s string) time.Time { d, _ := cw.ParseDay(s); return d }
 
-func newEnv(t *testing.T, h http.HandlerFunc, faults ...http.HandlerFunc) (*sourcetest.Env, *Source) {
-	srv := sourcetest.NewServer(map[string]http.HandlerFunc{endpoint: h})
-	srv.Faults[endpoint] = faults
+// newEnv serves every endpoint the connector calls from the testdata payloads; routes replace a
+// path's handler and faults answer a path's first requests.
+func newEnv(t *testing.T, routes map[string]http.HandlerFunc, faults map[string][]http.HandlerFunc, symbols ...string) (*sourcetest.Env, *Source) {
+	all := map[string]http.HandlerFunc{
+		endpoint:       sourcetest.JSON(sourcetest.Fixture(t, "binance-fapi-fundingRate.json")),
+		oiHistEndpoint: sourcetest.JSON(sourcetest.Fixture(t, "binance-futures-openInterestHist.json")),
+		oiNowEndpoint:  sourcetest.JSON(sourcetest.Fixture(t, "binance-fapi-openInterest.json")),
+	}
+	for p, h := range routes {
+		all[p] = h
+	}
+	srv := sourcetest.NewServer(all)
+	for p, f := range faults {
+		srv.Faults[p] = f
+	}
 	env := sourcetest.NewEnv(t, srv, now)
-	return env, New(env.Client(5*time.Second, 2), env.TS.URL, []string{"BTCUSDT"})
+	if len(symbols) == 0 {
+		symbols = []string{"BTCUSDT"}
+	}
+	return env, New(env.Client(5*time.Second, 2), env.TS.URL, symbols)
+}
+
+// fundingOnly is the setup of the funding tests: the given funding handler and faults.
+func fundingOnly(t *testing.T, h http.HandlerFunc, faults ...http.HandlerFunc) (*sourcetest.Env, *Source) {
+	return newEnv(t, map[string]http.HandlerFunc{endpoint: h}, map[string][]http.HandlerFunc{endpoint: faults})
+}
+
+func batchOf(bs []cw.Batch, id cw.SourceID) (cw.Batch, bool) {
+	for _, b := range bs {
+		if b.Source.ID == id {
+			return b, true
+		}
+	}
+	return cw.Batch{}, false
 }
 
 func TestFetchReplay(t *testing.T) {
-	env, src := newEnv(t, sourcetest.JSON(sourcetest.Fixture(t, "binance-fapi-fundingRate.json")))
+	env, src := newEnv(t, nil, nil)
 	bs, err := src.Fetch(context.Background(), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(bs) != 1 {
-		t.Fatalf("%d batches", len(bs))
+	if len(bs) != 2 || bs[0].Source.ID != SourceFunding || bs[1].Source.ID != SourceOpenInterest {
+		t.Fatalf("batches %v", bs)
 	}
 	b := bs[0]
 	got := sourcetest.ObsMap(b)
@@ -68,7 +97,7 @@ func TestFetchReplay(t *testing.T) {
 }
 
 func TestFetchSince(t *testing.T) {
-	env, src := newEnv(t, sourcetest.JSON(sourcetest.Fixture(t, "binance-fapi-fundingRate.json")))
+	env, src := newEnv(t, nil, nil)
 	bs, err := src.Fetch(context.Background(), day("2024-12-11"))
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +106,7 @@ func TestFetchSince(t *testing.T) {
 	if len(got) != 1 || got["contract:binance-btcusdt_perp.a funding_rate 2024-12-12"] == 0 {
 		t.Errorf("since 12-11: %v", got)
 	}
-	if q := env.Srv.Seen[0].URL.Query(); q.Get("startTime") != fmt.Sprint(day("2024-12-11").UnixMilli()) || q.Get("symbol") != "BTCUSDT" {
+	if q := env.Srv.Seen[0].URL.Query(); env.Srv.Seen[0].URL.Path != endpoint || q.Get("startTime") != fmt.Sprint(day("2024-12-11").UnixMilli()) || q.Get("symbol") != "BTCUSDT" {
 		t.Errorf("query %v", q)
 	}
 }
@@ -97,12 +126,12 @@ func TestFetchPages(t *testing.T) {
 		b.WriteString("]")
 		return []byte(b.String())
 	}
-	env, src := newEnv(t, sourcetest.JSON(page(pageSize, 30)), sourcetest.JSON(page(0, pageSize)))
+	env, src := fundingOnly(t, sourcetest.JSON(page(pageSize, 30)), sourcetest.JSON(page(0, pageSize)))
 	bs, err := src.Fetch(context.Background(), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(env.Srv.Seen); n != 2 {
+	if n := env.Srv.Hits[endpoint]; n != 2 {
 		t.Fatalf("%d requests, want 2", n)
 	}
 	if got := env.Srv.Seen[1].URL.Query().Get("startTime"); got != fmt.Sprint(start.Add((pageSize-1)*8*time.Hour).UnixMilli()+1) {
@@ -136,25 +165,28 @@ func TestFaults(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, src := newEnv(t, c.h)
-			_, err := src.Fetch(context.Background(), time.Time{})
+			_, src := fundingOnly(t, c.h)
+			bs, err := src.Fetch(context.Background(), time.Time{})
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err %v, want one naming %q", err, c.want)
+			}
+			if _, ok := batchOf(bs, SourceFunding); ok {
+				t.Errorf("a failed funding fetch returned its batch")
 			}
 		})
 	}
 	// Identical duplicates are one settlement.
-	_, src := newEnv(t, sourcetest.JSON([]byte("["+one(`"0.0001"`, d)+","+one(`"0.0001"`, d+1)+"]")))
+	_, src := fundingOnly(t, sourcetest.JSON([]byte("["+one(`"0.0001"`, d)+","+one(`"0.0001"`, d+1)+"]")))
 	if _, err := src.Fetch(context.Background(), time.Time{}); err != nil {
 		t.Errorf("identical duplicate: %v", err)
 	}
 	// 500 then OK recovers.
-	_, src = newEnv(t, sourcetest.JSON(sourcetest.Fixture(t, "binance-fapi-fundingRate.json")), sourcetest.Status(500, "oops"))
+	_, src = fundingOnly(t, sourcetest.JSON(sourcetest.Fixture(t, "binance-fapi-fundingRate.json")), sourcetest.Status(500, "oops"))
 	if _, err := src.Fetch(context.Background(), time.Time{}); err != nil {
 		t.Errorf("500 then OK: %v", err)
 	}
 	var he *httpx.HTTPError
-	_, src = newEnv(t, sourcetest.Status(404, "{}"))
+	_, src = fundingOnly(t, sourcetest.Status(404, "{}"))
 	if _, err := src.Fetch(context.Background(), time.Time{}); !errors.As(err, &he) || he.Status != 404 {
 		t.Errorf("404: %v", err)
 	}

@@ -94,7 +94,7 @@ func parseFiles(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
-			ent := contractEntity(sym)
+			ent := ContractEntity(sym)
 			b.Entities = append(b.Entities, ent)
 			for _, d := range sortedDays(days) {
 				b.Observations = append(b.Observations, cw.Observation{Entity: ent.ID, Metric: MetricFundingRate, Day: d, Value: days[d], Source: SourceFundingHistory})
@@ -162,8 +162,9 @@ func clip(s string) string {
 	return s
 }
 
-// contractEntity describes a USDT-margined perpetual, for live and bundled funding alike.
-func contractEntity(sym string) cw.Entity {
+// ContractEntity describes a USDT-margined perpetual (symbol BTCUSDT), for every series of it:
+// funding, open interest, and other providers' figures of the same contract.
+func ContractEntity(sym string) cw.Entity {
 	base := strings.TrimSuffix(sym, "USDT")
 	return cw.Entity{ID: ContractID(sym), Kind: cw.KindContract, Symbol: sym + "_PERP.A",
 		Name: base + " perpetual (Binance, USDT-margined)", Parent: cw.EntityID(cw.KindAsset, base),

@@ -22,6 +22,7 @@ const (
 	SourceDefiTVL     = cw.SourceID("defillama-defi-tvl")
 	SourceChainTVL    = cw.SourceID("defillama-chain-tvl")
 	SourceDexVolume   = cw.SourceID("defillama-dex-volume")
+	SourcePerpsVolume = cw.SourceID("defillama-perps-volume")
 	SourceStablecoins = cw.SourceID("defillama-stablecoins")
 	SourceCoins       = cw.SourceID("defillama-coins")
 
@@ -68,6 +69,9 @@ var notes = map[cw.SourceID]string{
 		"bars for the fetch day or later are partial and dropped. dex_volume_24h = each protocol's rolling total24h at fetch time " +
 		"(global overview only), stored on the fetch day. Aggregators and perps are not included. " +
 		"change_7d attrs compare one day with the same day a week earlier; change_7dover7d is the week-over-week figure.",
+	SourcePerpsVolume: "Perpetual futures volume (USD), all chains, from api.llama.fi/overview/derivatives: perps_volume = daily bar of totalDataChart (UTC day) " +
+		"under index:dex-total, as the bundled export's Perps Volume column; bars for the fetch day or later are partial and dropped. " +
+		"Kept apart from DEX spot volume; perps_change_7dover7d is DefiLlama's own week-over-week figure.",
 	SourceStablecoins: "Stablecoin circulating supply in USD from stablecoins.llama.fi: circulating_usd series from stablecoincharts/all " +
 		"(index = USD-pegged coins only, totalCirculatingUSD.peggedUSD; per coin = sum of its totalCirculatingUSD) at 00:00 UTC, " +
 		"fetch-day points dropped; snapshot from /stablecoins (USD pegs 1:1, other pegs x price) only for coins without a fetched series. " +
@@ -579,47 +583,7 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 			return cw.Batch{}, info, err
 		}
 	}
-	if err := topLevel(ep, body, '{', "object"); err != nil {
-		return cw.Batch{}, info, err
-	}
-	var r map[string]json.RawMessage
-	if err := json.Unmarshal(body, &r); err != nil {
-		return cw.Batch{}, info, derr(ep, "", "%v", err)
-	}
-	tdc, ok := r["totalDataChart"]
-	if !ok {
-		return cw.Batch{}, info, derr(ep, "totalDataChart", "missing")
-	}
-	var bars []json.RawMessage
-	if !isNull(tdc) {
-		if err := json.Unmarshal(tdc, &bars); err != nil {
-			return cw.Batch{}, info, derr(ep, "totalDataChart", "want an array of [time, value]: %v", err)
-		}
-	}
-	pts := make([]point, 0, len(bars))
-	for i, bar := range bars {
-		var pair []json.RawMessage
-		if err := json.Unmarshal(bar, &pair); err != nil || len(pair) < 2 {
-			return cw.Batch{}, info, derr(ep, fmt.Sprintf("totalDataChart[%d]", i), "want [time, value], got %s", describe(bar))
-		}
-		t, err := flexTime(pair[0])
-		if err != nil {
-			return cw.Batch{}, info, derr(ep, fmt.Sprintf("totalDataChart[%d][0]", i), "%v", err)
-		}
-		field := fmt.Sprintf("totalDataChart[%d][1]", i)
-		v, err := flexFloat(pair[1])
-		if err == errNull {
-			continue
-		}
-		if err != nil {
-			return cw.Batch{}, info, derr(ep, field, "%v", err)
-		}
-		if err := nonNegative(ep, field, v); err != nil {
-			return cw.Batch{}, info, err
-		}
-		pts = append(pts, point{t: t, v: v, field: field})
-	}
-	days, err := reduceDays(ep, pts, policyDayBar, fetchedAt)
+	r, days, err := dimensionChart(ep, body, fetchedAt, cw.MetricDEXVolume)
 	if err != nil {
 		return cw.Batch{}, info, err
 	}
@@ -698,6 +662,92 @@ func DecodeDexOverview(body []byte, chain string, fetchedAt time.Time) (cw.Batch
 		b.Observations = append(b.Observations, cw.Observation{Entity: pe.ID, Metric: MetricDEXVolume24h, Day: day, Value: v, Source: SourceDexVolume})
 	}
 	return b, info, nil
+}
+
+// dimensionChart reads the body of a DefiLlama dimension overview (/overview/dexs,
+// /overview/derivatives, …: one shape) and its totalDataChart as one value per UTC day of metric
+// m; bars on or after fetchedAt's day are partial and dropped, a null bar is no value, and a bar
+// the plausibility table refuses for m is an error naming it (found by fuzzing: 1e16 got as far
+// as the batch's validation).
+func dimensionChart(ep string, body []byte, fetchedAt time.Time, m cw.Metric) (map[string]json.RawMessage, map[time.Time]float64, error) {
+	if err := topLevel(ep, body, '{', "object"); err != nil {
+		return nil, nil, err
+	}
+	var r map[string]json.RawMessage
+	if err := json.Unmarshal(body, &r); err != nil {
+		return nil, nil, derr(ep, "", "%v", err)
+	}
+	tdc, ok := r["totalDataChart"]
+	if !ok {
+		return nil, nil, derr(ep, "totalDataChart", "missing")
+	}
+	var bars []json.RawMessage
+	if !isNull(tdc) {
+		if err := json.Unmarshal(tdc, &bars); err != nil {
+			return nil, nil, derr(ep, "totalDataChart", "want an array of [time, value]: %v", err)
+		}
+	}
+	pts := make([]point, 0, len(bars))
+	for i, bar := range bars {
+		var pair []json.RawMessage
+		if err := json.Unmarshal(bar, &pair); err != nil || len(pair) < 2 {
+			return nil, nil, derr(ep, fmt.Sprintf("totalDataChart[%d]", i), "want [time, value], got %s", describe(bar))
+		}
+		t, err := flexTime(pair[0])
+		if err != nil {
+			return nil, nil, derr(ep, fmt.Sprintf("totalDataChart[%d][0]", i), "%v", err)
+		}
+		field := fmt.Sprintf("totalDataChart[%d][1]", i)
+		v, err := flexFloat(pair[1])
+		if err == errNull {
+			continue
+		}
+		if err != nil {
+			return nil, nil, derr(ep, field, "%v", err)
+		}
+		if err := nonNegative(ep, field, v); err != nil {
+			return nil, nil, err
+		}
+		if err := cw.CheckValue(m, v); err != nil {
+			return nil, nil, derr(ep, field, "%v", err)
+		}
+		pts = append(pts, point{t: t, v: v, field: field})
+	}
+	days, err := reduceDays(ep, pts, policyDayBar, fetchedAt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, days, nil
+}
+
+// DecodeDerivativesOverview decodes /overview/derivatives, DefiLlama's perpetual futures volume
+// (the dimension shape of /overview/dexs). Its all-chains daily bars become perps_volume of
+// index:dex-total — the entity and metric of the bundled export's Perps Volume column, so a week
+// read live shows the same line as one read from the bundle. Bars on or after fetchedAt's day
+// are partial and dropped; the week-over-week figures go to perps_* attrs; per-protocol rows
+// are not stored.
+func DecodeDerivativesOverview(body []byte, fetchedAt time.Time) (cw.Batch, error) {
+	const ep = "/overview/derivatives"
+	r, days, err := dimensionChart(ep, body, fetchedAt, MetricPerpsVolume)
+	if err != nil {
+		return cw.Batch{}, err
+	}
+	if len(days) == 0 {
+		// An empty chart is what the server answers for a type it does not know: no figure,
+		// and a failing family rather than a silently empty one.
+		return cw.Batch{}, derr(ep, "totalDataChart", "no complete day")
+	}
+	b := newBatch(SourcePerpsVolume)
+	// The name is the one the DEX family and the bundle give this entity: one entity, one name.
+	e := cw.Entity{ID: EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)", Attrs: map[string]string{}}
+	for _, k := range dexChangeKeys {
+		if v, err := flexFloat(r[k]); err == nil {
+			e.Attrs["perps_"+k] = fmtFloat(v)
+		}
+	}
+	b.Entities = []cw.Entity{e}
+	b.Observations = observations(EntityDexTotal, MetricPerpsVolume, SourcePerpsVolume, days)
+	return b, nil
 }
 
 // checkChainLabel rejects chain labels that cannot name an entity (found by fuzzing: a blank or

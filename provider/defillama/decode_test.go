@@ -39,6 +39,23 @@ func fixture(t testing.TB, name string, path ...string) []byte {
 	return f.Response
 }
 
+// localFixture is fixture for a payload kept in this package's testdata/ (shapes the shared
+// api-shapes folder does not hold).
+func localFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Response json.RawMessage `json:"response"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil || len(f.Response) == 0 {
+		t.Fatalf("%s: no response: %v", name, err)
+	}
+	return f.Response
+}
+
 var fetchDay = time.Date(2026, 1, 11, 14, 30, 0, 0, time.UTC) // fixtures end on 2026-01-11
 
 func day(s string) time.Time {
@@ -287,6 +304,62 @@ func TestDecodeDexFixtures(t *testing.T) {
 	cb2, _, _ := DecodeDexOverview(fixture(t, "defillama-overview-dexs-chain.json"), "Ethereum", fetchDay.Add(24*time.Hour))
 	if len(cb2.Observations) != 8 {
 		t.Errorf("next-day decode: %d bars", len(cb2.Observations))
+	}
+}
+
+// /overview/derivatives lands on the bundled export's perps series: same entity, metric and
+// definition, its own provenance id.
+func TestDecodeDerivativesOverview(t *testing.T) {
+	b, err := DecodeDerivativesOverview(localFixture(t, "defillama-overview-derivatives.json"), fetchDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustValid(t, b)
+	m := obsMap(b)
+	// 15 bars 2025-12-28..2026-01-11, fetched on 2026-01-11: today's partial bar is dropped.
+	if len(m) != 14 || m["index:dex-total perps_volume 2026-01-04"] != 24.81e9 || m["index:dex-total perps_volume 2026-01-10"] != 22.65e9 {
+		t.Errorf("perps = %v", m)
+	}
+	if _, ok := m["index:dex-total perps_volume 2026-01-11"]; ok {
+		t.Error("partial bar kept")
+	}
+	for _, o := range b.Observations {
+		if o.Metric != MetricPerpsVolume || o.Source != SourcePerpsVolume || o.Entity != EntityDexTotal {
+			t.Errorf("observation %+v", o)
+		}
+	}
+	e := entity(b, EntityDexTotal)
+	if e == nil || e.Attrs["perps_change_7dover7d"] != "16.31" || e.Attrs["change_7dover7d"] != "" || len(b.Entities) != 1 {
+		t.Errorf("entity %+v (the DEX family's attrs must stay its own; protocols are not stored)", e)
+	}
+	if live, bundled := cw.DefinitionOf(MetricPerpsVolume, SourcePerpsVolume), cw.DefinitionOf(MetricPerpsVolume, SourceDexVolumeExport); live != DefPerpsVolume || bundled != live {
+		t.Errorf("definitions live %s, bundled %s", live, bundled)
+	}
+	for _, c := range []struct{ name, body, want string }{
+		{"array", `[]`, "want a JSON object"},
+		{"error object", `{"message":"Internal server error"}`, "totalDataChart: missing"},
+		{"chart renamed", `{"totalDataChartt":[[1767484800,5]]}`, "totalDataChart: missing"},
+		{"chart object", `{"totalDataChart":{"1767484800":5}}`, "want an array of [time, value]"},
+		{"bar NaN", `{"totalDataChart":[[1767484800,"NaN"]]}`, "totalDataChart[0][1]"},
+		{"bar text", `{"totalDataChart":[[1767484800,"lots"]]}`, "totalDataChart[0][1]"},
+		{"bar negative", `{"totalDataChart":[[1767484800,-5]]}`, "totalDataChart[0][1]"},
+		{"bar implausible", `{"totalDataChart":[[1767484800,1e16]]}`, "totalDataChart[0][1]: value 1e+16 is outside the plausible range"},
+		{"bar short", `{"totalDataChart":[[1767484800]]}`, "want [time, value]"},
+		{"bad time", `{"totalDataChart":[["yesterday",5]]}`, "totalDataChart[0][0]"},
+		{"conflicting day", `{"totalDataChart":[[1767484800,5],[1767484900,6]]}`, "conflicting"},
+		{"empty chart", `{"totalDataChart":[]}`, "no complete day"},
+		{"only today", `{"totalDataChart":[[1768089600,5]]}`, "no complete day"},
+		{"truncated", `{"totalDataChart":[[1767484800,5]`, "defillama: /overview/derivatives"},
+	} {
+		_, err := DecodeDerivativesOverview([]byte(c.body), fetchDay)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "defillama: /overview/derivatives") {
+			t.Errorf("%s: err %v, want one naming %q", c.name, err, c.want)
+		}
+	}
+	// A null bar is a day without a value, not an error.
+	b, err = DecodeDerivativesOverview([]byte(`{"totalDataChart":[[1767484800,null],[1767571200,"7.5e9"]]}`), fetchDay)
+	if err != nil || len(b.Observations) != 1 || b.Observations[0].Value != 7.5e9 {
+		t.Errorf("null bar: %v %+v", err, b.Observations)
 	}
 }
 

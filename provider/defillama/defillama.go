@@ -1,17 +1,19 @@
-// Package defillama is everything of DefiLlama: the connector that fetches TVL, DEX volume,
-// stablecoin supply and prices from its free API (api.llama.fi, stablecoins.llama.fi,
+// Package defillama is everything of DefiLlama: the connector that fetches TVL, DEX and perps
+// volume, stablecoin supply and prices from its free API (api.llama.fi, stablecoins.llama.fi,
 // coins.llama.fi; no key), the bundled file families (files.go), which share the connector's
 // decoders, chain table and id constants where they hold the same payloads, and the provider
 // registration (provider.go).
 //
 // Fetch returns one Batch per endpoint family (protocols snapshot, protocol TVL histories, total
-// DeFi TVL, chain TVL, DEX volume, stablecoins) so a store commits each whole. Decoders are pure
-// functions of the body (plus the fetch time where "today" matters) and are fuzzed.
+// DeFi TVL, chain TVL, DEX volume, perps volume, stablecoins) so a store commits each whole.
+// Decoders are pure functions of the body (plus the fetch time where "today" matters) and are
+// fuzzed.
 //
 // Per-endpoint decisions (see decode.go for details):
 //   - /protocols: tvl snapshot on the fetch day; CEX and Chain rows get an entity but no tvl.
 //   - TVL histories: the 00:00 UTC point is the day's value; the final intraday point is dropped.
-//   - DEX totalDataChart: bars for the fetch day (and later) are partial and dropped.
+//   - DEX and perps (/overview/derivatives) totalDataChart: bars for the fetch day (and later)
+//     are partial and dropped; perps go to the bundled export's entity and metric.
 //   - stablecoincharts: points for the fetch day are dropped; /stablecoins snapshots only for coins
 //     whose series is not fetched.
 //   - Chain labels (old and new) go through ChainID.
@@ -232,6 +234,7 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 		chains = s.o.Chains
 	}
 	run(SourceDexVolume, func() (*family, error) { return s.fetchDex(ctx, chains) })
+	run(SourcePerpsVolume, func() (*family, error) { return s.fetchPerps(ctx) })
 	run(SourceStablecoins, func() (*family, error) { return s.fetchStablecoins(ctx) })
 	if len(s.o.PriceHistory) > 0 {
 		run(SourceCoins, func() (*family, error) { return s.fetchPriceHistory(ctx, s.o.PriceHistory, since) })
@@ -445,6 +448,20 @@ func (s *Source) fetchDex(ctx context.Context, chains []string) (*family, error)
 		}
 		fam.add(r, b)
 	}
+	return fam, nil
+}
+
+func (s *Source) fetchPerps(ctx context.Context) (*family, error) {
+	fam := &family{id: SourcePerpsVolume}
+	r, err := s.get(ctx, "/overview/derivatives", s.o.APIURL+"/overview/derivatives"+dexQuery)
+	if err != nil {
+		return nil, err
+	}
+	b, err := DecodeDerivativesOverview(r.Body, r.FetchedAt)
+	if err != nil {
+		return nil, err
+	}
+	fam.add(r, b)
 	return fam, nil
 }
 

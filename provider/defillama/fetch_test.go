@@ -37,6 +37,7 @@ func newReplayServer(t *testing.T) (*replayServer, *httptest.Server) {
 		"/v2/chains":                 fixture(t, "defillama-v2-chains.json"),
 		"/overview/dexs":             fixture(t, "defillama-overview-dexs.json"),
 		"/overview/dexs/*":           fixture(t, "defillama-overview-dexs-chain.json"),
+		"/overview/derivatives":      localFixture(t, "defillama-overview-derivatives.json"),
 		"/stablecoins":               fixture(t, "defillama-stablecoins.json"),
 		"/stablecoincharts/all":      fixture(t, "defillama-stablecoincharts-all.json"),
 		"/chart/*":                   fixture(t, "defillama-coins-percentage-chart.json", "chart"),
@@ -131,7 +132,7 @@ func TestFetchAllFamilies(t *testing.T) {
 			t.Errorf("provenance %+v", b.Source)
 		}
 	}
-	want := []cw.SourceID{SourceProtocols, SourceProtocolTVL, SourceDefiTVL, SourceChainTVL, SourceDexVolume, SourceStablecoins}
+	want := []cw.SourceID{SourceProtocols, SourceProtocolTVL, SourceDefiTVL, SourceChainTVL, SourceDexVolume, SourcePerpsVolume, SourceStablecoins}
 	if !reflect.DeepEqual(ids, want) {
 		t.Fatalf("families %v, want %v", ids, want)
 	}
@@ -234,7 +235,7 @@ func TestFetchUnknownChainAndStablecoin(t *testing.T) {
 	}
 	// the other families still arrive; DEX falls back to the configured chains
 	dx, ok := m[SourceDexVolume]
-	if !ok || len(m) != 4 {
+	if !ok || len(m) != 5 {
 		t.Fatalf("families %v", m)
 	}
 	if n := len(obsMap(dx)); n != 8 { // ethereum 7 bars + uniswap snapshot; Bad skipped
@@ -252,7 +253,7 @@ func TestFetchFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	endpoints := []string{"/protocols", "/protocol/aave-v3", "/v2/historicalChainTvl", "/v2/chains", "/v2/historicalChainTvl/Solana",
-		"/overview/dexs", "/overview/dexs/Ethereum", "/stablecoins", "/stablecoincharts/all"}
+		"/overview/dexs", "/overview/dexs/Ethereum", "/overview/derivatives", "/stablecoins", "/stablecoincharts/all"}
 	faults := map[string]func(w http.ResponseWriter, r *http.Request){
 		"429 Retry-After": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "3")
@@ -332,7 +333,7 @@ func TestFetchGivesUpOnPersistent500(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "defillama: /v2/historicalChainTvl: HTTP 502") {
 		t.Fatalf("err = %v", err)
 	}
-	if rs.hits["/v2/historicalChainTvl"] != 5 || len(bs) != 5 {
+	if rs.hits["/v2/historicalChainTvl"] != 5 || len(bs) != 6 {
 		t.Errorf("hits %d batches %d", rs.hits["/v2/historicalChainTvl"], len(bs))
 	}
 }

@@ -79,6 +79,21 @@ func FuzzDecodeChainTVL(f *testing.F) {
 	})
 }
 
+func FuzzDecodeDerivativesOverview(f *testing.F) {
+	f.Add(localFixture(f, "defillama-overview-derivatives.json"))
+	f.Add([]byte(`{"totalDataChart":[[1767484800,"5"],["1767571200",6],[1767657600,null]],"change_7dover7d":"1e400"}`))
+	f.Add([]byte(`{"totalDataChart":null}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		b, err := DecodeDerivativesOverview(body, fetchDay)
+		checkBatch(t, b, err, true)
+		for _, o := range b.Observations {
+			if o.Metric != MetricPerpsVolume || o.Entity != EntityDexTotal || !o.Day.Before(day("2026-01-11")) {
+				t.Fatalf("observation %+v", o)
+			}
+		}
+	})
+}
+
 func FuzzDecodeDexOverview(f *testing.F) {
 	f.Add(fixture(f, "defillama-overview-dexs.json"), "")
 	f.Add(fixture(f, "defillama-overview-dexs-chain.json"), "Ethereum")

@@ -30,7 +30,7 @@ func init() {
 	cw.RegisterProvider(cw.Provider{
 		Name:  Name,
 		Order: 20,
-		Sources: []cw.SourceID{SourceProtocols, SourceProtocolTVL, SourceDefiTVL, SourceChainTVL, SourceDexVolume, SourceStablecoins, SourceCoins,
+		Sources: []cw.SourceID{SourceProtocols, SourceProtocolTVL, SourceDefiTVL, SourceChainTVL, SourceDexVolume, SourcePerpsVolume, SourceStablecoins, SourceCoins,
 			SourceProtocolsList, SourceDefiTVLLegacy, SourceStablecoinsTotal, SourceChainTVLSolanaCharts, SourceDefiTVLExport, SourceDexVolumeExport, SourceChainTVLWeekly},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			var c Config

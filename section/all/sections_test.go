@@ -9,6 +9,9 @@ import (
 
 	cw "cryptoweekly"
 	_ "cryptoweekly/provider/all" // the providers describe their series in the catalogue
+	"cryptoweekly/provider/binance"
+	"cryptoweekly/provider/coinglass"
+	"cryptoweekly/provider/defillama"
 	"cryptoweekly/report"
 	"cryptoweekly/section/all"
 	"cryptoweekly/section/chains"
@@ -1035,6 +1038,46 @@ func TestSectors(t *testing.T) {
 	}
 }
 
+// The live DefiLlama series land on the bundled export's lines: /overview/dexs as DEX volume and
+// /overview/derivatives as perps volume, each preferred where it has all 14 days and never mixed
+// with the export inside one sum.
+func TestDEXLiveVolumes(t *testing.T) {
+	week := day(weekStart)
+	split := func(cur, prev float64) func(time.Time) float64 {
+		return func(d time.Time) float64 { return map[bool]float64{true: cur, false: prev}[d.After(week)] }
+	}
+	export := bt(defillama.SourceDexVolumeExport, []cw.Entity{{ID: defillama.EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}},
+		append(series(defillama.EntityDexTotal, "perps_volume", "2025-02-20", weekEnd, split(6e9, 5e9)),
+			series(defillama.EntityDexTotal, "dex_volume", "2025-02-20", weekEnd, split(3e9, 2e9))...)...)
+	livePerps := bt(defillama.SourcePerpsVolume, []cw.Entity{{ID: defillama.EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}},
+		series(defillama.EntityDexTotal, "perps_volume", "2025-02-28", weekEnd, split(8e9, 7e9))...)
+	liveDex := bt(defillama.SourceDexVolume, []cw.Entity{{ID: defillama.EntityDexTotal, Kind: cw.KindIndex, Name: "DEX volume, all chains (DefiLlama)"}},
+		series(defillama.EntityDexTotal, "dex_volume", "2025-02-28", weekEnd, split(4e9, 1e9))...)
+
+	s := runWeek(t, newStore(t, export, livePerps, liveDex), testConfig(), weekEnd).DEX
+	eqChange(t, "live perps", s.PerpsVolume, 49e9, 56e9)
+	eqs(t, "live perps source", s.PerpsVolume.Source, string(defillama.SourcePerpsVolume))
+	eqs(t, "live perps definition", s.PerpsVolume.Definition, string(defillama.DefPerpsVolume))
+	eqs(t, "live perps week", s.PerpsVolume.To, "2025-03-08..2025-03-14")
+	eqChange(t, "live DEX volume", s.WeeklyVolume, 7e9, 28e9)
+	eqs(t, "live DEX source", s.WeeklyVolume.Source, string(defillama.SourceDexVolume))
+
+	// A live series short of 14 days (history fetched from 03-05 on) yields to the export's full
+	// fortnight rather than being summed with it.
+	short := bt(defillama.SourcePerpsVolume, nil, series(defillama.EntityDexTotal, "perps_volume", "2025-03-05", weekEnd, split(8e9, 7e9))...)
+	s = runWeek(t, newStore(t, export, short), testConfig(), weekEnd).DEX
+	eqChange(t, "export perps", s.PerpsVolume, 35e9, 42e9)
+	eqs(t, "export perps source", s.PerpsVolume.Source, string(defillama.SourceDexVolumeExport))
+
+	// Live perps alone: the figure needs no bundle.
+	s = runWeek(t, newStore(t, livePerps), testConfig(), weekEnd).DEX
+	eqChange(t, "perps without the export", s.PerpsVolume, 49e9, 56e9)
+	s = runWeek(t, newStore(t, liveDex), testConfig(), weekEnd).DEX
+	if s.PerpsVolume.Available() || !strings.Contains(s.PerpsVolume.Unavailable, "/overview/derivatives") {
+		t.Errorf("no perps: %+v", s.PerpsVolume)
+	}
+}
+
 // --- derivatives, social, events ---------------------------------------------------------------
 
 func TestDerivatives(t *testing.T) {
@@ -1073,6 +1116,121 @@ func TestDerivatives(t *testing.T) {
 	}
 	if s := runWeek(t, newStore(t), testConfig(), weekEnd).Derivatives; s.Unavailable == "" || len(s.OpenInterest) != 0 {
 		t.Errorf("empty store: derivatives = %+v", s)
+	}
+}
+
+// The live Binance USDⓈ-M open interest: one USD and one coins row per contract, each naming the
+// contract; a contract it shows in full leaves the bundled per-coin sums.
+func TestDerivativesLiveOpenInterest(t *testing.T) {
+	perp := func(sym, coin string, attrs map[string]string) cw.Entity {
+		a := map[string]string{"venue": "binance", "margin": "usdt"}
+		for k, v := range attrs {
+			a[k] = v
+		}
+		return cw.Entity{ID: binance.ContractID(sym), Kind: cw.KindContract, Symbol: sym + "_PERP.A", Parent: "asset:" + coin, Attrs: a}
+	}
+	btc, eth := binance.ContractID("BTCUSDT"), binance.ContractID("ETHUSDT")
+	live := bt(binance.SourceOpenInterest, []cw.Entity{
+		perp("BTCUSDT", "btc", map[string]string{binance.AttrOINow: "80512.337", binance.AttrOINowTime: "2025-03-15T09:00:00Z"}),
+		perp("ETHUSDT", "eth", nil),
+	},
+		ob(btc, "open_interest_usd", weekStart, 7e9), ob(btc, "open_interest_usd", weekEnd, 8e9),
+		ob(btc, "open_interest_coins", weekStart, 78000), ob(btc, "open_interest_coins", weekEnd, 80345.001),
+		ob(btc, "open_interest_usd", "2025-03-10", 99e9), // mid-week: not compared
+		// ETH's history starts mid-week (30 days kept): the end is shown, the change is not.
+		ob(eth, "open_interest_usd", "2025-03-12", 3e9), ob(eth, "open_interest_usd", weekEnd, 3.1e9),
+		ob(eth, "open_interest_coins", weekEnd, 1.2e6),
+	)
+	bundled := bt("coinalyze-oi-top10", []cw.Entity{
+		perp("BTCUSDT", "btc", nil),
+		{ID: "contract:binance-btcusd_perp.a", Kind: cw.KindContract, Symbol: "BTCUSD_PERP.A", Parent: "asset:btc", Attrs: map[string]string{"venue": "binance", "margin": "coin"}},
+	},
+		ob(btc, "open_interest_usd", weekStart, 6.9e9), ob(btc, "open_interest_usd", weekEnd, 7.9e9),
+		ob("contract:binance-btcusd_perp.a", "open_interest_usd", weekStart, 2e9), ob("contract:binance-btcusd_perp.a", "open_interest_usd", weekEnd, 2.2e9),
+	)
+	s := runWeek(t, newStore(t, live, bundled), testConfig(), weekEnd).Derivatives
+	eqList(t, "majors", labels(s.Majors, changeLabel), []string{
+		"BTCUSDT perp (Binance USDⓈ-M), USD", "BTCUSDT perp (Binance USDⓈ-M), BTC",
+		"ETHUSDT perp (Binance USDⓈ-M), USD", "ETHUSDT perp (Binance USDⓈ-M), ETH"})
+	if len(s.Majors) != 4 {
+		t.Fatalf("majors %+v", s.Majors)
+	}
+	eqChange(t, "BTC USD", s.Majors[0], 7e9, 8e9)
+	eqs(t, "BTC USD unit", s.Majors[0].Unit, "USD")
+	eqs(t, "BTC USD source", s.Majors[0].Source, string(binance.SourceOpenInterest))
+	eqs(t, "BTC USD definition", s.Majors[0].Definition, string(binance.DefOpenInterestUSD))
+	eqs(t, "BTC USD note", s.Majors[0].Note, "the BTCUSDT perpetual on Binance USDⓈ-M, USDT-margined, only: not Binance's coin-margined or dated BTC contracts, not other exchanges")
+	eqChange(t, "BTC coins", s.Majors[1], 78000, 80345.001)
+	eqs(t, "BTC coins unit", s.Majors[1].Unit, "BTC")
+	eqs(t, "BTC coins definition", s.Majors[1].Definition, string(binance.DefOpenInterestCoins))
+	// The reading the ingest took the day after the week's end is quoted, dated.
+	eqs(t, "BTC coins note", s.Majors[1].Note, "the same contract in BTC; latest reading at ingest, 2025-03-15 09:00 UTC: 80,512.34 BTC")
+	if s.Majors[2].Available() || !strings.Contains(s.Majors[2].Unavailable, "no `open_interest_usd` observation on 2025-03-07") {
+		t.Errorf("ETH without a start: %+v", s.Majors[2])
+	}
+	eqf(t, "ETH end", s.Majors[2].End, 3.1e9)
+	// Per coin: the bundled BTCUSDT series is the live table's contract, so BTC is the
+	// coin-margined contract alone.
+	eqList(t, "by coin", labels(s.OpenInterest, changeLabel), []string{"BTC"})
+	eqChange(t, "BTC by coin", s.OpenInterest[0], 2e9, 2.2e9)
+	eqs(t, "BTC by coin note", s.OpenInterest[0].Note, "BTCUSD_PERP.A (Binance, coin-margined)")
+	if !strings.Contains(s.LiquidationsUnavailable, "/fapi/v1/allForceOrders") || !strings.Contains(s.LiquidationsUnavailable, "forceOrder websocket stream is live only") {
+		t.Errorf("liquidations: %q", s.LiquidationsUnavailable)
+	}
+	if s.MajorsUnavailable != "" || s.Unavailable != "" {
+		t.Errorf("unavailable %q / %q", s.MajorsUnavailable, s.Unavailable)
+	}
+
+	// A week that ended more than 8 days before the reading does not quote it; a week without
+	// live data says why.
+	s = runWeek(t, newStore(t, live, bundled), testConfig(), weekStart).Derivatives
+	if len(s.Majors) == 0 {
+		t.Fatal("week ending 03-07: no majors")
+	}
+	eqf(t, "BTC at 03-07", s.Majors[0].End, 7e9)
+	for _, c := range s.Majors {
+		if strings.Contains(c.Note, "latest reading") {
+			t.Errorf("week ending 03-07 quotes a reading taken 03-15 09:00: %q", c.Note)
+		}
+	}
+	s = runWeek(t, newStore(t, bundled), testConfig(), weekEnd).Derivatives
+	if len(s.Majors) != 0 || !strings.Contains(s.MajorsUnavailable, "last 30 days") {
+		t.Errorf("no live data: %+v", s)
+	}
+	eqList(t, "by coin without live data", labels(s.OpenInterest, changeLabel), []string{"BTC"})
+	eqChange(t, "BTC summed", s.OpenInterest[0], 8.9e9, 10.1e9)
+}
+
+// Liquidations per contract from CoinGlass: 7-day sums of each side; a contract short of the
+// fortnight shows the side unavailable with the count, never a partial sum.
+func TestDerivativesLiquidations(t *testing.T) {
+	btc, eth := binance.ContractID("BTCUSDT"), binance.ContractID("ETHUSDT")
+	week := day(weekStart)
+	split := func(cur, prev float64) func(time.Time) float64 {
+		return func(d time.Time) float64 { return map[bool]float64{true: cur, false: prev}[d.After(week)] }
+	}
+	liq := bt(coinglass.SourceLiquidations, []cw.Entity{binance.ContractEntity("BTCUSDT"), binance.ContractEntity("ETHUSDT")},
+		append(append(series(btc, "liquidations_long_usd", "2025-03-01", weekEnd, split(40e6, 10e6)),
+			series(btc, "liquidations_short_usd", "2025-03-01", weekEnd, split(5e6, 20e6))...),
+			series(eth, "liquidations_long_usd", "2025-03-05", weekEnd, flat(1e6))...)...)
+	s := runWeek(t, newStore(t, liq), testConfig(), weekEnd).Derivatives
+	eqList(t, "liquidations", labels(s.Liquidations, changeLabel), []string{
+		"BTCUSDT perp (Binance USDⓈ-M), longs liquidated (7 days)", "BTCUSDT perp (Binance USDⓈ-M), shorts liquidated (7 days)",
+		"ETHUSDT perp (Binance USDⓈ-M), longs liquidated (7 days)", "ETHUSDT perp (Binance USDⓈ-M), shorts liquidated (7 days)"})
+	if len(s.Liquidations) != 4 {
+		t.Fatalf("liquidations %+v", s.Liquidations)
+	}
+	eqChange(t, "BTC longs", s.Liquidations[0], 70e6, 280e6)
+	eqChange(t, "BTC shorts", s.Liquidations[1], 140e6, 35e6)
+	eqs(t, "BTC weeks", s.Liquidations[0].From+" "+s.Liquidations[0].To, "2025-03-01..2025-03-07 2025-03-08..2025-03-14")
+	eqs(t, "definition", s.Liquidations[0].Definition, string(coinglass.DefLiquidations))
+	eqs(t, "ETH longs", s.Liquidations[2].Unavailable, "10 of 14 daily values stored")
+	eqs(t, "ETH shorts", s.Liquidations[3].Unavailable, "0 of 14 daily values stored")
+	if s.LiquidationsUnavailable != "" || s.Unavailable != "" {
+		t.Errorf("unavailable %q / %q", s.LiquidationsUnavailable, s.Unavailable)
+	}
+	if s := runWeek(t, newStore(t), testConfig(), weekEnd).Derivatives; !strings.Contains(s.LiquidationsUnavailable, coinglass.EnvKey) || len(s.Liquidations) != 0 {
+		t.Errorf("no data: %+v", s)
 	}
 }
 

@@ -1,5 +1,6 @@
 // Package dex is the report's DEX section: DEX TVL and the week's DEX volume against the week
-// before, with a check whether the volume is the year's highest, and the weekly volume per chain.
+// before, with a check whether the volume is the year's highest, the weekly volume per chain,
+// and the week's perpetuals volume beside it.
 package dex
 
 import (
@@ -43,11 +44,15 @@ func init() {
 func (Section) Name() string           { return "dex" }
 func (Section) NewBlock() report.Block { return new(Block) }
 func (Section) Feeds(report.Config) []cw.SourceID {
-	return append([]cw.SourceID{volSource}, section.ProtocolSources...)
+	return append([]cw.SourceID{volSource, defillama.SourcePerpsVolume}, section.ProtocolSources...)
 }
 
-// volSources are the DEX volume series in order of preference.
-var volSources = []cw.SourceID{volSource, defillama.SourceDexVolumeExport}
+// volSources and perpsSources are the DEX and perps volume series in order of preference: the
+// live family, then DefiLlama's bundled all-chains export, which holds both under one id.
+var (
+	volSources   = []cw.SourceID{volSource, defillama.SourceDexVolumeExport}
+	perpsSources = []cw.SourceID{defillama.SourcePerpsVolume, defillama.SourceDexVolumeExport}
+)
 
 func (Section) CoverageColumn() string { return "dex" }
 func (Section) Core() bool             { return false }
@@ -64,7 +69,7 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	why := "the store has no DEX volume history for this week (the bundled data has none); `cryptoweekly ingest` fills it from DefiLlama /overview/dexs and /overview/dexs/{chain}"
 	// Weekly volume: the week's 7 daily values against the 7 before, from the live series where
 	// it has all 14 days, else DefiLlama's bundled export.
-	c, src, cur, err := weekVolume(env, entity, cw.MetricDEXVolume, "DEX volume (7 days)")
+	c, src, cur, err := weekVolume(env, entity, cw.MetricDEXVolume, "DEX volume (7 days)", volSources)
 	if err != nil {
 		return nil, err
 	}
@@ -76,12 +81,14 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	} else {
 		s.WeeklyVolume = report.Missing("DEX volume (7 days)", "USD", c.Note+"; "+why)
 	}
-	// Perpetuals: the same 7-day sums, from the bundled all-chains export (no live series yet).
-	if s.PerpsVolume, _, _, err = weekVolume(env, entity, defillama.MetricPerpsVolume, "Perps volume (7 days)"); err != nil {
+	// Perpetuals: the same 7-day sums, from the live /overview/derivatives series where it has
+	// all 14 days, else the bundled all-chains export.
+	if s.PerpsVolume, _, _, err = weekVolume(env, entity, defillama.MetricPerpsVolume, "Perps volume (7 days)", perpsSources); err != nil {
 		return nil, err
 	}
 	if !s.PerpsVolume.Available() {
-		s.PerpsVolume = report.Missing("Perps volume (7 days)", "USD", s.PerpsVolume.Note+"; the bundled DefiLlama export ends 2026-04-16 and no live perps series is fetched yet")
+		s.PerpsVolume = report.Missing("Perps volume (7 days)", "USD", s.PerpsVolume.Note+
+			"; the bundled DefiLlama export ends 2026-04-16; `cryptoweekly ingest` fills later weeks from DefiLlama /overview/derivatives")
 	}
 	if s.ByChain, err = byChain(env); err != nil {
 		return nil, err
@@ -155,14 +162,14 @@ func (s *Block) yearHigh(env *report.Env, src cw.SourceID, cur float64) error {
 	return nil
 }
 
-// weekVolume sums an entity's daily DEX volume over the week and the week before, from the first
-// source (in volSources order) holding all 14 days, else the one holding most; a Change that is
-// not Available says how many days were found.
-func weekVolume(env *report.Env, ent string, m cw.Metric, label string) (report.Change, cw.SourceID, float64, error) {
+// weekVolume sums an entity's daily volume of metric m over the week and the week before, from
+// the first of sources holding all 14 days, else the one holding most: two sources are never
+// mixed in one sum. A Change that is not Available says how many days were found.
+func weekVolume(env *report.Env, ent string, m cw.Metric, label string, sources []cw.SourceID) (report.Change, cw.SourceID, float64, error) {
 	prevStart := env.Start.AddDate(0, 0, -7)
 	var pts []cw.Point
-	src := volSources[0]
-	for _, s := range volSources {
+	src := sources[0]
+	for _, s := range sources {
 		p, err := env.Reader.Daily(env.Ctx, ent, m, s, prevStart, env.End)
 		if err != nil {
 			return report.Change{}, "", 0, fmt.Errorf("%s: %w", ent, err)
@@ -229,7 +236,7 @@ func byChain(env *report.Env) ([]report.Change, error) {
 		if name == "" {
 			name = id
 		}
-		c, _, _, err := weekVolume(env, id, cw.MetricDEXVolume, name)
+		c, _, _, err := weekVolume(env, id, cw.MetricDEXVolume, name, volSources)
 		if err != nil {
 			return nil, fmt.Errorf("by chain: %w", err)
 		}
