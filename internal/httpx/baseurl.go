@@ -18,3 +18,18 @@ func BaseURL(raw, def string) (string, error) {
 	}
 	return raw, nil
 }
+
+// KeyedRoot is a keyed connector's key and API root: the key without surrounding spaces (noKey
+// when none is left, so the provider is skipped with its own reason) and the root as BaseURL
+// makes it, an error naming the provider.
+func KeyedRoot(provider, key, raw, def string, noKey error) (string, string, error) {
+	key = strings.TrimSpace(key)
+	if key == "" {
+		return "", "", noKey
+	}
+	base, err := BaseURL(raw, def)
+	if err != nil {
+		return "", "", fmt.Errorf("%s: %w", provider, err)
+	}
+	return key, base, nil
+}

@@ -89,18 +89,14 @@ type Source struct {
 
 // New builds the connector; ErrNoKey without a key.
 func New(c *httpx.Client, o Options) (*Source, error) {
-	o.Key = strings.TrimSpace(o.Key)
-	if o.Key == "" {
-		return nil, ErrNoKey
+	key, base, err := httpx.KeyedRoot("coinglass", o.Key, o.BaseURL, DefaultBaseURL, ErrNoKey)
+	if err != nil {
+		return nil, err
 	}
 	if c == nil {
 		return nil, errors.New("coinglass: nil fetch client")
 	}
-	base, err := httpx.BaseURL(o.BaseURL, DefaultBaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("coinglass: %w", err)
-	}
-	o.BaseURL = base
+	o.Key, o.BaseURL = key, base
 	if len(o.Symbols) == 0 {
 		o.Symbols = binance.DefaultSymbols
 	}

@@ -92,15 +92,11 @@ func New(c *httpx.Client, o Options) (*Source, error) {
 }
 
 func newSource(c getter, o Options) (*Source, error) {
-	o.Key = strings.TrimSpace(o.Key)
-	if o.Key == "" {
-		return nil, ErrNoKey
-	}
-	base, err := httpx.BaseURL(o.BaseURL, Base)
+	key, base, err := httpx.KeyedRoot("coinmarketcap", o.Key, o.BaseURL, Base, ErrNoKey)
 	if err != nil {
-		return nil, fmt.Errorf("coinmarketcap: %w", err)
+		return nil, err
 	}
-	o.BaseURL = base
+	o.Key, o.BaseURL = key, base
 	if o.Limit <= 0 {
 		o.Limit = 1000
 	}

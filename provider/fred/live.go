@@ -85,15 +85,11 @@ func New(c *httpx.Client, o Options) (*Source, error) {
 }
 
 func newSource(c getter, o Options) (*Source, error) {
-	o.Key = strings.TrimSpace(o.Key)
-	if o.Key == "" {
-		return nil, ErrNoKey
-	}
-	base, err := httpx.BaseURL(o.BaseURL, Base)
+	key, base, err := httpx.KeyedRoot("fred", o.Key, o.BaseURL, Base, ErrNoKey)
 	if err != nil {
-		return nil, fmt.Errorf("fred: %w", err)
+		return nil, err
 	}
-	o.BaseURL = base
+	o.Key, o.BaseURL = key, base
 	return &Source{c: c, o: o}, nil
 }
 

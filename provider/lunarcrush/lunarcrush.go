@@ -74,15 +74,11 @@ func New(c *httpx.Client, o Options) (*Source, error) {
 	if c == nil {
 		return nil, errors.New("lunarcrush: nil fetch client")
 	}
-	o.Key = strings.TrimSpace(o.Key)
-	if o.Key == "" {
-		return nil, ErrNoKey
-	}
-	base, err := httpx.BaseURL(o.BaseURL, Base)
+	key, base, err := httpx.KeyedRoot("lunarcrush", o.Key, o.BaseURL, Base, ErrNoKey)
 	if err != nil {
-		return nil, fmt.Errorf("lunarcrush: %w", err)
+		return nil, err
 	}
-	o.BaseURL = base
+	o.Key, o.BaseURL = key, base
 	if o.CoinsLimit <= 0 || o.CoinsLimit > 1000 {
 		o.CoinsLimit = 1000
 	}

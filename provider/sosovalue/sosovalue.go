@@ -109,15 +109,11 @@ func New(c *httpx.Client, o Options) (*Source, error) {
 }
 
 func newSource(c getter, o Options) (*Source, error) {
-	o.Key = strings.TrimSpace(o.Key)
-	if o.Key == "" {
-		return nil, ErrNoKey
-	}
-	base, err := httpx.BaseURL(o.BaseURL, Base)
+	key, base, err := httpx.KeyedRoot("sosovalue", o.Key, o.BaseURL, Base, ErrNoKey)
 	if err != nil {
-		return nil, fmt.Errorf("sosovalue: %w", err)
+		return nil, err
 	}
-	o.BaseURL = base
+	o.Key, o.BaseURL = key, base
 	if len(o.Symbols) == 0 {
 		o.Symbols = DefaultSymbols
 	}
