@@ -175,12 +175,17 @@ func (s *Store) snapshot(ctx context.Context, lockWait time.Duration) error {
 	return nil
 }
 
-// isDistributed reports whether the database runs Citus. It is a variable so that tests on plain
+// isDistributed reports whether the store's observations are a Citus distributed table (a store
+// of local tables on a Citus coordinator needs no wait). It is a variable so that tests on plain
 // PostgreSQL can run the Citus path of snapshot (everything in it but the Citus setting is plain SQL).
 var isDistributed = func(ctx context.Context, conn *sql.Conn) (bool, error) {
-	var ok bool
-	err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')`).Scan(&ok)
-	return ok, err
+	var citus bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')`).Scan(&citus); err != nil || !citus {
+		return false, err
+	}
+	var dist bool
+	err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = to_regclass('observations'))`).Scan(&dist)
+	return dist, err
 }
 
 // On Citus a REPEATABLE READ transaction is not one snapshot of the cluster: each worker connection
