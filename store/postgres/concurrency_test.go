@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	cw "cryptoweekly"
 	"cryptoweekly/store"
@@ -211,4 +214,115 @@ func applyRunning(t *testing.T, addr, phase string) bool {
 	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND `+cond).Scan(&n)
 	return err == nil && n > 0
+}
+
+// TestCitusSnapshotWaitsForMerges runs the Citus path of a read-only Open on plain PostgreSQL
+// (isDistributed forced; the path is plain SQL but for one Citus setting, which PostgreSQL keeps
+// as a placeholder). On Citus a reader that took its worker snapshots during a merge's two-phase
+// commit saw half of the merge (docs/scale-out.md), so there Open waits for a running merge,
+// bounded by LockWait, and lets go of the lock once its snapshots are taken. Without Citus, Open
+// never waits.
+func TestCitusSnapshotWaitsForMerges(t *testing.T) {
+	addr := freshURL(t)
+	ctx := context.Background()
+	w := open(t, addr, store.Options{})
+	defer w.Close()
+	const n = 20_000
+	if _, err := w.Apply(ctx, generation(0, n)); err != nil {
+		t.Fatal(err)
+	}
+	// hold takes the merge lock as a merge does, in a transaction of its own; release ends it.
+	hold := func() (release func()) {
+		t.Helper()
+		c, err := pgx.Connect(ctx, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx, err := c.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(ctx, mergeLock); err != nil {
+			t.Fatal(err)
+		}
+		return func() { tx.Commit(ctx); c.Close(ctx) }
+	}
+	openRO := func(wait time.Duration) (*Store, error) {
+		return Open(ctx, addr, store.Options{ReadOnly: true, LockWait: wait})
+	}
+
+	release := hold()
+	if ro, err := openRO(0); err != nil {
+		t.Fatalf("without Citus a reader waited for a merge: %v", err)
+	} else {
+		ro.Close()
+	}
+
+	plain := isDistributed
+	isDistributed = func(context.Context, *sql.Conn) (bool, error) { return true, nil }
+	defer func() { isDistributed = plain }()
+
+	for _, wait := range []time.Duration{0, 300 * time.Millisecond} {
+		t0 := time.Now()
+		_, err := openRO(wait)
+		if err == nil || !strings.Contains(err.Error(), "merging for longer than") {
+			t.Fatalf("LockWait %v during a merge: %v, want the merge-wait error", wait, err)
+		}
+		if took := time.Since(t0); took < wait {
+			t.Errorf("LockWait %v: gave up after %v", wait, took)
+		}
+	}
+	type opened struct {
+		s   *Store
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() { s, err := openRO(30 * time.Second); done <- opened{s, err} }()
+	select {
+	case o := <-done:
+		t.Fatalf("a reader opened during a merge without waiting: %v", o.err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	release()
+	o := <-done
+	if o.err != nil {
+		t.Fatalf("after the merge: %v", o.err)
+	}
+	// Its snapshots taken, the reader no longer holds the lock: a merge goes ahead at once.
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var free bool
+	if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(`+mergeLockKey+`)`).Scan(&free); err != nil || !free {
+		t.Fatalf("an open reader still holds the merge lock: %v %v", free, err)
+	}
+	tx.Rollback()
+	if _, err := w.Apply(ctx, generation(1, 10)); err != nil {
+		t.Fatal(err)
+	}
+	o.s.Close()
+
+	// A reader opened while a real merge runs sees all of that merge: its snapshot comes after it.
+	const big = 100_000 // a merge of a second or so, for the test to see it running
+	errc := make(chan error, 1)
+	go func() { _, err := w.Apply(ctx, generation(2, big)); errc <- err }()
+	for !applyRunning(t, addr, "merge") {
+		select {
+		case err := <-errc:
+			t.Fatalf("the Apply ended (%v) before the test saw it merging", err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	ro, err := openRO(30 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if got := values(t, ro); len(got) != 1 || got[2] != 2*big {
+		t.Fatalf("a reader opened during the merge of generation 2 reads %v", got)
+	}
 }

@@ -5,7 +5,9 @@
 // It mirrors store/duckdb: the same versioned migrations, the same merge rules and the same
 // answers to every Reader query (store/storetest checks both). Apply copies rows into staging
 // tables with COPY and merges them in the same transaction, so a write commits whole or not at all;
-// readers never wait for it (MVCC) and writers queue on one advisory lock only for the merge.
+// readers never wait for it (MVCC) and writers queue on one advisory lock only for the merge. On
+// Citus, where a commit reaches the workers one after another, opening a read-only store waits
+// for a running merge to end (snapshot).
 //
 // Addresses are libpq URLs or keyword strings: postgres://user:pass@host:5432/db, with the usual
 // PG* environment variables and ~/.pgpass filling what the address leaves out. A search_path
@@ -123,7 +125,7 @@ func Open(ctx context.Context, addr string, o store.Options) (*Store, error) {
 		return nil, err
 	}
 	if o.ReadOnly {
-		if err := s.snapshot(ctx); err != nil {
+		if err := s.snapshot(ctx, o.LockWait); err != nil {
 			s.db.Close()
 			return nil, err
 		}
@@ -133,10 +135,21 @@ func Open(ctx context.Context, addr string, o store.Options) (*Store, error) {
 
 // snapshot pins a read-only store to one REPEATABLE READ transaction. Keep such a store open for
 // one report or one request, as with DuckDB: an open snapshot holds back VACUUM.
-func (s *Store) snapshot(ctx context.Context) error {
+func (s *Store) snapshot(ctx context.Context, lockWait time.Duration) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return s.connError(err)
+	}
+	distributed, err := isDistributed(ctx, conn)
+	if err != nil {
+		conn.Close()
+		return s.connError(err)
+	}
+	if distributed {
+		if err := s.awaitMerges(ctx, conn, lockWait); err != nil {
+			conn.Close()
+			return err
+		}
 	}
 	// Not bound to ctx: database/sql rolls a transaction back when its context ends, and the
 	// snapshot must last until Close, not until the Open call's deadline.
@@ -145,8 +158,89 @@ func (s *Store) snapshot(ctx context.Context) error {
 		conn.Close()
 		return s.connError(err)
 	}
+	if distributed {
+		err := pinWorkerSnapshots(ctx, tx)
+		// Released once every node's snapshot is taken (or on failure): merges wait for this
+		// moment only, never for the report itself.
+		if _, uerr := tx.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock_shared(`+mergeLockKey+`)`); err == nil {
+			err = uerr
+		}
+		if err != nil {
+			tx.Rollback()
+			conn.Close()
+			return fmt.Errorf("store: PostgreSQL %s: snapshot on the Citus workers: %w", s.where, err)
+		}
+	}
 	s.conn, s.tx, s.q = conn, tx, tx
 	return nil
+}
+
+// isDistributed reports whether the store's observations are a Citus distributed table (a store
+// of local tables on a Citus coordinator needs no wait). It is a variable so that tests on plain
+// PostgreSQL can run the Citus path of snapshot (everything in it but the Citus setting is plain SQL).
+var isDistributed = func(ctx context.Context, conn *sql.Conn) (bool, error) {
+	var citus bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')`).Scan(&citus); err != nil || !citus {
+		return false, err
+	}
+	var dist bool
+	err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = to_regclass('observations'))`).Scan(&dist)
+	return dist, err
+}
+
+// On Citus a REPEATABLE READ transaction is not one snapshot of the cluster: each worker connection
+// takes its own when it first runs a query, and a merge's two-phase commit lands on the workers
+// one after another. A report could then read part of a merge (seen on a two-worker cluster: one
+// read-only store in 15 read half of a 10,000-row write, docs/scale-out.md). So a read-only store takes its
+// snapshots while no merge is running: awaitMerges waits for the merge lock in shared mode
+// (a session lock, taken before the transaction starts, so the coordinator's own snapshot is
+// inside it too), pinWorkerSnapshots opens the transaction's one connection to every worker, and
+// the lock is released. A merge holds the lock in exclusive mode until its COMMIT PREPARED has
+// reached every worker, so the snapshots hold every merge whole or not at all.
+
+// awaitMerges takes the merge lock in shared mode, waiting at most lockWait (DuckDB's readers wait
+// for a writer's file lock the same way).
+func (s *Store) awaitMerges(ctx context.Context, conn *sql.Conn, lockWait time.Duration) error {
+	// One connection per worker for the whole transaction: Citus's executor adds connections to a
+	// worker while a query runs, and one opened after the lock is released would start with a
+	// newer snapshot.
+	if _, err := conn.ExecContext(ctx, `SET citus.max_adaptive_executor_pool_size = 1`); err != nil {
+		return s.connError(err)
+	}
+	var got bool
+	if lockWait <= 0 {
+		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock_shared(`+mergeLockKey+`)`).Scan(&got); err != nil {
+			return s.connError(err)
+		}
+	} else {
+		q := fmt.Sprintf(`SET lock_timeout = %d`, max(lockWait.Milliseconds(), 1)) // 0 would wait forever
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return s.connError(err)
+		}
+		_, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock_shared(`+mergeLockKey+`)`)
+		var pe *pgconn.PgError
+		switch {
+		case errors.As(err, &pe) && pe.Code == "55P03": // lock_not_available: lock_timeout passed
+		case err != nil:
+			return s.connError(err)
+		default:
+			got = true
+		}
+		if _, err := conn.ExecContext(ctx, `RESET lock_timeout`); err != nil {
+			return s.connError(err)
+		}
+	}
+	if !got {
+		return fmt.Errorf("store: PostgreSQL %s: an ingest has been merging for longer than %v; on Citus a reader waits for the merge to finish so as never to see half of it: try again when it is done", s.where, lockWait)
+	}
+	return nil
+}
+
+// pinWorkerSnapshots runs one query on every shard of observations (an index probe that finds no
+// row), so that each worker connection of the transaction takes its snapshot now.
+func pinWorkerSnapshots(ctx context.Context, tx *sql.Tx) error {
+	var n int64
+	return tx.QueryRowContext(ctx, `SELECT count(*) FROM observations WHERE metric = ''`).Scan(&n)
 }
 
 // describe is the address without its password.
@@ -215,7 +309,10 @@ func lostConnection(err error) bool {
 
 // migrationLock serialises migrations (and merges, below) of one schema across processes.
 const migrationLock = `SELECT pg_advisory_xact_lock(hashtext('cryptoweekly migrate ' || current_schema()))`
-const mergeLock = `SELECT pg_advisory_xact_lock(hashtext('cryptoweekly merge ' || current_schema()))`
+const mergeLock = `SELECT pg_advisory_xact_lock(` + mergeLockKey + `)`
+
+// mergeLockKey is the merge lock's key; read-only stores on Citus take it in shared mode (snapshot).
+const mergeLockKey = `hashtext('cryptoweekly merge ' || current_schema())`
 
 func (s *Store) migrate(ctx context.Context) error {
 	var have int
