@@ -18,6 +18,9 @@ type Store interface {
 	RecordRun(ctx context.Context, r IngestRun) error
 	// Coverage lists, per source and metric, the first and last day stored.
 	Coverage(ctx context.Context) ([]Coverage, error)
+	// Empty tells whether the store holds no observation: the one row it looks for, where
+	// Coverage reads them all.
+	Empty(ctx context.Context) (bool, error)
 	// Check is an integrity check (orphans, duplicate keys, non-finite values, rows without a
 	// committed batch); it returns the problems found, none when the store is sound.
 	Check(ctx context.Context) ([]string, error)

@@ -154,12 +154,12 @@ func openForRead(ctx context.Context, addr string, stderr io.Writer) (cw.Store, 
 	case err != nil:
 		return nil, err
 	default:
-		cov, err := s.Coverage(ctx)
+		empty, err := s.Empty(ctx)
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		if len(cov) > 0 {
+		if !empty {
 			return s, nil
 		}
 		s.Close()

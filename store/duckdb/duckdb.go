@@ -465,6 +465,15 @@ func mergeObservations(ctx context.Context, tx *sql.Tx, p *packed) error {
 	return err
 }
 
+// Empty tells whether the store holds no observation.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var empty bool
+	if err := s.db.QueryRowContext(ctx, store.EmptySQL).Scan(&empty); err != nil {
+		return false, fmt.Errorf("store: empty: %w", err)
+	}
+	return empty, nil
+}
+
 // Coverage lists, per source and metric, the stored span.
 func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 	rows, err := s.db.QueryContext(ctx, store.CoverageSQL)

@@ -590,6 +590,16 @@ func merge(ctx context.Context, tx pgx.Tx, batches []cw.Batch) error {
 	return nil
 }
 
+// Empty tells whether the store holds no observation.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	defer s.lock()()
+	var empty bool
+	if err := s.q.QueryRowContext(ctx, store.EmptySQL).Scan(&empty); err != nil {
+		return false, fmt.Errorf("store: empty: %w", err)
+	}
+	return empty, nil
+}
+
 // Coverage lists, per source and metric, the stored span.
 func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 	defer s.lock()()

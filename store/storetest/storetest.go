@@ -436,7 +436,13 @@ func testCheck(t *testing.T, s cw.Store) {
 	if cov, err := s.Coverage(ctx); err != nil || len(cov) != 0 {
 		t.Fatalf("empty store coverage %v %v", cov, err)
 	}
+	if empty, err := s.Empty(ctx); err != nil || !empty {
+		t.Fatalf("a new store: Empty = %v, %v", empty, err)
+	}
 	apply(t, s, Fixture()...)
+	if empty, err := s.Empty(ctx); err != nil || empty {
+		t.Fatalf("a store with the fixture: Empty = %v, %v", empty, err)
+	}
 	problems, err := s.Check(ctx)
 	if err != nil || len(problems) != 0 {
 		t.Fatalf("Check on a sound store: %v %v", problems, err)
