@@ -18,6 +18,8 @@ const (
 	SourceMarketChart = cw.SourceID("coingecko-market-chart")
 	SourceTrending    = cw.SourceID("coingecko-trending")
 	SourceGlobal      = cw.SourceID("coingecko-global")
+	// SourceGlobalChart is the daily history of /global/market_cap_chart (paid plans only).
+	SourceGlobalChart = cw.SourceID("coingecko-global-chart")
 	// SourceTop100Daily is the bundled daily top-100 price files (top100.go).
 	SourceTop100Daily = cw.SourceID("coingecko-top100-daily")
 	// SourceCategoryCaps is the bundled /coins/categories snapshots (categories.go).
@@ -240,6 +242,33 @@ func GlobalBatch(prov cw.Provenance, g Global, day time.Time) cw.Batch {
 			continue
 		}
 		b.Observations = append(b.Observations, cw.Observation{Entity: GlobalEntityID, Metric: m.name, Day: day, Value: m.v.Value, Source: prov.ID})
+	}
+	return b
+}
+
+// GlobalChartBatch turns /global/market_cap_chart into daily index:crypto-market observations
+// of the same metrics as the /global snapshot (total_market_cap_usd, total_volume_usd) under
+// their own provenance: a day's value is CoinGecko's 00:00 UTC point, picked by DailyPoints
+// with today = the fetch day, as the coins' market charts are, so a coin's market cap and the
+// total of one day are the same instant. Days before since (zero: all) are left out; a zero or
+// negative total is no value.
+func GlobalChartBatch(prov cw.Provenance, g GlobalChart, today, since time.Time) cw.Batch {
+	b := cw.Batch{Source: prov, Entities: []cw.Entity{{
+		ID: GlobalEntityID, Kind: cw.KindIndex, Name: "Crypto market (CoinGecko global)",
+	}}}
+	for _, s := range []struct {
+		metric cw.Metric
+		pts    []Point
+	}{{MetricTotalMarketCapUSD, g.MarketCap}, {MetricTotalVolumeUSD, g.Volume}} {
+		for _, p := range DailyPoints(s.pts, today) {
+			if !since.IsZero() && p.T.Before(cw.Day(since)) {
+				continue
+			}
+			if p.V < 0 || (s.metric == MetricTotalMarketCapUSD && p.V == 0) {
+				continue
+			}
+			b.Observations = append(b.Observations, cw.Observation{Entity: GlobalEntityID, Metric: s.metric, Day: p.T, Value: p.V, Source: prov.ID})
+		}
 	}
 	return b
 }

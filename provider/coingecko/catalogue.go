@@ -17,6 +17,10 @@ const (
 // code that cites them.
 const (
 	DefDominanceGlobal cw.DefinitionID = "dominance.coingecko-global"
+	// The daily history of /global/market_cap_chart: a different instant from the snapshot's
+	// (00:00 UTC of the day, not the fetch time), hence its own ids.
+	DefTotalCapChart    cw.DefinitionID = "market.total-cap.coingecko-global-chart"
+	DefTotalVolumeChart cw.DefinitionID = "market.total-volume.coingecko-global-chart"
 	// A category's market cap and 24h volume from /coins/categories.
 	DefCategoryMarketCap cw.DefinitionID = "market-cap.coingecko-category"
 	DefCategoryVolume    cw.DefinitionID = "volume.coingecko-category"

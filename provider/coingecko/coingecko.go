@@ -16,8 +16,15 @@
 //   - /search/trending → "coingecko-trending": topic entities with trend_rank (1-based).
 //     This is SEARCH interest on coingecko.com, not social volume.
 //   - /global → "coingecko-global": index:crypto-market snapshot.
+//   - /global/market_cap_chart?vs_currency=usd&days=N, with a Pro (paid-plan) key only →
+//     "coingecko-global-chart": the daily history of index:crypto-market's total_market_cap_usd
+//     and total_volume_usd (the day rule of the market charts). Without a Pro key it is not
+//     requested, and the /global note says so; a refusal (401/403 with CoinGecko's message) or
+//     a bad body costs only this part: the rest of the source is returned with the error.
 //   - /coins/{id}/market_chart?interval=daily for ChartCoins → "coingecko-market-chart": daily
-//     price, market_cap, volume_24h (see DailyPoints for the day rule).
+//     price, market_cap, volume_24h (see DailyPoints for the day rule). With a Pro key, a first
+//     ingest charts the configured ChartCoins over the global chart's window (HistoryDays), so
+//     BTC's and ETH's market caps exist on every day the total does.
 //
 // Asset IDs: "asset:<symbol>" for the highest-market-cap coin of a symbol, "asset:<symbol>-<id>"
 // for later coins with the same symbol (see IDs). Every error names the source and endpoint;
@@ -36,6 +43,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/flexjson"
 	"cryptoweekly/internal/httpx"
 	"cryptoweekly/internal/provnote"
 )
@@ -67,10 +75,15 @@ type Options struct {
 	// tokens (weekly markets snapshots cover the full universe from the second week on).
 	ChartTop     int
 	MaxChartDays int // default 365 (Demo/public history limit, error 10012 beyond)
-	SkipTrending bool
-	SkipGlobal   bool
-	Now          func() time.Time     // default time.Now
-	Logf         func(string, ...any) // warnings (unknown categories, skipped rows); may be nil
+	// HistoryDays is the window of a first ingest (since zero) with a Pro key: for
+	// /global/market_cap_chart (rounded up to the values the endpoint takes) and for the
+	// configured ChartCoins. 0 = "max", all of CoinGecko's history: one call each.
+	HistoryDays     int
+	SkipTrending    bool
+	SkipGlobal      bool
+	SkipGlobalChart bool                 // never request /global/market_cap_chart, even with a Pro key
+	Now             func() time.Time     // default time.Now
+	Logf            func(string, ...any) // warnings (unknown categories, skipped rows); may be nil
 }
 
 type getter interface {
@@ -286,7 +299,28 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			coins, resp.FetchedAt))
 	}
 
-	// 4. Global.
+	// 4. Global snapshot, then its history where the plan allows.
+	var globalChartErr error
+	historyNote := ""
+	switch {
+	case s.o.SkipGlobalChart:
+	case s.o.ProKey == "":
+		historyNote = "No history: /global/market_cap_chart is for CoinGecko paid plans only; with a Pro key (" + EnvProKey + ") ingest stores the daily total market cap and volume as coingecko-global-chart."
+		s.logf("coingecko: /global/market_cap_chart skipped: it needs a paid-plan Pro key (%s)", EnvProKey)
+	default:
+		b, err := s.fetchGlobalChart(ctx, since)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			// The history is an addition to the snapshot: its refusal (a key whose plan lacks
+			// the route) or a bad body must not cost the markets, charts and snapshot.
+			globalChartErr = err
+			s.logf("coingecko: %v", err)
+		} else {
+			out = append(out, b)
+		}
+	}
 	if !s.o.SkipGlobal {
 		u := s.url("/global", nil)
 		resp, err := s.get(ctx, "/global", u)
@@ -298,7 +332,8 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			return nil, fmt.Errorf("%w (GET %s)", err, resp.URL)
 		}
 		out = append(out, GlobalBatch(s.prov(SourceGlobal, u, resp.FetchedAt,
-			"CoinGecko /global snapshot on the fetch day (no free history): total market cap and 24h volume in USD, BTC/ETH share of total market cap in percent."),
+			"CoinGecko /global snapshot on the fetch day (no free history): total market cap and 24h volume in USD, BTC/ETH share of total market cap in percent.",
+			historyNote),
 			g, resp.FetchedAt))
 	}
 
@@ -328,7 +363,13 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 				}
 			}
 		}
-		b, err := s.fetchCharts(ctx, coins, ents, since)
+		long := map[string]bool{}
+		if s.o.ProKey != "" && !s.o.SkipGlobalChart && since.IsZero() {
+			for _, c := range s.o.ChartCoins {
+				long[c] = true
+			}
+		}
+		b, err := s.fetchCharts(ctx, coins, long, ents, since)
 		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
@@ -342,7 +383,88 @@ func (s *Source) Fetch(ctx context.Context, since time.Time) ([]cw.Batch, error)
 			return nil, fmt.Errorf("coingecko: %w", err)
 		}
 	}
-	return out, chartErr
+	return out, errors.Join(chartErr, globalChartErr)
+}
+
+// chartDays is the number of days a chart needs to reach since (with a day's margin each side),
+// at least 2 (daily points) and at most limit; limit when since is zero.
+func (s *Source) chartDays(since time.Time, limit int) int {
+	if since.IsZero() {
+		return limit
+	}
+	d := int(cw.Day(s.o.Now().UTC()).Sub(cw.Day(since)).Hours()/24) + 2
+	return min(max(d, 2), limit)
+}
+
+// globalChartWindows are the days /global/market_cap_chart accepts besides "max" (the
+// generated SDK's enum); "1" is left out because it is hourly.
+var globalChartWindows = []int{7, 14, 30, 90, 180, 365}
+
+// globalChartDays is the smallest window the endpoint takes that reaches since, "max" on a
+// first ingest without HistoryDays.
+func (s *Source) globalChartDays(since time.Time) string {
+	need := s.o.HistoryDays
+	if !since.IsZero() {
+		need = s.chartDays(since, 1<<30)
+	}
+	if need <= 0 {
+		return "max"
+	}
+	for _, w := range globalChartWindows {
+		if need <= w {
+			return strconv.Itoa(w)
+		}
+	}
+	return "max"
+}
+
+// fetchGlobalChart reads /global/market_cap_chart into a batch of its own, validated here so
+// that a bad value costs this part only.
+func (s *Source) fetchGlobalChart(ctx context.Context, since time.Time) (cw.Batch, error) {
+	const endpoint = "/global/market_cap_chart"
+	q := url.Values{"vs_currency": {"usd"}, "days": {s.globalChartDays(since)}}
+	resp, err := s.c.Get(ctx, httpx.Request{
+		Source: "coingecko", Endpoint: endpoint, URL: s.url(endpoint, q), Header: s.header.Clone(),
+		SecretHeaders: s.secret, SecretParams: []string{"x_cg_demo_api_key", "x_cg_pro_api_key"},
+	})
+	if err != nil {
+		var he *httpx.HTTPError
+		if errors.As(err, &he) && (he.Status == 401 || he.Status == 403) {
+			msg := "no message"
+			if resp != nil {
+				if m := s.redact(flexjson.APIMessage(resp.Body)); m != "" {
+					msg = "CoinGecko says " + strconv.Quote(m)
+				}
+			}
+			return cw.Batch{}, fmt.Errorf("coingecko: %s: HTTP %d, %s: this history needs a paid plan's Pro key; kept the rest of the source without it: %w", endpoint, he.Status, msg, err)
+		}
+		return cw.Batch{}, err
+	}
+	if resp == nil {
+		return cw.Batch{}, fmt.Errorf("coingecko: %s: no response", endpoint)
+	}
+	g, err := DecodeGlobalChart(resp.Body)
+	if err != nil {
+		return cw.Batch{}, fmt.Errorf("%w (GET %s)", err, resp.URL)
+	}
+	b := GlobalChartBatch(s.prov(SourceGlobalChart, s.url(endpoint, q), resp.FetchedAt,
+		"Daily history of the whole market from /global/market_cap_chart?vs_currency=usd&days="+q.Get("days")+" (CoinGecko paid plans only): total market cap and total volume in USD on index:crypto-market, beside the /global snapshots.",
+		"Value of day D is CoinGecko's 00:00 UTC point of D (the total at the start of D; volume is the rolling 24h volume to that instant), the day rule of the coins' market charts, so a coin's market cap and the total of one day are the same instant; the intraday 'now' point of the fetch day is dropped."),
+		g, resp.FetchedAt, since)
+	if err := b.Validate(); err != nil {
+		return cw.Batch{}, fmt.Errorf("coingecko: %s: %w (GET %s)", endpoint, err, resp.URL)
+	}
+	return b, nil
+}
+
+// redact removes the configured keys from text quoted back from a response.
+func (s *Source) redact(text string) string {
+	for _, k := range []string{s.o.DemoKey, s.o.ProKey} {
+		if k != "" {
+			text = strings.ReplaceAll(text, k, "REDACTED")
+		}
+	}
+	return text
 }
 
 func (s *Source) fetchCategories(ctx context.Context, ids *IDs, tags map[string][]string) (cw.Batch, error) {
@@ -394,23 +516,28 @@ func (s *Source) fetchCategories(ctx context.Context, ids *IDs, tags map[string]
 	return MarketsBatch(prov, members, ids, resp.FetchedAt, tags), nil
 }
 
-func (s *Source) fetchCharts(ctx context.Context, coins []string, ents map[string]cw.Entity, since time.Time) (cw.Batch, error) {
-	now := s.o.Now().UTC()
-	days := s.o.MaxChartDays
-	if !since.IsZero() {
-		d := int(cw.Day(now).Sub(cw.Day(since)).Hours()/24) + 2
-		if d < days {
-			days = max(d, 2)
-		}
-	}
+// fetchCharts charts coins over the usual window, and the coins in long over HistoryDays
+// ("max" when 0): the Pro key's first ingest of the coins dominance history is computed from.
+func (s *Source) fetchCharts(ctx context.Context, coins []string, long map[string]bool, ents map[string]cw.Entity, since time.Time) (cw.Batch, error) {
+	days := s.chartDays(since, s.o.MaxChartDays)
 	q := url.Values{"vs_currency": {"usd"}, "days": {strconv.Itoa(days)}, "interval": {"daily"}}
+	longDays := "max"
+	if s.o.HistoryDays > 0 {
+		longDays = strconv.Itoa(s.o.HistoryDays)
+	}
+	var longCoins []string
 	var b cw.Batch
 	var first time.Time
 	var missing, failed []string
 	var failures []error
 	for _, coin := range coins {
 		endpoint := "/coins/{id}/market_chart"
-		resp, err := s.get(ctx, endpoint, s.url("/coins/"+url.PathEscape(coin)+"/market_chart", q))
+		cq := q
+		if long[coin] {
+			cq = url.Values{"vs_currency": {"usd"}, "days": {longDays}, "interval": {"daily"}}
+			longCoins = append(longCoins, coin)
+		}
+		resp, err := s.get(ctx, endpoint, s.url("/coins/"+url.PathEscape(coin)+"/market_chart", cq))
 		if err != nil {
 			if ctx.Err() != nil {
 				return cw.Batch{}, err
@@ -446,11 +573,15 @@ func (s *Source) fetchCharts(ctx context.Context, coins []string, ents map[strin
 	if len(failed) > 0 {
 		missingNote += " Failed to fetch (skipped): " + strings.Join(failed, ", ") + "."
 	}
+	longNote := ""
+	if len(longCoins) > 0 {
+		longNote = "With the Pro key's first ingest, " + strings.Join(longCoins, ", ") + " charted with days=" + longDays + " (the window of /global/market_cap_chart, for dominance history)."
+	}
 	b.Source = s.prov(SourceMarketChart, s.url("/coins/{id}/market_chart", q), first,
 		fmt.Sprintf("Daily series from /coins/{id}/market_chart?interval=daily&days=%d (Demo/public history is limited to 365 days).", days),
 		"Value of day D is CoinGecko's 00:00 UTC point of D (price at the start of D; volume_24h is the rolling 24h volume to that instant, i.e. mostly day D-1).",
 		"The intraday 'now' point of the fetch day is dropped; when a day has several points the 00:00 one wins (first in the response if duplicated), else the earliest.",
-		missingNote)
+		longNote, missingNote)
 	return b, errors.Join(failures...)
 }
 
@@ -464,6 +595,14 @@ func sortedKeys(m map[string]string) []string {
 }
 
 func init() {
-	cw.RegisterDefinition(cw.Definition{ID: DefDominanceGlobal, Source: SourceGlobal, Metric: cw.MetricBTCDominancePct,
-		Text: "BTC share of total crypto market cap, CoinGecko /global."})
+	for _, d := range []cw.Definition{
+		{ID: DefDominanceGlobal, Source: SourceGlobal, Metric: cw.MetricBTCDominancePct,
+			Text: "BTC share of total crypto market cap, CoinGecko /global."},
+		{ID: DefTotalCapChart, Source: SourceGlobalChart, Metric: MetricTotalMarketCapUSD,
+			Text: "Total crypto market capitalisation in USD at 00:00 UTC of the day, CoinGecko /global/market_cap_chart (paid plans; daily history)."},
+		{ID: DefTotalVolumeChart, Source: SourceGlobalChart, Metric: MetricTotalVolumeUSD,
+			Text: "Total crypto 24h trading volume in USD to 00:00 UTC of the day, CoinGecko /global/market_cap_chart (paid plans; daily history)."},
+	} {
+		cw.RegisterDefinition(d)
+	}
 }

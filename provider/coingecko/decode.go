@@ -260,3 +260,44 @@ func numMap(b json.RawMessage) map[string]flexjson.Num {
 	}
 	return m
 }
+
+// GlobalChart is /global/market_cap_chart: the whole market's total market cap and 24h volume
+// in USD over time (paid plans only).
+type GlobalChart struct {
+	MarketCap, Volume []Point
+}
+
+// DecodeGlobalChart decodes {"market_cap_chart": {"market_cap": [[unix_ms, usd], ...],
+// "volume": [[unix_ms, usd], ...]}}. Unusable points are dropped as in DecodeMarketChart, but
+// the call exists for the market cap, so a body without one usable market_cap point is an error
+// naming the field, and so is an error object (a Demo or expired key gets a 200 or 401 with
+// CoinGecko's message on some routes).
+func DecodeGlobalChart(body []byte) (GlobalChart, error) {
+	const ep = "coingecko: /global/market_cap_chart"
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return GlobalChart{}, fmt.Errorf("%s: body is not a JSON object: %w", ep, err)
+	}
+	chart, ok := raw["market_cap_chart"]
+	if !ok {
+		if msg := flexjson.APIMessage(body); msg != "" {
+			return GlobalChart{}, fmt.Errorf("%s: the API answered an error instead of a chart: %q", ep, msg)
+		}
+		return GlobalChart{}, fmt.Errorf("%s: no market_cap_chart object", ep)
+	}
+	var inner struct {
+		MarketCap json.RawMessage `json:"market_cap"`
+		Volume    json.RawMessage `json:"volume"`
+	}
+	if err := json.Unmarshal(chart, &inner); err != nil {
+		return GlobalChart{}, fmt.Errorf("%s: market_cap_chart is not an object of series: %w", ep, err)
+	}
+	if inner.MarketCap == nil {
+		return GlobalChart{}, fmt.Errorf("%s: market_cap_chart has no market_cap series", ep)
+	}
+	g := GlobalChart{MarketCap: decodePoints(inner.MarketCap), Volume: decodePoints(inner.Volume)}
+	if len(g.MarketCap) == 0 {
+		return GlobalChart{}, fmt.Errorf("%s: market_cap_chart.market_cap has no usable [timestamp, value] point", ep)
+	}
+	return g, nil
+}

@@ -155,7 +155,7 @@ func TestFetchReplay(t *testing.T) {
 	if !strings.Contains(c.Source.Note, "not listed by CoinGecko (skipped): exchange-based-tokens, gaming, infrastructure, layer-2, real-world-assets-rwa") {
 		t.Errorf("note %q", c.Source.Note)
 	}
-	if len(warnings) != 5+1 { // 5 categories + 1 chart coin
+	if len(warnings) != 5+1+1 { // 5 categories + 1 chart coin + the global history (no Pro key)
 		t.Errorf("warnings %v", warnings)
 	}
 	cents := sourcetest.EntMap(c)
@@ -166,6 +166,12 @@ func TestFetchReplay(t *testing.T) {
 	tr := got[SourceTrending]
 	if sourcetest.ObsMap(tr)["topic:bonk trend_rank 2026-01-11"] != 1 || !strings.Contains(tr.Source.Note, "search interest, not social volume") {
 		t.Errorf("%+v", tr)
+	}
+	if _, ok := got[SourceGlobalChart]; ok || e.Srv.Hits["/global/market_cap_chart"] != 0 {
+		t.Error("a Demo key requested the paid-only global history")
+	}
+	if n := got[SourceGlobal].Source.Note; !strings.Contains(n, "No history: /global/market_cap_chart is for CoinGecko paid plans only") || !strings.Contains(n, EnvProKey) {
+		t.Errorf("global note does not say why there is no history: %q", n)
 	}
 	g := sourcetest.ObsMap(got[SourceGlobal])
 	if g["index:crypto-market btc_dominance_pct 2026-01-11"] != 57.6 || g["index:crypto-market total_market_cap_usd 2026-01-11"] != 3.32e12 {

@@ -145,3 +145,31 @@ func FuzzCategoriesFile(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeGlobalChart: whatever the decoder accepts becomes a batch that validates (or that
+// Validate refuses for an implausible total, which fails that part only), with no day after
+// the fetch day.
+func FuzzDecodeGlobalChart(f *testing.F) {
+	f.Add(sourcetest.Fixture(f, "coingecko-global-market_cap_chart.json"))
+	f.Add([]byte(`{"market_cap_chart":{"market_cap":[[1768089600000,"1e12"],[1768089600000,2],[1768120000000,3],[1e11,4],[-1,5]],"volume":[[1768089600000,"NaN"]]}}`))
+	f.Add([]byte(`{"status":{"error_code":10005,"error_message":"paid plans only"}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		g, err := DecodeGlobalChart(body)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "coingecko: /global/market_cap_chart: ") {
+				t.Fatalf("error does not name the route: %v", err)
+			}
+			return
+		}
+		if len(g.MarketCap) == 0 {
+			t.Fatal("accepted a chart without a market cap point")
+		}
+		b := GlobalChartBatch(cw.Provenance{ID: SourceGlobalChart}, g, fuzzDay, time.Time{})
+		checkBatch(t, b)
+		for _, o := range b.Observations {
+			if !o.Day.Before(cw.Day(fuzzDay).Add(24*time.Hour)) || o.Entity != GlobalEntityID {
+				t.Fatalf("observation %+v", o)
+			}
+		}
+	})
+}

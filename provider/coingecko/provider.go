@@ -35,7 +35,7 @@ func init() {
 		Name:    Name,
 		Order:   30,
 		KeyEnv:  []string{EnvDemoKey + " / " + EnvProKey},
-		Sources: []cw.SourceID{SourceMarkets, SourceCategories, SourceMarketChart, SourceTrending, SourceGlobal, SourceTop100Daily, SourceCategoryCaps},
+		Sources: []cw.SourceID{SourceMarkets, SourceCategories, SourceMarketChart, SourceTrending, SourceGlobal, SourceGlobalChart, SourceTop100Daily, SourceCategoryCaps},
 		New: func(env cw.ProviderEnv) (cw.Source, string, error) {
 			demo, pro, err := keys(env)
 			if err != nil {
