@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	cw "cryptoweekly"
@@ -155,27 +156,49 @@ func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entit
 	}
 	arg := strings.Join(ids, idSep)
 	v := `(SELECT DISTINCT unnest(string_split($1, chr(31))) AS id) v`
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.kind, e.name, e.symbol, e.category, e.parent FROM entities e
-		JOIN `+v+` ON e.id = v.id`, arg)
-	if err != nil {
-		return nil, fmt.Errorf("store: entities: %w", err)
-	}
-	if err := store.ScanEntities(rows, out); err != nil {
-		return nil, err
-	}
-	for _, t := range []struct {
+	// The four queries run at once, each on its own connection: for the whole market (20,000
+	// assets) each costs tens of milliseconds, mostly on one core. Their rows are read in order,
+	// the entities before their children.
+	qs := []struct {
 		what store.EntityChild
 		q    string
 	}{
+		{"", `SELECT e.id, e.kind, e.name, e.symbol, e.category, e.parent FROM entities e JOIN ` + v + ` ON e.id = v.id`},
 		{store.Chains, `SELECT c.entity_id, c.chain, '' FROM entity_chains c JOIN ` + v + ` ON c.entity_id = v.id ORDER BY c.entity_id, c.chain`},
 		{store.Tags, `SELECT t.entity_id, t.tag, '' FROM entity_tags t JOIN ` + v + ` ON t.entity_id = v.id ORDER BY t.entity_id, t.tag`},
 		{store.Attrs, `SELECT a.entity_id, a.key, a.value FROM entity_attrs a JOIN ` + v + ` ON a.entity_id = v.id`},
-	} {
-		rows, err := s.db.QueryContext(ctx, t.q, arg)
-		if err != nil {
-			return nil, fmt.Errorf("store: entity %s: %w", t.what, err)
+	}
+	rows := make([]*sql.Rows, len(qs))
+	errs := make([]error, len(qs))
+	var wg sync.WaitGroup
+	for i, q := range qs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rows[i], errs[i] = s.db.QueryContext(ctx, q.q, arg)
+		}()
+	}
+	wg.Wait()
+	defer func() {
+		for _, r := range rows {
+			if r != nil {
+				r.Close()
+			}
 		}
-		if err := store.ScanEntityChildren(rows, t.what, out); err != nil {
+	}()
+	for i, q := range qs {
+		if errs[i] != nil {
+			if q.what == "" {
+				return nil, fmt.Errorf("store: entities: %w", errs[i])
+			}
+			return nil, fmt.Errorf("store: entity %s: %w", q.what, errs[i])
+		}
+	}
+	if err := store.ScanEntities(rows[0], out); err != nil {
+		return nil, err
+	}
+	for i, q := range qs[1:] {
+		if err := store.ScanEntityChildren(rows[i+1], q.what, out); err != nil {
 			return nil, err
 		}
 	}
