@@ -215,6 +215,7 @@ func mktParseDaily(fsys fs.FS, name string, prov cw.Provenance, extra, cols []st
 		return cw.Batch{}, err
 	}
 	s := rawfile.NewSeries(prov.ID)
+	s.Grow(len(f.Rows) * len(metrics))
 	var ents []cw.Entity
 	seen := map[string]bool{}
 	daily := newMktDaily()
@@ -299,6 +300,7 @@ func mktParseOI(fsys fs.FS, dir, name string, prov cw.Provenance) (cw.Batch, err
 		return cw.Batch{}, err
 	}
 	s := rawfile.NewSeries(prov.ID)
+	s.Grow(len(f.Rows))
 	var ents []cw.Entity
 	seen := map[string]bool{}
 	daily := newMktDaily()
