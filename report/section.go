@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -114,27 +115,34 @@ type Env struct {
 	// Start and End bound the week (Start, End] in UTC days.
 	Start, End time.Time
 
+	// Sections compute concurrently: the records and the memo are shared under mu.
+	mu    sync.Mutex
 	cited map[string]bool
 	defs  map[string]bool
-	memo  map[string]memoEntry
+	memo  map[string]*memoEntry
 }
 
 type memoEntry struct {
-	v   any
-	err error
+	once sync.Once
+	v    any
+	err  error
 }
 
 // Cite records that a figure of the report comes from source id.
 func (e *Env) Cite(id string) {
 	if id != "" {
+		e.mu.Lock()
 		e.cited[id] = true
+		e.mu.Unlock()
 	}
 }
 
 // Define records a definition id used by a figure, for the methodology footer.
 func (e *Env) Define(id string) {
 	if id != "" {
+		e.mu.Lock()
 		e.defs[id] = true
+		e.mu.Unlock()
 	}
 }
 
@@ -142,19 +150,23 @@ func (e *Env) Define(id string) {
 // changes the chain spotlight, the protocol ranking and DEX TVL all use; the token rows tokens
 // and sectors share) ask for it by key.
 func (e *Env) Memo(key string, f func() (any, error)) (any, error) {
-	if m, ok := e.memo[key]; ok {
-		return m.v, m.err
+	// The first section to ask computes; one asking meanwhile waits for that value.
+	e.mu.Lock()
+	m, ok := e.memo[key]
+	if !ok {
+		m = &memoEntry{}
+		e.memo[key] = m
 	}
-	v, err := f()
-	e.memo[key] = memoEntry{v, err}
-	return v, err
+	e.mu.Unlock()
+	m.once.Do(func() { m.v, m.err = f() })
+	return m.v, m.err
 }
 
 // NewEnv is the environment of one report; tests of a single section use it directly.
 func NewEnv(ctx context.Context, rd cw.Reader, cfg Config, end time.Time, in Inputs) *Env {
 	end = cw.Day(end)
 	return &Env{Ctx: ctx, Reader: rd, Config: cfg, Inputs: in, Start: end.AddDate(0, 0, -7), End: end,
-		cited: map[string]bool{}, defs: map[string]bool{}, memo: map[string]memoEntry{}}
+		cited: map[string]bool{}, defs: map[string]bool{}, memo: map[string]*memoEntry{}}
 }
 
 // Build computes the report for the week (end-7d, end] with the registered sections.
@@ -178,12 +190,33 @@ func Build(ctx context.Context, rd cw.Reader, cfg Config, end time.Time, in Inpu
 	if len(sections) == 0 {
 		return nil, fmt.Errorf("report: no sections registered (import cryptoweekly/section/all)")
 	}
-	for _, s := range sections {
-		b, err := s.Compute(env)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.Name(), err)
+	// Sections are independent (what they share goes through Memo), and on a store of the whole
+	// market most of a report is waiting on small queries one after another: computing them on
+	// every core at once is most of what keeps a report near the cost of one scan. The blocks keep
+	// report order, and the first failing section in that order is the error.
+	blocks := make([]Block, len(sections))
+	errs := make([]error, len(sections))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(sections)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				blocks[i], errs[i] = sections[i].Compute(env)
+			}
+		}()
+	}
+	for i := range sections {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, s := range sections {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("%s: %w", s.Name(), errs[i])
 		}
-		r.Sections = append(r.Sections, Part{s.Name(), b})
+		r.Sections = append(r.Sections, Part{s.Name(), blocks[i]})
 	}
 	if err := ingestHealth(env, r, sections); err != nil {
 		return nil, err
