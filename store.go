@@ -21,6 +21,9 @@ type Store interface {
 	// Empty tells whether the store holds no observation: the one row it looks for, where
 	// Coverage reads them all.
 	Empty(ctx context.Context) (bool, error)
+	// HasDays tells whether any observation lies in the days (from, to]: what a report for a
+	// chosen week needs to know before it starts, without Coverage's read of every row.
+	HasDays(ctx context.Context, from, to time.Time) (bool, error)
 	// Check is an integrity check (orphans, duplicate keys, non-finite values, rows without a
 	// committed batch); it returns the problems found, none when the store is sound.
 	Check(ctx context.Context) ([]string, error)

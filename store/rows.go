@@ -82,6 +82,9 @@ func ScanEntityChildren(rows *sql.Rows, what EntityChild, out map[string]cw.Enti
 // EmptySQL is the Empty query, the same in both SQL dialects.
 const EmptySQL = `SELECT NOT EXISTS (SELECT 1 FROM observations)`
 
+// HasDaysSQL is the HasDays query, the same in both SQL dialects.
+const HasDaysSQL = `SELECT EXISTS (SELECT 1 FROM observations WHERE day > CAST($1 AS DATE) AND day <= CAST($2 AS DATE))`
+
 // CoverageSQL is the Coverage query, the same in both SQL dialects.
 const CoverageSQL = `SELECT source_id, metric, count(DISTINCT entity_id), count(*), min(day), max(day)
 		FROM observations GROUP BY source_id, metric ORDER BY source_id, metric`

@@ -600,6 +600,16 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 	return empty, nil
 }
 
+// HasDays tells whether any observation lies in (from, to].
+func (s *Store) HasDays(ctx context.Context, from, to time.Time) (bool, error) {
+	defer s.lock()()
+	var has bool
+	if err := s.q.QueryRowContext(ctx, store.HasDaysSQL, cw.DayString(from), cw.DayString(to)).Scan(&has); err != nil {
+		return false, fmt.Errorf("store: days %s..%s: %w", cw.DayString(from), cw.DayString(to), err)
+	}
+	return has, nil
+}
+
 // Coverage lists, per source and metric, the stored span.
 func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 	defer s.lock()()

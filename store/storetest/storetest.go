@@ -443,6 +443,14 @@ func testCheck(t *testing.T, s cw.Store) {
 	if empty, err := s.Empty(ctx); err != nil || empty {
 		t.Fatalf("a store with the fixture: Empty = %v, %v", empty, err)
 	}
+	for _, c := range []struct {
+		from, to string
+		want     bool
+	}{{"2024-12-06", "2024-12-13", true}, {"2024-12-12", "2024-12-13", true}, {"2024-12-05", "2024-12-06", true}, {"2024-12-13", "2024-12-20", true}, {"2024-12-20", "2024-12-27", false}, {"2030-01-01", "2030-01-08", false}, {"2009-01-03", "2009-01-10", false}} {
+		if has, err := s.HasDays(ctx, day(c.from), day(c.to)); err != nil || has != c.want {
+			t.Errorf("HasDays(%s, %s] = %v, %v; want %v", c.from, c.to, has, err, c.want)
+		}
+	}
 	problems, err := s.Check(ctx)
 	if err != nil || len(problems) != 0 {
 		t.Fatalf("Check on a sound store: %v %v", problems, err)
