@@ -24,6 +24,13 @@ type Section interface {
 	Compute(env *Env) (Block, error)
 }
 
+// Wide is a section that reads every entity of a kind (every token, every protocol): on a store of
+// the whole market it costs more than the others together, so Build starts it first instead of
+// in report order, where it would finish last.
+type Wide interface {
+	Wide() bool
+}
+
 // Block is a section's part of the report model: plain, JSON-able data plus how it is laid out.
 type Block interface {
 	// Status is the unavailable reason and the notes every block has.
@@ -207,7 +214,16 @@ func Build(ctx context.Context, rd cw.Reader, cfg Config, end time.Time, in Inpu
 			}
 		}()
 	}
-	for i := range sections {
+	// Wide sections first, each group in report order.
+	order := make([]int, 0, len(sections))
+	for _, wide := range []bool{true, false} {
+		for i, s := range sections {
+			if w, ok := s.(Wide); ok && w.Wide() == wide || !ok && !wide {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
 		next <- i
 	}
 	close(next)

@@ -134,21 +134,34 @@ func ScanRuns(rows *sql.Rows) ([]cw.IngestRun, error) {
 func ScanPairs(rows *sql.Rows) ([]cw.Pair, error) {
 	defer rows.Close()
 	var out []cw.Pair
+	// A query for every token returns ~100k rows naming a handful of metrics and sources: each
+	// distinct name is allocated once, and the two values of a row share one allocation.
+	names := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if v, ok := names[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		names[v] = v
+		return v
+	}
+	var m, src sql.RawBytes
 	for rows.Next() {
 		var p cw.Pair
-		var m, src string
 		var a, b sql.NullFloat64
 		if err := rows.Scan(&p.Entity, &m, &src, &a, &b); err != nil {
 			return nil, fmt.Errorf("store: pairs: %w", err)
 		}
-		p.Metric, p.Source = cw.Metric(m), cw.SourceID(src)
-		if a.Valid {
-			v := a.Float64
-			p.V0 = &v
-		}
-		if b.Valid {
-			v := b.Float64
-			p.V1 = &v
+		p.Metric, p.Source = cw.Metric(intern(m)), cw.SourceID(intern(src))
+		if a.Valid || b.Valid {
+			v := new([2]float64)
+			v[0], v[1] = a.Float64, b.Float64
+			if a.Valid {
+				p.V0 = &v[0]
+			}
+			if b.Valid {
+				p.V1 = &v[1]
+			}
 		}
 		out = append(out, p)
 	}

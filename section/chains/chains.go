@@ -40,7 +40,10 @@ var (
 	sources = []cw.SourceID{defillama.SourceChainTVL}
 )
 
-func (Section) Name() string                      { return "chains" }
+func (Section) Name() string { return "chains" }
+
+// Wide: the spotlight reads every protocol's TVL (report.Wide).
+func (Section) Wide() bool                        { return true }
 func (Section) NewBlock() report.Block            { return new(Block) }
 func (Section) Feeds(report.Config) []cw.SourceID { return sources }
 func (Section) CoverageColumn() string            { return "chains" }

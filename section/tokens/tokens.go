@@ -75,7 +75,10 @@ func init() {
 	}
 }
 
-func (Section) Name() string           { return "tokens" }
+func (Section) Name() string { return "tokens" }
+
+// Wide: the section reads every token's prices (report.Wide).
+func (Section) Wide() bool             { return true }
 func (Section) NewBlock() report.Block { return new(Block) }
 func (Section) Feeds(cfg report.Config) []cw.SourceID {
 	return append([]cw.SourceID{coingecko.SourceGlobal}, cfg.PriceSourceIDs()...)
