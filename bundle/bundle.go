@@ -26,14 +26,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/fanout"
 )
 
 //go:embed data
@@ -62,28 +61,15 @@ func Read(fsys fs.FS) ([]cw.Batch, error) {
 	// time); the batches keep the sorted order, and the first failing file's error is returned.
 	out := make([]cw.Batch, len(names))
 	errs := make([]error, len(names))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(names)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f, err := fsys.Open(names[i])
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				out[i], errs[i] = decode(f, names[i])
-				f.Close()
-			}
-		}()
-	}
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	fanout.N(len(names), func(i int) {
+		f, err := fsys.Open(names[i])
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		out[i], errs[i] = decode(f, names[i])
+		f.Close()
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

@@ -7,11 +7,10 @@ package importer
 import (
 	"fmt"
 	"io/fs"
-	"runtime"
 	"strings"
-	"sync"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/fanout"
 )
 
 // Families lists the registered family folders, sorted.
@@ -41,22 +40,7 @@ func ImportDir(fsys fs.FS) ([]cw.Batch, error) {
 	// same as one after the other.
 	out := make([][]cw.Batch, len(fams))
 	errs := make([]error, len(fams))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(fams)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i], errs[i] = parseFamily(fsys, fams[i])
-			}
-		}()
-	}
-	for i := range fams {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	fanout.N(len(fams), func(i int) { out[i], errs[i] = parseFamily(fsys, fams[i]) })
 	var all []cw.Batch
 	for i := range fams {
 		if errs[i] != nil {

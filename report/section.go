@@ -3,12 +3,12 @@ package report
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sort"
 	"sync"
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/fanout"
 )
 
 // Section is one numbered section of the report: it reads the store through the Reader and fills
@@ -203,17 +203,6 @@ func Build(ctx context.Context, rd cw.Reader, cfg Config, end time.Time, in Inpu
 	// report order, and the first failing section in that order is the error.
 	blocks := make([]Block, len(sections))
 	errs := make([]error, len(sections))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(sections)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				blocks[i], errs[i] = sections[i].Compute(env)
-			}
-		}()
-	}
 	// Wide sections first, each group in report order.
 	order := make([]int, 0, len(sections))
 	for _, wide := range []bool{true, false} {
@@ -223,11 +212,7 @@ func Build(ctx context.Context, rd cw.Reader, cfg Config, end time.Time, in Inpu
 			}
 		}
 	}
-	for _, i := range order {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	fanout.Each(order, func(i int) { blocks[i], errs[i] = sections[i].Compute(env) })
 	for i, s := range sections {
 		if errs[i] != nil {
 			return nil, fmt.Errorf("%s: %w", s.Name(), errs[i])
