@@ -445,7 +445,11 @@ func DecodeProtocol(body []byte, slug string) (cw.Batch, error) {
 	}
 	b := newBatch(SourceProtocolTVL)
 	b.Entities = []cw.Entity{e}
-	b.Observations = observations(e.ID, cw.MetricTVL, SourceProtocolTVL, days)
+	obs, err := checkedObservations(ep, e.ID, cw.MetricTVL, SourceProtocolTVL, days)
+	if err != nil {
+		return cw.Batch{}, err
+	}
+	b.Observations = obs
 	return b, nil
 }
 
@@ -555,7 +559,9 @@ func DecodeChainTVL(body []byte, chain string) (cw.Batch, error) {
 	} else {
 		b.Entities = []cw.Entity{ChainEntity(chain)}
 	}
-	b.Observations = observations(ent, cw.MetricTVL, prov, days)
+	if b.Observations, err = checkedObservations(ep, ent, cw.MetricTVL, prov, days); err != nil {
+		return cw.Batch{}, err
+	}
 	return b, nil
 }
 
@@ -1026,7 +1032,11 @@ func DecodeStablecoinChart(body []byte, stablecoinID, symbol string, fetchedAt t
 	} else {
 		b.Entities = []cw.Entity{{ID: ent, Kind: cw.KindStablecoin, Symbol: cleanText(symbol), Attrs: map[string]string{"defillama_id": stablecoinID}}}
 	}
-	b.Observations = observations(ent, cw.MetricCirculatingUSD, SourceStablecoins, days)
+	obs, err := checkedObservations(ep, ent, cw.MetricCirculatingUSD, SourceStablecoins, days)
+	if err != nil {
+		return cw.Batch{}, err
+	}
+	b.Observations = obs
 	return b, nil
 }
 
@@ -1094,7 +1104,11 @@ func DecodeCoinsChart(body []byte) (cw.Batch, error) {
 			e.Attrs["confidence"] = fmtFloat(v)
 		}
 		b.Entities = append(b.Entities, e)
-		b.Observations = append(b.Observations, observations(id, cw.MetricPrice, SourceCoins, days)...)
+		obs, err := checkedObservations(ep, id, cw.MetricPrice, SourceCoins, days)
+		if err != nil {
+			return cw.Batch{}, err
+		}
+		b.Observations = append(b.Observations, obs...)
 	}
 	return b, nil
 }

@@ -246,6 +246,19 @@ func observations(entity string, metric cw.Metric, source cw.SourceID, days map[
 	return obs
 }
 
+// checkedObservations is observations after the plausibility table: a value the store would
+// refuse is an error here, naming the endpoint and the day (found by fuzzing: a chain TVL of
+// 9.1e14 got as far as the batch's validation).
+func checkedObservations(endpoint, entity string, metric cw.Metric, source cw.SourceID, days map[time.Time]float64) ([]cw.Observation, error) {
+	obs := observations(entity, metric, source, days)
+	for _, o := range obs {
+		if err := cw.CheckValue(metric, o.Value); err != nil {
+			return nil, derr(endpoint, string(metric)+" on "+cw.DayString(o.Day), "%v", err)
+		}
+	}
+	return obs, nil
+}
+
 // nonNegative validates a USD amount.
 func nonNegative(endpoint, field string, v float64) error {
 	if v < 0 {
