@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"time"
 
 	cw "cryptoweekly"
 )
@@ -77,6 +78,41 @@ func ScanEntityChildren(rows *sql.Rows, what EntityChild, out map[string]cw.Enti
 		out[id] = e
 	}
 	return rows.Err()
+}
+
+// UpsertSourceSQL writes one provenance record (SourceArgs), the same in both SQL dialects.
+const UpsertSourceSQL = `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7)
+	ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, location = excluded.location,
+	fetched_at = excluded.fetched_at, licence = excluded.licence, note = excluded.note, updated_at = excluded.updated_at`
+
+// SourceArgs are UpsertSourceSQL's arguments: an unknown fetch time is NULL.
+func SourceArgs(p cw.Provenance, now time.Time) []any {
+	var fetched any
+	if !p.FetchedAt.IsZero() {
+		fetched = p.FetchedAt.UTC()
+	}
+	return []any{string(p.ID), p.Provider, p.Location, fetched, p.Licence, p.Note, now}
+}
+
+// ScanSources reads the rows of a sources query (id, provider, location, fetched_at, licence,
+// note).
+func ScanSources(rows *sql.Rows) ([]cw.Provenance, error) {
+	defer rows.Close()
+	var out []cw.Provenance
+	for rows.Next() {
+		var p cw.Provenance
+		var id string
+		var t sql.NullTime
+		if err := rows.Scan(&id, &p.Provider, &p.Location, &t, &p.Licence, &p.Note); err != nil {
+			return nil, fmt.Errorf("store: sources: %w", err)
+		}
+		p.ID = cw.SourceID(id)
+		if t.Valid {
+			p.FetchedAt = t.Time.UTC()
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 // EmptySQL is the Empty query, the same in both SQL dialects.

@@ -375,17 +375,8 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, p *packed, st *cw.ApplySta
 func merge(ctx context.Context, tx *sql.Tx, batches []cw.Batch, obs *packed) error {
 	now := time.Now().UTC()
 	for _, b := range batches {
-		p := b.Source
-		var fetched any
-		if !p.FetchedAt.IsZero() {
-			fetched = p.FetchedAt.UTC()
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, location = excluded.location,
-			fetched_at = excluded.fetched_at, licence = excluded.licence, note = excluded.note, updated_at = excluded.updated_at`,
-			string(p.ID), p.Provider, p.Location, fetched, p.Licence, p.Note, now)
-		if err != nil {
-			return fmt.Errorf("source %s: %w", p.ID, err)
+		if _, err := tx.ExecContext(ctx, store.UpsertSourceSQL, store.SourceArgs(b.Source, now)...); err != nil {
+			return fmt.Errorf("source %s: %w", b.Source.ID, err)
 		}
 	}
 	steps := []struct{ what, q string }{

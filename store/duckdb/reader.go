@@ -267,22 +267,7 @@ func (s *Store) Sources(ctx context.Context, ids []cw.SourceID) ([]cw.Provenance
 	if err != nil {
 		return nil, fmt.Errorf("store: sources: %w", err)
 	}
-	defer rows.Close()
-	var out []cw.Provenance
-	for rows.Next() {
-		var p cw.Provenance
-		var id string
-		var t sql.NullTime
-		if err := rows.Scan(&id, &p.Provider, &p.Location, &t, &p.Licence, &p.Note); err != nil {
-			return nil, err
-		}
-		p.ID = cw.SourceID(id)
-		if t.Valid {
-			p.FetchedAt = t.Time.UTC()
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return store.ScanSources(rows)
 }
 
 // DayCounts classifies every observation by the first selector it matches and counts distinct
