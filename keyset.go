@@ -75,10 +75,7 @@ func (k *KeySet) Add(entity string, m Metric, day time.Time) (first int, dup boo
 			return 0, false
 		}
 		// Out of order: from here on, every key goes through a map.
-		k.all = make(map[dayKey]int32, cap(k.adds))
-		for i, a := range k.adds {
-			k.all[a] = int32(i)
-		}
+		k.toMap()
 	}
 	if f, ok := k.all[key]; ok {
 		return int(f), true
@@ -86,6 +83,27 @@ func (k *KeySet) Add(entity string, m Metric, day time.Time) (first int, dup boo
 	k.all[key] = idx
 	k.adds = append(k.adds, key)
 	return 0, false
+}
+
+// Find returns the index of the Add that recorded the key, if one did. A lookup needs the map,
+// so the set switches to it (rare: replacing a value already added).
+func (k *KeySet) Find(entity string, m Metric, day time.Time) (int, bool) {
+	p, ok := k.pairs[pairKey{entity, m}]
+	if !ok {
+		return 0, false
+	}
+	if k.all == nil {
+		k.toMap()
+	}
+	f, ok := k.all[dayKey{p, int32(floorDiv(day.Unix(), 86400))}]
+	return int(f), ok
+}
+
+func (k *KeySet) toMap() {
+	k.all = make(map[dayKey]int32, cap(k.adds))
+	for i, a := range k.adds {
+		k.all[a] = int32(i)
+	}
 }
 
 func floorDiv(a, b int64) int64 {

@@ -46,6 +46,16 @@ func TestKeySetMatchesMap(t *testing.T) {
 			if !wdup {
 				want[a] = len(want) // KeySet numbers the keys it kept
 			}
+			// Find, asked now and then, sees every key kept so far and switches nothing else.
+			if i%7 == 3 {
+				probe := adds[r.Intn(i+1)]
+				if f, ok := k.Find(probe.e, probe.m, day(probe.d)); !ok || f != want[probe] {
+					t.Fatalf("%s: Find %v after add %d = (%d, %v), want (%d, true)", name, probe, i, f, ok, want[probe])
+				}
+				if _, ok := k.Find("absent", probe.m, day(probe.d)); ok {
+					t.Fatalf("%s: Find of an absent entity succeeded", name)
+				}
+			}
 		}
 	}
 }

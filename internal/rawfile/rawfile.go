@@ -503,11 +503,9 @@ func (s *Series) Replace(entity string, metric cw.Metric, day time.Time, v float
 	if err := cw.CheckValue(metric, v); err != nil {
 		return false, fmt.Errorf("%s %s %s: %w", entity, metric, cw.DayString(day), err)
 	}
-	for i := len(s.obs) - 1; i >= 0; i-- {
-		if o := &s.obs[i]; o.Entity == entity && o.Metric == metric && o.Day.Equal(day) {
-			o.Value = v
-			return true, nil
-		}
+	i, ok := s.keys.Find(entity, metric, day)
+	if ok {
+		s.obs[i].Value = v
 	}
-	return false, nil
+	return ok, nil
 }
