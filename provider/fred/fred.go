@@ -252,56 +252,56 @@ func parseJonsflow(fsys fs.FS, d string) ([]cw.Batch, error) {
 		if _, _, err := readCSV(fsys, path.Join(d, x.ID+".csv"), "Date", "Value", x, s, seen); err != nil {
 			return nil, err
 		}
-		pts, ok := cache.Series[x.ID]
-		if !ok {
-			return nil, fmt.Errorf("%s: series %s missing", cacheName, x.ID)
-		}
-		for i, p := range pts {
-			where := fmt.Sprintf("%s: series %s point %d", cacheName, x.ID, i)
-			day, v, ok, err := cachePoint(p, where)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
+		err := eachCachePoint(cacheName, cache.Series, x.ID, func(day time.Time, v float64, where string) error {
 			if _, dup := seen[day]; dup {
 				// The cache is a later fetch of the same series: where the two overlap, its
 				// (possibly revised) value replaces the CSV's.
 				if _, err := s.Replace(x.Entity, x.Metric, day, v); err != nil {
-					return nil, fmt.Errorf("%s: %w", where, err)
+					return fmt.Errorf("%s: %w", where, err)
 				}
-				continue
-			}
-			if err := s.Add(x.Entity, x.Metric, day, v, where); err != nil {
-				return nil, err
+				return nil
 			}
 			seen[day] = v
+			return s.Add(x.Entity, x.Metric, day, v, where)
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	for _, x := range MarketSeries {
 		b.Entities = append(b.Entities, entity(x))
-		pts, ok := cache.Series[x.ID]
-		if !ok {
-			return nil, fmt.Errorf("%s: series %s missing", cacheName, x.ID)
-		}
-		for i, p := range pts {
-			where := fmt.Sprintf("%s: series %s point %d", cacheName, x.ID, i)
-			day, v, ok, err := cachePoint(p, where)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
-			if err := s.Add(x.Entity, x.Metric, day, x.stored(v), where); err != nil {
-				return nil, err
-			}
+		err := eachCachePoint(cacheName, cache.Series, x.ID, func(day time.Time, v float64, where string) error {
+			return s.Add(x.Entity, x.Metric, day, x.stored(v), where)
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	b.Observations = s.Obs()
 	sortObs(b.Observations)
 	return []cw.Batch{b}, nil
+}
+
+// eachCachePoint calls f with every stored point of the cache's series id, in the cache's order,
+// and where it is ("fred_cache.json: series DGS10 point 12") for messages.
+func eachCachePoint(cacheName string, series map[string][][2]json.RawMessage, id string, f func(day time.Time, v float64, where string) error) error {
+	pts, ok := series[id]
+	if !ok {
+		return fmt.Errorf("%s: series %s missing", cacheName, id)
+	}
+	for i, p := range pts {
+		where := fmt.Sprintf("%s: series %s point %d", cacheName, id, i)
+		day, v, ok, err := cachePoint(p, where)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := f(day, v, where); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // cachePoint reads one [date, value] pair of the cache; ok is false for a missing value (null,
