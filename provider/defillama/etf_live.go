@@ -219,13 +219,8 @@ func DecodeETFFlows(body []byte) ([]ETFFlow, []string, error) {
 		if err := decodeObject(ep, f, raw, &r); err != nil {
 			return nil, nil, err
 		}
-		for _, x := range []struct {
-			name string
-			raw  json.RawMessage
-		}{{"gecko_id", r.GeckoID}, {"day", r.Day}, {"total_flow_usd", r.Flow}} {
-			if isMissing(x.raw) {
-				return nil, nil, derr(ep, f+"."+x.name, "missing (schema changed?)")
-			}
+		if err := required(ep, f, key{"gecko_id", r.GeckoID}, key{"day", r.Day}, key{"total_flow_usd", r.Flow}); err != nil {
+			return nil, nil, err
 		}
 		gid := flexString(r.GeckoID)
 		asset, ok := ETFAsset(gid)
@@ -323,13 +318,8 @@ func DecodeETFSnapshot(body []byte) ([]ETFSnap, []string, error) {
 		if err := decodeObject(ep, f, raw, &r); err != nil {
 			return nil, nil, err
 		}
-		for _, x := range []struct {
-			name string
-			raw  json.RawMessage
-		}{{"ticker", r.Ticker}, {"timestamp", r.Timestamp}, {"asset", r.Asset}, {"flows", r.Flows}, {"aum", r.AUM}} {
-			if isMissing(x.raw) {
-				return nil, nil, derr(ep, f+"."+x.name, "missing (schema changed?)")
-			}
+		if err := required(ep, f, key{"ticker", r.Ticker}, key{"timestamp", r.Timestamp}, key{"asset", r.Asset}, key{"flows", r.Flows}, key{"aum", r.AUM}); err != nil {
+			return nil, nil, err
 		}
 		tk, err := cleanName(flexString(r.Ticker))
 		if err != nil || tk == "" || strings.ContainsAny(tk, " \t") || len(tk) > 16 {
@@ -496,3 +486,20 @@ func leftOut(skipped []string) string {
 }
 
 const proLicence = "DefiLlama Pro API (paid plan): data © DefiLlama; attribution"
+
+// key is one key of a decoded object and its raw value.
+type key struct {
+	name string
+	raw  json.RawMessage
+}
+
+// required names the first of keys that the object at f lacks: a renamed key is schema drift,
+// not a zero.
+func required(ep, f string, keys ...key) error {
+	for _, k := range keys {
+		if isMissing(k.raw) {
+			return derr(ep, f+"."+k.name, "missing (schema changed?)")
+		}
+	}
+	return nil
+}
