@@ -85,13 +85,22 @@ func WeekPrices(env *report.Env) (*Prices, error) {
 }
 
 func readPrices(env *report.Env) (*Prices, error) {
+	// The snapshot window and the daily series are independent reads of the whole universe:
+	// both at once.
+	var daily map[string]dailyPair
+	var dailyErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		daily, dailyErr = readDaily(env)
+	}()
 	src, d0, d1, err := priceWindow(env)
+	<-done
 	if err != nil {
 		return nil, err
 	}
-	daily, err := readDaily(env)
-	if err != nil {
-		return nil, err
+	if dailyErr != nil {
+		return nil, dailyErr
 	}
 	if src == "" && len(daily) > 0 {
 		return dailyUniverse(env, daily)

@@ -4,12 +4,14 @@
 package tokens
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/fanout"
 	"cryptoweekly/provider/binance"
 	"cryptoweekly/provider/coingecko"
 	"cryptoweekly/report"
@@ -234,18 +236,23 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	if err := s.btcDominance(env, pr); err != nil {
 		return nil, err
 	}
-	for _, g := range s.TopGainers {
+	// The gainers' histories are independent small reads: at once, not one after another.
+	if len(s.TopGainers) > 0 {
+		s.Sparklines = make([]report.Series, len(s.TopGainers))
+	}
+	errs := make([]error, len(s.TopGainers))
+	fanout.N(len(s.TopGainers), func(i int) {
+		g := s.TopGainers[i]
 		m := cw.MetricPrice
-		if i := sectionDailyMetric(cw.SourceID(g.Source)); i != "" {
-			m = i
+		if d := sectionDailyMetric(cw.SourceID(g.Source)); d != "" {
+			m = d
 		}
 		end, _ := cw.ParseDay(g.To)
 		p := cw.Pair{Entity: g.Entity, Metric: m, Source: cw.SourceID(g.Source)}
-		h, err := section.History(env, p, g.Symbol, "USD", 30, end)
-		if err != nil {
-			return nil, err
-		}
-		s.Sparklines = append(s.Sparklines, h)
+		s.Sparklines[i], errs[i] = section.History(env, p, g.Symbol, "USD", 30, end)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
