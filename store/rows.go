@@ -118,8 +118,26 @@ func ScanSources(rows *sql.Rows) ([]cw.Provenance, error) {
 // EmptySQL is the Empty query, the same in both SQL dialects.
 const EmptySQL = `SELECT NOT EXISTS (SELECT 1 FROM observations)`
 
-// HasDaysSQL is the HasDays query, the same in both SQL dialects.
-const HasDaysSQL = `SELECT EXISTS (SELECT 1 FROM observations WHERE day > CAST($1 AS DATE) AND day <= CAST($2 AS DATE))`
+// HasDaysSQL is the HasDays query, the same in both SQL dialects: observation_days lists every
+// day an observation lies on.
+const HasDaysSQL = `SELECT EXISTS (SELECT 1 FROM observation_days WHERE day > CAST($1 AS DATE) AND day <= CAST($2 AS DATE))`
+
+// LatestDaySQL is the LatestDay query, the same in both SQL dialects: on observation_days, a
+// lookup in a few thousand rows instead of a scan of the week's observations (and on Citus a
+// reference table, read on the coordinator instead of on every shard).
+const LatestDaySQL = `SELECT max(day) FROM observation_days
+	WHERE source_id = $1 AND metric = $2 AND day > CAST($3 AS DATE) AND day <= CAST($4 AS DATE)`
+
+// DayIndexChecks are Check's two checks of observation_days against the observations, the same
+// in both SQL dialects. Outer joins, not NOT EXISTS: Citus refuses a correlated subquery that
+// does not correlate on entity_id.
+var DayIndexChecks = []struct{ What, Q string }{
+	{"observation days missing from observation_days", `SELECT count(*) FROM (SELECT DISTINCT source_id, metric, day FROM observations) o
+		LEFT JOIN observation_days d ON d.source_id = o.source_id AND d.metric = o.metric AND d.day = o.day WHERE d.day IS NULL`},
+	{"observation_days rows without an observation", `SELECT count(*) FROM observation_days d
+		LEFT JOIN (SELECT DISTINCT source_id, metric, day FROM observations) o ON o.source_id = d.source_id AND o.metric = d.metric AND o.day = d.day
+		WHERE o.day IS NULL`},
+}
 
 // CoverageSQL is the Coverage query, the same in both SQL dialects.
 const CoverageSQL = `SELECT source_id, metric, count(DISTINCT entity_id), count(*), min(day), max(day)

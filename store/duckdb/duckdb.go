@@ -452,7 +452,10 @@ func mergeObservations(ctx context.Context, tx *sql.Tx, p *packed) error {
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM (`+stagedSQL+`)`)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM (`+stagedSQL+`)`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, daysSQL)
 	return err
 }
 
@@ -492,6 +495,9 @@ func (s *Store) Check(ctx context.Context) ([]string, error) {
 		{"duplicate observation keys", `SELECT count(*) FROM (SELECT entity_id, metric, day, source_id FROM observations GROUP BY ALL HAVING count(*) > 1)`},
 		{"non-finite values", `SELECT count(*) FROM observations WHERE isnan(value) OR isinf(value)`},
 		{"sources with rows but no committed batch", `SELECT count(*) FROM (SELECT DISTINCT source_id FROM observations) o WHERE NOT EXISTS (SELECT 1 FROM ingest_log l WHERE l.source_id = o.source_id)`},
+	}
+	for _, c := range store.DayIndexChecks {
+		checks = append(checks, struct{ what, q string }{c.What, c.Q})
 	}
 	var problems []string
 	for _, c := range checks {

@@ -147,7 +147,7 @@ func TestReadOnlyAndLocking(t *testing.T) {
 	if err != nil || len(cov) != 1 || cov[0].Rows != 1 || !cov[0].Last.Equal(day("2024-01-01")) {
 		t.Fatalf("coverage = %+v, %v", cov, err)
 	}
-	if SchemaVersion() != 3 {
+	if SchemaVersion() != 4 {
 		t.Fatalf("schema version %d", SchemaVersion())
 	}
 }
@@ -165,7 +165,7 @@ func TestOlderSchemaMigrates(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Roll back to version 1 as an older binary left it.
-	for _, q := range []string{`DROP TABLE ingest_runs`, `DELETE FROM schema_migrations WHERE version > 1`} {
+	for _, q := range []string{`DROP TABLE ingest_runs`, `DROP TABLE observation_days`, `DELETE FROM schema_migrations WHERE version > 1`} {
 		if _, err := s.db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
@@ -180,6 +180,9 @@ func TestOlderSchemaMigrates(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM observations`); n != 1 {
 		t.Fatalf("rows after migration = %d", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM observation_days WHERE source_id = 'a' AND metric = 'v' AND day = DATE '2024-01-01'`); n != 1 {
+		t.Fatalf("day index after migration = %d rows", n)
 	}
 	if n := count(t, s, `SELECT max(version) FROM schema_migrations`); n != SchemaVersion() {
 		t.Fatalf("version after migration = %d", n)

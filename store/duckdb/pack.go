@@ -39,6 +39,15 @@ var stagedSQL = fmt.Sprintf(`SELECT d.e[CAST(((o.k >> %d) & %d) + 1 AS BIGINT)] 
 	FROM stage_obs o CROSS JOIN stage_dict d`,
 	entityShift, 1<<entityBits-1, metricShift, dayShift, 1<<dayBits-1, 1<<sourceBits-1)
 
+// daysSQL lists the staged rows' (source, metric, day) in observation_days: the distinct keys
+// are taken on the packed numbers, a few thousand of them for a million staged rows.
+var daysSQL = fmt.Sprintf(`INSERT INTO observation_days
+	SELECT d.s[CAST(o.src + 1 AS BIGINT)], d.m[CAST((o.md >> %d) + 1 AS BIGINT)],
+		CAST(DATE '1970-01-01' + CAST(o.md & %d AS INTEGER) AS DATE)
+	FROM (SELECT DISTINCT k >> %d AS md, k & %d AS src FROM stage_obs) o CROSS JOIN stage_dict d
+	ON CONFLICT DO NOTHING`,
+	metricShift-dayShift, 1<<dayBits-1, dayShift, 1<<sourceBits-1)
+
 // dictSQL builds stage_dict from the staged dictionaries.
 const dictSQL = `CREATE OR REPLACE TEMP TABLE stage_dict AS SELECT
 	(SELECT list(s ORDER BY code) FROM stage_entity) AS e,

@@ -203,6 +203,7 @@ func copyToPostgres(ctx context.Context, b *testing.B, base string) (string, tim
 		{"entity_chains", []string{"entity_id", "chain"}},
 		{"entity_tags", []string{"entity_id", "tag"}},
 		{"observations", []string{"entity_id", "metric", "day", "value", "source_id"}},
+		{"observation_days", []string{"source_id", "metric", "day"}},
 	} {
 		rows, err := benchStore.db.db.QueryContext(ctx, `SELECT `+strings.Join(t.cols, ", ")+` FROM `+t.table)
 		if err != nil {
@@ -231,7 +232,7 @@ func copyToPostgres(ctx context.Context, b *testing.B, base string) (string, tim
 	for _, q := range []string{
 		`ALTER TABLE observations ADD PRIMARY KEY (entity_id, metric, day, source_id)`,
 		`CREATE INDEX observations_metric_day ON observations (metric, day, source_id)`,
-		`VACUUM ANALYZE sources, entities, entity_chains, entity_tags, observations`,
+		`VACUUM ANALYZE sources, entities, entity_chains, entity_tags, observations, observation_days`,
 	} {
 		if _, err := c.Exec(ctx, q); err != nil {
 			return "", 0, fmt.Errorf("%s: %w", q, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,16 @@ func likePrefix(p string) string {
 
 func dayArg(t time.Time) string { return cw.DayString(t) }
 
+// holds asks observation_days (migration 4) whether the store has any of the series and days a
+// query is about, before the query walks the observations' ~1,000 row groups to find out: of a
+// whole-market report's ~110 reads, most ask about series this store does not hold, and each
+// would cost 1–10 ms to come back empty, where this costs a lookup in a small table.
+func (s *Store) holds(ctx context.Context, where string, args ...any) (bool, error) {
+	var ok bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM observation_days WHERE `+where+`)`, args...).Scan(&ok)
+	return ok, err
+}
+
 // Pairs reads only the rows of the two compared days.
 //
 // The redundant BETWEEN is what keeps this cheap on a big store: DuckDB pushes an IN list into
@@ -57,6 +68,11 @@ func (s *Store) Pairs(ctx context.Context, q cw.PairQuery) ([]cw.Pair, error) {
 	default:
 		return nil, fmt.Errorf("store: pairs: no entity or prefix")
 	}
+	srcs, held, err := s.pairSources(ctx, q)
+	if err != nil || !held {
+		return nil, wrapErr(err, "store: pairs %s%s", q.Entity, q.Prefix)
+	}
+	q.Sources = srcs
 	for _, m := range q.Metrics {
 		args = append(args, string(m))
 	}
@@ -81,8 +97,53 @@ func (s *Store) Pairs(ctx context.Context, q cw.PairQuery) ([]cw.Pair, error) {
 	return store.ScanPairs(rows)
 }
 
+// pairSources narrows q.Sources to those observation_days lists on either compared day for any
+// of q's metrics (q.Sources empty: any source, left empty). held is false when no series has
+// either day, and the read can be skipped.
+func (s *Store) pairSources(ctx context.Context, q cw.PairQuery) (srcs []cw.SourceID, held bool, err error) {
+	args := []any{dayArg(q.D0), dayArg(q.D1)}
+	for _, m := range q.Metrics {
+		args = append(args, string(m))
+	}
+	where := `day IN (CAST($1 AS DATE), CAST($2 AS DATE)) AND metric IN (` + placeholders(3, len(q.Metrics)) + `)`
+	if len(q.Sources) == 0 {
+		held, err = s.holds(ctx, where, args...)
+		return nil, held, err
+	}
+	for _, src := range q.Sources {
+		args = append(args, string(src))
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT source_id FROM observation_days WHERE `+where+
+		` AND source_id IN (`+placeholders(3+len(q.Metrics), len(q.Sources))+`)`, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	have, err := scanStrings(rows)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, src := range q.Sources {
+		if slices.Contains(have, string(src)) {
+			srcs = append(srcs, src)
+		}
+	}
+	return srcs, len(srcs) > 0, nil
+}
+
+// wrapErr wraps a non-nil error with the query's name, and passes nil through.
+func wrapErr(err error, format string, a ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(a, err)...)
+}
+
 // Daily reads one series over (from, to].
 func (s *Store) Daily(ctx context.Context, entity string, m cw.Metric, src cw.SourceID, from, to time.Time) ([]cw.Point, error) {
+	if ok, err := s.holds(ctx, `source_id = $1 AND metric = $2 AND day > CAST($3 AS DATE) AND day <= CAST($4 AS DATE)`,
+		string(src), string(m), dayArg(from), dayArg(to)); err != nil || !ok {
+		return nil, wrapErr(err, "store: daily %s %s", entity, m)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT day, value FROM observations
 		WHERE entity_id = $1 AND metric = $2 AND source_id = $3 AND day > CAST($4 AS DATE) AND day <= CAST($5 AS DATE)
 		ORDER BY day`, entity, string(m), string(src), dayArg(from), dayArg(to))
@@ -95,9 +156,7 @@ func (s *Store) Daily(ctx context.Context, entity string, m cw.Metric, src cw.So
 // LatestDay is the newest day of a source's metric in (notBefore, at].
 func (s *Store) LatestDay(ctx context.Context, src cw.SourceID, m cw.Metric, notBefore, at time.Time) (time.Time, error) {
 	var t sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT max(day) FROM observations
-		WHERE source_id = $1 AND metric = $2 AND day > CAST($3 AS DATE) AND day <= CAST($4 AS DATE)`,
-		string(src), string(m), dayArg(notBefore), dayArg(at)).Scan(&t)
+	err := s.db.QueryRowContext(ctx, store.LatestDaySQL, string(src), string(m), dayArg(notBefore), dayArg(at)).Scan(&t)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("store: latest day of %s: %w", src, err)
 	}
@@ -116,6 +175,10 @@ func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from,
 	for _, m := range ms {
 		args = append(args, string(m))
 	}
+	days := append([]any{args[0], args[1]}, args[3:]...)
+	if ok, err := s.holds(ctx, `day > CAST($1 AS DATE) AND day <= CAST($2 AS DATE) AND metric IN (`+placeholders(3, len(ms))+`)`, days...); err != nil || !ok {
+		return nil, wrapErr(err, "store: latest %s", prefix)
+	}
 	rows, err := s.db.QueryContext(ctx, `WITH latest AS (
 			SELECT source_id, metric, max(day) AS day FROM observations
 			WHERE entity_id LIKE $3 ESCAPE '\' AND metric IN (`+placeholders(4, len(ms))+`)
@@ -133,6 +196,10 @@ func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from,
 
 // Observations reads one metric of the entities with a prefix over (from, to].
 func (s *Store) Observations(ctx context.Context, prefix string, m cw.Metric, from, to time.Time) ([]cw.Observation, error) {
+	if ok, err := s.holds(ctx, `metric = $1 AND day > CAST($2 AS DATE) AND day <= CAST($3 AS DATE)`,
+		string(m), dayArg(from), dayArg(to)); err != nil || !ok {
+		return nil, wrapErr(err, "store: observations %s %s", prefix, m)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT entity_id, metric, day, value, source_id FROM observations
 		WHERE entity_id LIKE $1 ESCAPE '\' AND metric = $2 AND day > CAST($3 AS DATE) AND day <= CAST($4 AS DATE)
 		ORDER BY day, entity_id, source_id`, likePrefix(prefix), string(m), dayArg(from), dayArg(to))

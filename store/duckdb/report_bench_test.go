@@ -28,7 +28,7 @@ import (
 //	   300 chains × tvl, 600 perpetual contracts × open_interest_usd, 15 trending topics
 //	   Fear & Greed, USDT/USDC/total stablecoin supply, DeFi TVL, DEX volume
 //	× 1,826 days (2020-06-14 … 2025-06-13)  ≈ 123.5 million observation rows, plus entity,
-//	tag and chain rows, in a DuckDB file with the store's real schema (primary key included).
+//	tag and chain rows, in a DuckDB file with the store's real schema (its day index included).
 //
 // The rows are generated inside DuckDB (INSERT … SELECT over range() with hash-based
 // pseudo-random values), in writes of 1,000 assets or 2,000 protocols × every day, as a history
@@ -261,6 +261,8 @@ func generate(db *sql.DB, fx *benchFixture, b *testing.B) error {
 				'cmc:real-world-assets-protocols', 'cmc:oracles', 'cmc:centralized-exchange-token-cex', 'cmc:wrapped-tokens', 'cmc:stablecoin'][1 + (hash(i, n) %% 11)::INTEGER]
 			FROM range(%d) t(i), range(2) j(n) WHERE i > 1 AND hash(i, n, 12) %% 3 > 0`, assetID, fx.assets),
 		fmt.Sprintf(`INSERT INTO sources SELECT DISTINCT source_id, 'bench', 'generated', NULL, 'none', '', TIMESTAMP '%s' FROM observations`, cw.DayString(benchEnd)),
+		// The day index every write keeps (migration 4), built here in one go.
+		`INSERT INTO observation_days SELECT DISTINCT source_id, metric, day FROM observations`,
 		`CHECKPOINT`,
 	)
 	for i, q := range steps {

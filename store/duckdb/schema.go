@@ -83,4 +83,17 @@ var migrations = []string{
 		ORDER BY metric, day, entity_id, source_id;
 	DROP TABLE observations;
 	ALTER TABLE observations_v3 RENAME TO observations;`,
+	// 4: the days each (source, metric) series has, kept by every write's merge. A report asks
+	// ~110 questions of the store, most of them about series a store does not hold (a keyed
+	// source never ingested, a macro print not bundled) or only about which day a series last
+	// has: on the whole market each cost a walk over ~1,000 row groups of observations (1–20 ms),
+	// here they are a lookup in a table of a few thousand rows. Observations are only ever
+	// replaced under their own key, never deleted, so a day once listed stays true.
+	`CREATE TABLE observation_days (
+		source_id VARCHAR NOT NULL,
+		metric    VARCHAR NOT NULL,
+		day       DATE NOT NULL,
+		PRIMARY KEY (source_id, metric, day)
+	);
+	INSERT INTO observation_days SELECT DISTINCT source_id, metric, day FROM observations;`,
 }

@@ -114,7 +114,7 @@ func TestPlansPartitionedByDay(t *testing.T) {
 			return err
 		}},
 		{"Daily", true, func() error { _, err := s.Daily(ctx, "chain:ethereum", cw.MetricTVL, "t-chains", d0, d1); return err }},
-		{"LatestDay", true, func() error { _, err := s.LatestDay(ctx, "t-assets", cw.MetricPrice, d0, d1); return err }},
+		{"LatestDay", false, func() error { _, err := s.LatestDay(ctx, "t-assets", cw.MetricPrice, d0, d1); return err }},
 		{"Latest", true, func() error {
 			_, err := s.Latest(ctx, "topic:", []cw.Metric{cw.MetricTopicRank}, d0, d1)
 			return err
@@ -134,6 +134,7 @@ func TestPlansPartitionedByDay(t *testing.T) {
 			return err
 		}},
 		{"Coverage", false, func() error { _, err := s.Coverage(ctx); return err }},
+		{"HasDays", false, func() error { _, err := s.HasDays(ctx, d0, d1); return err }},
 	}
 	partition := regexp.MustCompile(`observations_(\d{4}|other)\b`)
 	for _, c := range calls {
@@ -163,6 +164,10 @@ func TestPlansPartitionedByDay(t *testing.T) {
 			}
 			if c.bounded && (len(read) != 1 || !read["2024"]) {
 				t.Errorf("%s reads partitions %v, want only 2024:\n%s", c.name, read, strings.Join(plan, "\n"))
+			}
+			// LatestDay and HasDays answer from the day index (migration 4), never from observations.
+			if (c.name == "LatestDay" || c.name == "HasDays") && len(read) != 0 {
+				t.Errorf("%s reads partitions %v, want none:\n%s", c.name, read, strings.Join(plan, "\n"))
 			}
 			fmt.Fprintf(&report, "%s\n", strings.Join(plan, "\n"))
 		}

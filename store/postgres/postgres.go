@@ -561,6 +561,8 @@ func merge(ctx context.Context, tx pgx.Tx, batches []cw.Batch) error {
 			ORDER BY entity_id, metric, day, source_id
 			ON CONFLICT (entity_id, metric, day, source_id) DO UPDATE SET value = excluded.value
 			WHERE observations.value IS DISTINCT FROM excluded.value`},
+		{"observation days", `INSERT INTO observation_days SELECT DISTINCT source_id, metric, day FROM stage_obs
+			ON CONFLICT DO NOTHING`},
 	}
 	for _, s := range steps {
 		if _, err := tx.Exec(ctx, s.q); err != nil {
@@ -623,6 +625,9 @@ func (s *Store) Check(ctx context.Context) ([]string, error) {
 		{"non-finite values", `SELECT count(*) FROM observations WHERE value IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)`},
 		{"sources with rows but no committed batch", `SELECT count(*) FROM (SELECT DISTINCT source_id FROM observations) o
 			LEFT JOIN (SELECT DISTINCT source_id FROM ingest_log) l ON l.source_id = o.source_id WHERE l.source_id IS NULL`},
+	}
+	for _, c := range store.DayIndexChecks {
+		checks = append(checks, struct{ what, q string }{c.What, c.Q})
 	}
 	var problems []string
 	for _, c := range checks {

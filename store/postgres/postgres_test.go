@@ -152,8 +152,8 @@ func TestSchemaVersions(t *testing.T) {
 	}
 	s.Close()
 
-	// An older binary's store: migration 2 not applied yet.
-	admin(t, addr, `DROP TABLE ingest_runs; DELETE FROM schema_migrations WHERE version = 2`)
+	// An older binary's store: migrations 2–4 not applied yet.
+	admin(t, addr, `DROP TABLE ingest_runs; DROP TABLE observation_days; DELETE FROM schema_migrations WHERE version >= 2`)
 	if _, err := Open(ctx, addr, store.Options{ReadOnly: true}); !errors.Is(err, store.ErrSchemaOutdated) {
 		t.Fatalf("read-only open of an older schema: %v, want ErrSchemaOutdated", err)
 	}
@@ -161,6 +161,10 @@ func TestSchemaVersions(t *testing.T) {
 	ro := open(t, addr, store.Options{ReadOnly: true})
 	if runs, err := ro.LastRuns(ctx); err != nil || len(runs) != 0 {
 		t.Fatalf("after migrating: %v %v", runs, err)
+	}
+	// Migration 4 lists the days already stored.
+	if d, err := ro.LatestDay(ctx, "t-assets", cw.MetricPrice, time.Date(2024, 12, 6, 0, 0, 0, 0, time.UTC), time.Date(2024, 12, 13, 0, 0, 0, 0, time.UTC)); err != nil || cw.DayString(d) != "2024-12-09" {
+		t.Fatalf("latest day after migrating: %v %v", d, err)
 	}
 	if _, err := ro.Apply(ctx, storetest.Fixture()[0]); err == nil {
 		t.Fatal("a read-only store wrote")

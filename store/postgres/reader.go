@@ -82,9 +82,7 @@ func (s *Store) Daily(ctx context.Context, entity string, m cw.Metric, src cw.So
 func (s *Store) LatestDay(ctx context.Context, src cw.SourceID, m cw.Metric, notBefore, at time.Time) (time.Time, error) {
 	defer s.lock()()
 	var t sql.NullTime
-	err := s.q.QueryRowContext(ctx, `SELECT max(day) FROM observations
-		WHERE source_id = $1 AND metric = $2 AND day > $3::date AND day <= $4::date`,
-		string(src), string(m), cw.Day(notBefore), cw.Day(at)).Scan(&t)
+	err := s.q.QueryRowContext(ctx, store.LatestDaySQL, string(src), string(m), cw.Day(notBefore), cw.Day(at)).Scan(&t)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("store: latest day of %s: %w", src, err)
 	}

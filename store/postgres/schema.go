@@ -75,4 +75,18 @@ var migrations = []string{
 		rows        BIGINT NOT NULL,
 		error       TEXT COLLATE "C" NOT NULL
 	);`,
+	// 3: store/duckdb's observations without a primary key. PostgreSQL keeps its key (the merge
+	// upserts on it), so there is nothing to do here; the version keeps the numbering shared.
+	`SELECT 1`,
+	// 4: the days each (source, metric) series has, kept by every merge: LatestDay and HasDays
+	// become lookups in a small table (on Citus a reference table, answered without visiting
+	// the shards). Observations are only ever replaced under their own key, so a day once
+	// listed stays true.
+	`CREATE TABLE observation_days (
+		source_id TEXT COLLATE "C" NOT NULL,
+		metric    TEXT COLLATE "C" NOT NULL,
+		day       DATE NOT NULL,
+		PRIMARY KEY (source_id, metric, day)
+	);
+	INSERT INTO observation_days SELECT DISTINCT source_id, metric, day FROM observations;`,
 }

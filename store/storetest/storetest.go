@@ -274,6 +274,20 @@ func testReader(t *testing.T, s cw.Store) {
 		if !reflect.DeepEqual(ps, want) {
 			t.Errorf("source-filtered pairs = %s, want %s", pairs(ps), pairs(want))
 		}
+		// A source the store never held, named beside one it holds, changes nothing; alone, it
+		// gives no pairs (the backends may answer these from their day index).
+		ps, err = s.Pairs(ctx, cw.PairQuery{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice, cw.MetricMarketCap}, Sources: []cw.SourceID{"t-none", "t-daily"}, D0: d0, D1: d1})
+		if err != nil || !reflect.DeepEqual(ps, want) {
+			t.Errorf("pairs of a held and an unheld source = %s, %v; want %s", pairs(ps), err, pairs(want))
+		}
+		ps, err = s.Pairs(ctx, cw.PairQuery{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice}, Sources: []cw.SourceID{"t-none"}, D0: d0, D1: d1})
+		if err != nil || len(ps) != 0 {
+			t.Errorf("pairs of an unheld source = %s, %v", pairs(ps), err)
+		}
+		ps, err = s.Pairs(ctx, cw.PairQuery{Prefix: "chain:", Metrics: []cw.Metric{cw.MetricTVL}, D0: day("2020-01-01"), D1: day("2020-01-08")})
+		if err != nil || len(ps) != 0 {
+			t.Errorf("pairs on days without observations = %s, %v", pairs(ps), err)
+		}
 	})
 
 	t.Run("Daily", func(t *testing.T) {
@@ -284,6 +298,14 @@ func testReader(t *testing.T, s cw.Store) {
 		want := []cw.Point{{Day: day("2024-12-10"), Value: 105}, {Day: day("2024-12-13"), Value: 110}}
 		if !reflect.DeepEqual(pts, want) {
 			t.Errorf("daily (from, to] = %v, want %v", pts, want)
+		}
+		for _, c := range []struct {
+			src      cw.SourceID
+			from, to string
+		}{{"t-none", "2024-12-06", "2024-12-13"}, {"t-chains", "2024-12-13", "2024-12-20"}} {
+			if pts, err := s.Daily(ctx, "chain:ethereum", cw.MetricTVL, c.src, day(c.from), day(c.to)); err != nil || len(pts) != 0 {
+				t.Errorf("daily of %s over (%s, %s] = %v, %v; want none", c.src, c.from, c.to, pts, err)
+			}
 		}
 	})
 
@@ -302,6 +324,23 @@ func testReader(t *testing.T, s cw.Store) {
 			if (c.want == "" && !got.IsZero()) || (c.want != "" && !got.Equal(day(c.want))) {
 				t.Errorf("LatestDay(%s, %s] = %v, want %q", c.notBefore, c.at, got, c.want)
 			}
+		}
+	})
+
+	// Runs after the other LatestDay cases: it writes a newer day, which every Reader must see
+	// at once (a backend's day index is kept by the same write).
+	t.Run("LatestDayFollowsWrites", func(t *testing.T) {
+		if got, err := s.LatestDay(ctx, "t-none", cw.MetricPrice, d0, d1); err != nil || !got.IsZero() {
+			t.Errorf("LatestDay of an unheld source = %v, %v", got, err)
+		}
+		apply(t, s, cw.Batch{Source: cw.Provenance{ID: "t-late", Provider: "test", Licence: "test"}, Observations: []cw.Observation{
+			{Entity: "asset:btc", Metric: cw.MetricPrice, Day: day("2024-12-12"), Value: 100000, Source: "t-late"}}})
+		got, err := s.LatestDay(ctx, "t-late", cw.MetricPrice, d0, d1)
+		if err != nil || !got.Equal(day("2024-12-12")) {
+			t.Errorf("LatestDay after a write = %v, %v; want 2024-12-12", got, err)
+		}
+		if has, err := s.HasDays(ctx, day("2024-12-11"), day("2024-12-12")); err != nil || !has {
+			t.Errorf("HasDays after a write = %v, %v", has, err)
 		}
 	})
 
