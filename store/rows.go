@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	cw "cryptoweekly"
@@ -27,14 +28,20 @@ func ScanObservations(rows *sql.Rows) ([]cw.Observation, error) {
 	return out, rows.Err()
 }
 
-// ScanEntities reads (id, kind, name, symbol, category, parent) rows into out.
-func ScanEntities(rows *sql.Rows, out map[string]cw.Entity) error {
+// ScanEntities reads (id, kind, name, symbol, category, parent) rows into out, only those of the
+// IDs in want unless want is nil.
+func ScanEntities(rows *sql.Rows, out map[string]cw.Entity, want map[string]struct{}) error {
 	defer rows.Close()
 	for rows.Next() {
 		var e cw.Entity
 		var kind string
 		if err := rows.Scan(&e.ID, &kind, &e.Name, &e.Symbol, &e.Category, &e.Parent); err != nil {
 			return fmt.Errorf("store: entities: %w", err)
+		}
+		if want != nil {
+			if _, ok := want[e.ID]; !ok {
+				continue
+			}
 		}
 		e.Kind = cw.Kind(kind)
 		out[e.ID] = e
@@ -77,7 +84,20 @@ func ScanEntityChildren(rows *sql.Rows, what EntityChild, out map[string]cw.Enti
 		}
 		out[id] = e
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Chains and tags come in any order; they are kept sorted, as both backends always gave them.
+	if what != Attrs {
+		for _, e := range out {
+			for _, l := range [][]string{e.Chains, e.Tags} {
+				if len(l) > 1 {
+					slices.Sort(l)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // UpsertSourceSQL writes one provenance record (SourceArgs), the same in both SQL dialects.

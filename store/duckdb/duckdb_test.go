@@ -3,8 +3,11 @@ package duckdb
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -221,5 +224,63 @@ func TestApplyDuplicateAcrossBatches(t *testing.T) {
 	}
 	if p, err := s.Check(ctx); err != nil || len(p) > 0 {
 		t.Fatalf("check: %v %v", p, err)
+	}
+}
+
+// TestEntitiesLongList: a list of bulkIDs or more IDs takes Entities' other path (every entity of
+// the IDs' kinds, filtered in Go); it must answer exactly as the short lists do.
+func TestEntitiesLongList(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "e.duckdb"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := batch("a")
+	var ids []string
+	for i := 0; i < bulkIDs+200; i++ {
+		e := cw.Entity{ID: fmt.Sprintf("asset:t%04d", i), Kind: cw.KindAsset, Name: fmt.Sprintf("Token %d", i), Symbol: fmt.Sprintf("T%d", i),
+			Tags: []string{"cmc:z", "cmc:a", fmt.Sprintf("cmc:n%d", i%7)}}
+		if i%3 == 0 {
+			e.Chains = []string{"Solana", "Ethereum"}
+		}
+		if i%5 == 0 {
+			e.Attrs = map[string]string{"url": "https://example.org/" + e.Symbol}
+		}
+		b.Entities = append(b.Entities, e)
+		if i%50 != 49 { // leave some stored entities out of the question
+			ids = append(ids, e.ID)
+		}
+	}
+	b.Entities = append(b.Entities, cw.Entity{ID: "protocol:p", Kind: cw.KindProtocol, Name: "P", Chains: []string{"Base", "Arbitrum"}},
+		cw.Entity{ID: "protocol:q", Kind: cw.KindProtocol, Name: "Q"})
+	if _, err := s.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	ids = append(ids, "protocol:p", "asset:unknown", "nokind")
+	if len(ids) < bulkIDs {
+		t.Fatalf("%d IDs: not a long list", len(ids))
+	}
+	long, err := s.Entities(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := map[string]cw.Entity{}
+	for lo := 0; lo < len(ids); lo += 10 {
+		part, err := s.Entities(ctx, ids[lo:min(lo+10, len(ids))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		maps.Copy(short, part)
+	}
+	if len(long) != len(ids)-2 || !reflect.DeepEqual(long, short) {
+		t.Fatalf("long list: %d entities, short lists: %d (want %d); equal: %v", len(long), len(short), len(ids)-2, reflect.DeepEqual(long, short))
+	}
+	if e := long["asset:t0000"]; !reflect.DeepEqual(e.Tags, []string{"cmc:a", "cmc:n0", "cmc:z"}) || !reflect.DeepEqual(e.Chains, []string{"Ethereum", "Solana"}) ||
+		e.Attrs["url"] != "https://example.org/T0" {
+		t.Errorf("asset:t0000 = %+v", e)
+	}
+	if _, ok := long["protocol:q"]; ok {
+		t.Error("an entity not asked for came back")
 	}
 }

@@ -141,7 +141,7 @@ func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entit
 	if err != nil {
 		return nil, fmt.Errorf("store: entities: %w", err)
 	}
-	if err := store.ScanEntities(rows, out); err != nil {
+	if err := store.ScanEntities(rows, out, nil); err != nil {
 		return nil, err
 	}
 	for _, t := range []struct {
