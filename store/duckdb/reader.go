@@ -73,28 +73,107 @@ func (s *Store) Pairs(ctx context.Context, q cw.PairQuery) ([]cw.Pair, error) {
 		return nil, wrapErr(err, "store: pairs %s%s", q.Entity, q.Prefix)
 	}
 	q.Sources = srcs
-	for _, m := range q.Metrics {
+	// One row per (entity, source) with the metrics side by side: for the whole market's four
+	// token metrics a third of the rows and of the strings that one row per (entity, metric,
+	// source) would carry across the driver, which cost more than the query.
+	metrics := slices.Clone(q.Metrics)
+	slices.Sort(metrics)
+	metrics = slices.Compact(metrics)
+	var cols strings.Builder
+	for i, m := range metrics {
 		args = append(args, string(m))
+		fmt.Fprintf(&cols, `,
+			max(value) FILTER (WHERE metric = $%[1]d AND day = CAST($1 AS DATE)),
+			max(value) FILTER (WHERE metric = $%[1]d AND day = CAST($2 AS DATE))`, 6+i)
 	}
-	query := `SELECT entity_id, metric, source_id,
-			max(value) FILTER (WHERE day = CAST($1 AS DATE)),
-			max(value) FILTER (WHERE day = CAST($2 AS DATE))
+	query := `SELECT entity_id, source_id` + cols.String() + `
 		FROM observations
 		WHERE day IN (CAST($1 AS DATE), CAST($2 AS DATE)) AND ` + ent + `
 			AND day BETWEEN CAST($3 AS DATE) AND CAST($4 AS DATE)
-			AND metric IN (` + placeholders(6, len(q.Metrics)) + `)`
+			AND metric IN (` + placeholders(6, len(metrics)) + `)`
 	if len(q.Sources) > 0 {
-		query += ` AND source_id IN (` + placeholders(6+len(q.Metrics), len(q.Sources)) + `)`
+		query += ` AND source_id IN (` + placeholders(6+len(metrics), len(q.Sources)) + `)`
 		for _, src := range q.Sources {
 			args = append(args, string(src))
 		}
 	}
-	query += ` GROUP BY entity_id, metric, source_id ORDER BY entity_id, metric, source_id`
+	query += ` GROUP BY entity_id, source_id ORDER BY entity_id, source_id`
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: pairs %s%s: %w", q.Entity, q.Prefix, err)
 	}
-	return store.ScanPairs(rows)
+	ps, err := scanPivotedPairs(rows, metrics)
+	if err != nil {
+		return nil, fmt.Errorf("store: pairs %s%s: %w", q.Entity, q.Prefix, err)
+	}
+	return ps, nil
+}
+
+// scanPivotedPairs reads Pairs' (entity, source, then two values per metric) rows, sorted by
+// entity and source, into pairs sorted by entity, metric and source (metrics sorted), one per
+// metric a row has a value of.
+func scanPivotedPairs(rows *sql.Rows, metrics []cw.Metric) ([]cw.Pair, error) {
+	defer rows.Close()
+	type row struct {
+		src  cw.SourceID
+		vals []float64 // two per metric
+		has  []bool
+	}
+	var out []cw.Pair
+	var entity string
+	var group []row
+	// flush emits the pairs of one entity's rows, metric by metric, each in source order.
+	flush := func() {
+		for i, m := range metrics {
+			for _, r := range group {
+				a, b := r.has[2*i], r.has[2*i+1]
+				if !a && !b {
+					continue
+				}
+				p := cw.Pair{Entity: entity, Metric: m, Source: r.src}
+				if a {
+					p.V0 = &r.vals[2*i]
+				}
+				if b {
+					p.V1 = &r.vals[2*i+1]
+				}
+				out = append(out, p)
+			}
+		}
+		group = group[:0]
+	}
+	sources := map[string]cw.SourceID{}
+	nulls := make([]sql.NullFloat64, 2*len(metrics))
+	var e string
+	var src sql.RawBytes
+	dest := []any{&e, &src}
+	for i := range nulls {
+		dest = append(dest, &nulls[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if e != entity {
+			flush()
+			entity = e
+		}
+		id, ok := sources[string(src)]
+		if !ok {
+			id = cw.SourceID(src)
+			sources[string(id)] = id
+		}
+		r := row{src: id, vals: make([]float64, len(nulls)), has: make([]bool, len(nulls))}
+		for i, v := range nulls {
+			r.vals[i], r.has[i] = v.Float64, v.Valid
+		}
+		group = append(group, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	flush()
+	return out, nil
 }
 
 // pairSources narrows q.Sources to those observation_days lists on either compared day for any
