@@ -263,6 +263,7 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	defer conn.Close()
 	stage := []string{
 		`CREATE OR REPLACE TEMP TABLE stage_obs (k UBIGINT, value DOUBLE)`,
+		`CREATE OR REPLACE TEMP TABLE stage_days (k UBIGINT)`,
 		`CREATE OR REPLACE TEMP TABLE stage_metric (code INTEGER, s VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE stage_entity (code INTEGER, s VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE stage_source (code INTEGER, s VARCHAR)`,
@@ -279,7 +280,7 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 	defer func() {
 		// Temp tables die with the connection anyway; dropping them early only frees memory,
 		// so a failure here changes nothing stored.
-		for _, t := range []string{"stage_obs", "stage_metric", "stage_entity", "stage_source", "stage_dict", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
+		for _, t := range []string{"stage_obs", "stage_days", "stage_metric", "stage_entity", "stage_source", "stage_dict", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
 			if _, err := conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t); err != nil {
 				break
 			}
@@ -312,7 +313,7 @@ func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, 
 
 func stageBatches(dc driver.Conn, batches []cw.Batch, p *packed, st *cw.ApplyStats) error {
 	var apps []*duckdb.Appender
-	for _, t := range []string{"stage_obs", "stage_metric", "stage_entity", "stage_source", "stage_ent", "stage_chain", "stage_tag", "stage_attr"} {
+	for _, t := range []string{"stage_obs", "stage_metric", "stage_entity", "stage_source", "stage_ent", "stage_chain", "stage_tag", "stage_attr", "stage_days"} {
 		a, err := duckdb.NewAppenderFromConn(dc, "", t)
 		if err != nil {
 			for _, open := range apps {
@@ -362,6 +363,12 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, p *packed, st *cw.ApplySta
 			break
 		}
 		keep(obs.AppendRow(k, p.vals[i]))
+	}
+	for _, k := range p.dayKeys() {
+		if firstErr != nil {
+			break
+		}
+		keep(apps[8].AppendRow(k))
 	}
 	for _, a := range apps {
 		keep(a.Close())

@@ -284,3 +284,34 @@ func TestEntitiesLongList(t *testing.T) {
 		t.Error("an entity not asked for came back")
 	}
 }
+
+// TestDayIndexHasNoRepeats: observation_days has no key to refuse a repeat, so the merge must add
+// only days it does not list yet, however often a day is written.
+func TestDayIndexHasNoRepeats(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "d.duckdb"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	obs := func(v float64, days ...string) []cw.Observation {
+		var out []cw.Observation
+		for _, d := range days {
+			for _, e := range []string{"asset:a", "asset:b"} {
+				out = append(out, cw.Observation{Entity: e, Metric: cw.MetricPrice, Day: day(d), Value: v})
+			}
+		}
+		return out
+	}
+	for i, days := range [][]string{{"2024-01-01", "2024-01-02"}, {"2024-01-02", "2024-01-03"}, {"2024-01-01", "2024-01-02", "2024-01-03"}} {
+		if _, err := s.Apply(ctx, batch("a", obs(float64(i+1), days...)...), batch("b", obs(1, days[0])...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, s, `SELECT count(*) FROM observation_days`); n != 5 {
+		t.Errorf("observation_days holds %d rows, want 5 (3 days of a, 2 of b)", n)
+	}
+	if problems, err := s.Check(ctx); err != nil || len(problems) != 0 {
+		t.Errorf("check: %v %v", problems, err)
+	}
+}

@@ -39,14 +39,15 @@ var stagedSQL = fmt.Sprintf(`SELECT d.e[CAST(((o.k >> %d) & %d) + 1 AS BIGINT)] 
 	FROM stage_obs o CROSS JOIN stage_dict d`,
 	entityShift, 1<<entityBits-1, metricShift, dayShift, 1<<dayBits-1, 1<<sourceBits-1)
 
-// daysSQL lists the staged rows' (source, metric, day) in observation_days: the distinct keys
-// are taken on the packed numbers, a few thousand of them for a million staged rows.
+// daysSQL adds the write's (source, metric, day) that observation_days does not list yet, from
+// stage_days (dayKeys).
 var daysSQL = fmt.Sprintf(`INSERT INTO observation_days
-	SELECT d.s[CAST(o.src + 1 AS BIGINT)], d.m[CAST((o.md >> %d) + 1 AS BIGINT)],
-		CAST(DATE '1970-01-01' + CAST(o.md & %d AS INTEGER) AS DATE)
-	FROM (SELECT DISTINCT k >> %d AS md, k & %d AS src FROM stage_obs) o CROSS JOIN stage_dict d
-	ON CONFLICT DO NOTHING`,
-	metricShift-dayShift, 1<<dayBits-1, dayShift, 1<<sourceBits-1)
+	SELECT * FROM (
+		SELECT d.s[CAST((o.k & %d) + 1 AS BIGINT)] AS source_id, d.m[CAST((o.k >> %d) + 1 AS BIGINT)] AS metric,
+			CAST(DATE '1970-01-01' + CAST((o.k >> %d) & %d AS INTEGER) AS DATE) AS day
+		FROM stage_days o CROSS JOIN stage_dict d) n
+	WHERE NOT EXISTS (SELECT 1 FROM observation_days x WHERE x.source_id = n.source_id AND x.metric = n.metric AND x.day = n.day)`,
+	1<<sourceBits-1, metricShift, dayShift, 1<<dayBits-1)
 
 // dictSQL builds stage_dict from the staged dictionaries.
 const dictSQL = `CREATE OR REPLACE TEMP TABLE stage_dict AS SELECT
@@ -145,6 +146,26 @@ func pack(batches []cw.Batch) (*packed, error) {
 	}
 	p.sortKeys()
 	return p, nil
+}
+
+// dayKeys lists the write's distinct (metric, day, source) for observation_days, as keys with
+// the entity's bits zeroed, in key order. Taken here on the sorted keys, a pass with a few
+// sources to compare per (metric, day); a DISTINCT over the staged rows in SQL cost a tenth of
+// the bundle's whole write.
+func (p *packed) dayKeys() []uint64 {
+	const entityMask = (1<<entityBits - 1) << entityShift
+	var out []uint64
+	run := 0 // where the current (metric, day)'s keys start in out
+	for _, k := range p.keys {
+		d := k &^ entityMask
+		if len(out) > 0 && out[len(out)-1]>>dayShift != d>>dayShift {
+			run = len(out)
+		}
+		if !slices.Contains(out[run:], d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // sortKeys sorts the rows by key (an LSD radix sort: stable, a pass per byte that varies) and

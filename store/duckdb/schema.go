@@ -89,11 +89,13 @@ var migrations = []string{
 	// has: on the whole market each cost a walk over ~1,000 row groups of observations (1–20 ms),
 	// here they are a lookup in a table of a few thousand rows. Observations are only ever
 	// replaced under their own key, never deleted, so a day once listed stays true.
+	//
+	// No primary key, as observations have none since migration 3: its index made the bundle's
+	// first load 30 ms slower (6%) for 74k rows; the merge adds only days not listed yet.
 	`CREATE TABLE observation_days (
 		source_id VARCHAR NOT NULL,
 		metric    VARCHAR NOT NULL,
-		day       DATE NOT NULL,
-		PRIMARY KEY (source_id, metric, day)
+		day       DATE NOT NULL
 	);
 	INSERT INTO observation_days SELECT DISTINCT source_id, metric, day FROM observations;`,
 }
