@@ -65,9 +65,10 @@ type Reader interface {
 	Sources(ctx context.Context, ids []SourceID) ([]Provenance, error)
 	// LastRuns returns the newest ingest run of every provider, sorted by provider.
 	LastRuns(ctx context.Context) ([]IngestRun, error)
-	// DayCounts counts, per selector and day, the distinct entities with an observation matching
-	// the selector, in one pass over the store: the coverage of every section at once.
-	DayCounts(ctx context.Context, sel []Selector) ([]map[time.Time]int, error)
+	// DayCounts counts, per selector and day in (from, to], the distinct entities with an
+	// observation matching the selector, in one pass over the store: the coverage of every
+	// section at once. A zero from or to leaves that side of the days open.
+	DayCounts(ctx context.Context, sel []Selector, from, to time.Time) ([]map[time.Time]int, error)
 }
 
 // PairQuery selects the series Pairs compares.

@@ -20,9 +20,18 @@ type Coverer interface {
 	// selectors in one pass over the store.
 	Selectors(cfg Config) []cw.Selector
 	// CoverageStatus rates the week ending at end from the per-day entity counts of the
-	// section's selectors (in the order Selectors gave them).
+	// section's selectors (in the order Selectors gave them). It reads only the days in
+	// (end-CoverageLookback, end].
 	CoverageStatus(counts []map[time.Time]int, end time.Time, cfg Config) Status
 }
+
+// CoverageLookback bounds, in days, how far before a week's end CoverageStatus looks (the token
+// section, the furthest, looks for a start snapshot up to 17 days back): DefaultWeek relies on it
+// to choose the week from the recent days alone.
+const CoverageLookback = 35
+
+// recentDays is how many days before now DefaultWeek reads first.
+const recentDays = 120
 
 // Status is a section's coverage of one week: "full", "partial" or "none", with a detail.
 type Status struct {
@@ -77,6 +86,34 @@ type coverageColumn struct {
 
 // LoadCoverage reads the per-day entity counts of every registered section in one pass.
 func LoadCoverage(ctx context.Context, rd cw.Reader, cfg Config) (*Coverage, error) {
+	return loadCoverage(ctx, rd, cfg, time.Time{})
+}
+
+// DefaultWeek is LoadCoverage(…).DefaultWeekEnd(), read from the recent days when it can: all of
+// the coverage is every stored row, seconds on a store of the whole market, where the default
+// week (the newest one every core series covers) is almost always among the last few. So the
+// days since recentDays before now are read first; a week found there at least
+// CoverageLookback days after their start is the one the whole coverage would give, having the
+// same counts for every day its status reads. Otherwise (an old store, a gap of months) the
+// whole coverage decides.
+func DefaultWeek(ctx context.Context, rd cw.Reader, cfg Config, now time.Time) (time.Time, error) {
+	from := cw.Day(now).AddDate(0, 0, -recentDays)
+	recent, err := loadCoverage(ctx, rd, cfg, from)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if end, ok := recent.search(from.AddDate(0, 0, CoverageLookback)); ok {
+		return end, nil
+	}
+	all, err := LoadCoverage(ctx, rd, cfg)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return all.DefaultWeekEnd()
+}
+
+// loadCoverage reads the coverage of the days after from (all days: from zero).
+func loadCoverage(ctx context.Context, rd cw.Reader, cfg Config, from time.Time) (*Coverage, error) {
 	c := &Coverage{cfg: cfg}
 	var all []cw.Selector
 	var spans [][2]int
@@ -90,7 +127,7 @@ func LoadCoverage(ctx context.Context, rd cw.Reader, cfg Config) (*Coverage, err
 		all = append(all, sels...)
 		c.columns = append(c.columns, coverageColumn{c: cv})
 	}
-	counts, err := rd.DayCounts(ctx, all)
+	counts, err := rd.DayCounts(ctx, all, from, time.Time{})
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}
@@ -131,23 +168,14 @@ func (c *Coverage) Week(end time.Time) map[string]Status {
 
 // DefaultWeekEnd is the latest day for which every core series covers the whole week.
 func (c *Coverage) DefaultWeekEnd() (time.Time, error) {
-	var core []coverageColumn
-	for _, col := range c.columns {
-		if col.c.Core() {
-			core = append(core, col)
-		}
-	}
-	for d := c.Last; !d.IsZero() && d.Year() >= 2017; d = d.AddDate(0, 0, -1) {
-		ok := true
-		for _, col := range core {
-			ok = ok && col.c.CoverageStatus(col.counts, d, c.cfg).Level == "full"
-		}
-		if ok {
-			return d, nil
-		}
+	if d, ok := c.search(time.Time{}); ok {
+		return d, nil
 	}
 	var missing, names []string
-	for _, col := range core {
+	for _, col := range c.columns {
+		if !col.c.Core() {
+			continue
+		}
 		names = append(names, col.c.CoverageColumn())
 		n := 0
 		for _, m := range col.counts {
@@ -161,6 +189,44 @@ func (c *Coverage) DefaultWeekEnd() (time.Time, error) {
 		return time.Time{}, fmt.Errorf("no week has every core series: the store has no %s data (run `cryptoweekly import` or `cryptoweekly ingest`)", strings.Join(missing, ", "))
 	}
 	return time.Time{}, fmt.Errorf("no week in the store has every core series (%s) at both ends; pass --week-end", strings.Join(names, ", "))
+}
+
+// Since is the coverage of the days after from only, as DefaultWeek reads it first.
+func (c *Coverage) Since(from time.Time) *Coverage {
+	out := &Coverage{cfg: c.cfg}
+	for _, col := range c.columns {
+		cut := coverageColumn{c: col.c, counts: make([]map[time.Time]int, len(col.counts))}
+		for i, m := range col.counts {
+			cut.counts[i] = map[time.Time]int{}
+			for d, n := range m {
+				if d.After(from) {
+					cut.counts[i][d] = n
+					if col.c.Core() && d.After(out.Last) {
+						out.Last = d
+					}
+				}
+			}
+		}
+		out.columns = append(out.columns, cut)
+	}
+	return out
+}
+
+// search finds the latest day, not before notBefore (nor 2017), for which every core series
+// covers the whole week.
+func (c *Coverage) search(notBefore time.Time) (time.Time, bool) {
+	for d := c.Last; !d.IsZero() && d.Year() >= 2017 && !d.Before(notBefore); d = d.AddDate(0, 0, -1) {
+		ok := true
+		for _, col := range c.columns {
+			if col.c.Core() {
+				ok = ok && col.c.CoverageStatus(col.counts, d, c.cfg).Level == "full"
+			}
+		}
+		if ok {
+			return d, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // Span is the first and last day of any section.

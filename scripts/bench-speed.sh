@@ -30,6 +30,8 @@ END {
 	r = "BenchmarkWeekFullUniverse/report"; sc = "BenchmarkWeekFullUniverse/scan"
 	row(sprintf("weekly report, %.0fM rows (scale %s)", v[sc, "rows"] / 1e6, scale), s(v[r, "ns/op"]), "plain scan " s(v[sc, "ns/op"]), sprintf("%.2fx", v[r, "ns/op"] / v[sc, "ns/op"]), "< 1 s and <= 2x scan")
 	row("  peak RSS during the reports", sprintf("%.0f MB", v[r, "peak-MB"]), "", "", "reported")
+	dw = "BenchmarkWeekFullUniverse/default-week"
+	row("  choosing the week (no --week-end)", s(v[dw, "ns/op"]), "plain scan " s(v[sc, "ns/op"]), sprintf("%.2fx", v[dw, "ns/op"] / v[sc, "ns/op"]), "reported")
 	p = "BenchmarkImportDir/parse"; rd = "BenchmarkImportDir/read"
 	row("import: parse raw files", sprintf("%.1f MB/s", v[p, "MB/s"]), sprintf("read %.0f MB/s", v[rd, "MB/s"]), sprintf("%.1fx", v[rd, "MB/s"] / v[p, "MB/s"]), ">= 50 MB/s")
 	a = "BenchmarkApplyBundle/apply"; ap = "BenchmarkApplyBundle/append"

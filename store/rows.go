@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	cw "cryptoweekly"
@@ -141,6 +142,19 @@ const EmptySQL = `SELECT NOT EXISTS (SELECT 1 FROM observations)`
 // HasDaysSQL is the HasDays query, the same in both SQL dialects: observation_days lists every
 // day an observation lies on.
 const HasDaysSQL = `SELECT EXISTS (SELECT 1 FROM observation_days WHERE day > CAST($1 AS DATE) AND day <= CAST($2 AS DATE))`
+
+// DaysWhere is the condition on observations' day for days in (from, to], a zero bound open;
+// arg adds a parameter and returns its placeholder.
+func DaysWhere(from, to time.Time, arg func(string) string) string {
+	conds := []string{"TRUE"}
+	if !from.IsZero() {
+		conds = append(conds, "day > CAST("+arg(cw.DayString(from))+" AS DATE)")
+	}
+	if !to.IsZero() {
+		conds = append(conds, "day <= CAST("+arg(cw.DayString(to))+" AS DATE)")
+	}
+	return strings.Join(conds, " AND ")
+}
 
 // LatestDaySQL is the LatestDay query, the same in both SQL dialects: on observation_days, a
 // lookup in a few thousand rows instead of a scan of the week's observations (and on Citus a

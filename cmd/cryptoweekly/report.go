@@ -104,9 +104,10 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usageError{fmt.Errorf("--week-end: %w", err)}
 		}
 	}
-	// The coverage reads every stored row (seconds on a store of the whole market): it picks the
-	// default week, and names the store's span when a chosen week has no data; a chosen week with
-	// data needs only one row of it.
+	// The whole coverage reads every stored row (seconds on a store of the whole market): the
+	// default week comes from the recent days' coverage when it can (report.DefaultWeek), the
+	// store's span is named from all of it only when a chosen week has no data, and a chosen week
+	// with data needs only the day index.
 	var has bool
 	if !end.IsZero() {
 		if has, err = st.HasDays(ctx, end.AddDate(0, 0, -7), end); err != nil {
@@ -114,12 +115,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	if end.IsZero() {
-		cov, err := report.LoadCoverage(ctx, st, cfg)
-		if err != nil {
-			return err
-		}
-		end, err = cov.DefaultWeekEnd()
-		if err != nil {
+		if end, err = report.DefaultWeek(ctx, st, cfg, time.Now()); err != nil {
 			return err
 		}
 	} else if !has {

@@ -441,7 +441,7 @@ func (s *Store) Sources(ctx context.Context, ids []cw.SourceID) ([]cw.Provenance
 
 // DayCounts classifies every observation by the first selector it matches and counts distinct
 // entities per selector and day, in one scan.
-func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector) ([]map[time.Time]int, error) {
+func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector, from, to time.Time) ([]map[time.Time]int, error) {
 	out := make([]map[time.Time]int, len(sel))
 	for i := range out {
 		out[i] = map[time.Time]int{}
@@ -482,7 +482,7 @@ func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector) ([]map[time.Ti
 		fmt.Fprintf(&when, " WHEN %s THEN %d", strings.Join(conds, " AND "), i)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT sel, day, count(DISTINCT entity_id) FROM (
-			SELECT CASE`+when.String()+` END AS sel, day, entity_id FROM observations) t
+			SELECT CASE`+when.String()+` END AS sel, day, entity_id FROM observations WHERE `+store.DaysWhere(from, to, arg)+`) t
 		WHERE sel IS NOT NULL GROUP BY sel, day`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: day counts: %w", err)

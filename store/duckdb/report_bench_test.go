@@ -41,7 +41,8 @@ import (
 //	go test ./store/duckdb -run '^$' -bench WeekFullUniverse -benchtime 3x -timeout 30m
 //
 // "report" times report.Build for the week ending 2025-06-13 and reports its cost in plain scans
-// ("x-scan"); "scan" times SELECT sum(value), count(*) FROM observations. CRYPTOWEEKLY_BENCH_SCALE
+// ("x-scan"); "scan" times SELECT sum(value), count(*) FROM observations; "default-week" times
+// choosing that week as `report` without --week-end does (report.DefaultWeek). CRYPTOWEEKLY_BENCH_SCALE
 // (a fraction, default 1) shrinks the asset and protocol counts for a quick try.
 func BenchmarkWeekFullUniverse(b *testing.B) {
 	if testing.Short() {
@@ -99,6 +100,20 @@ func BenchmarkWeekFullUniverse(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/scanNs, "x-scan")
 		if mb := peakRSSMB(); mb > 0 {
 			b.ReportMetric(mb, "peak-MB")
+		}
+	})
+	// What `report` without --week-end adds: choosing the week, as on the day after the store's
+	// newest data.
+	b.Run("default-week", func(b *testing.B) {
+		cfg := report.DefaultConfig()
+		for i := 0; i < b.N; i++ {
+			end, err := report.DefaultWeek(ctx, benchStore.db, cfg, benchEnd.AddDate(0, 0, 1))
+			if err != nil || !end.Equal(benchEnd) {
+				b.Fatalf("default week %s, %v; want %s", cw.DayString(end), err, cw.DayString(benchEnd))
+			}
+		}
+		if scanNs > 0 {
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/scanNs, "x-scan")
 		}
 	})
 }

@@ -130,7 +130,11 @@ func TestPlansPartitionedByDay(t *testing.T) {
 		{"Sources", false, func() error { _, err := s.Sources(ctx, []cw.SourceID{"t-chains"}); return err }},
 		{"LastRuns", false, func() error { _, err := s.LastRuns(ctx); return err }},
 		{"DayCounts", false, func() error {
-			_, err := s.DayCounts(ctx, []cw.Selector{{Prefix: "chain:", Metrics: []cw.Metric{cw.MetricTVL}}, {Entities: []string{"index:defi-tvl"}}})
+			_, err := s.DayCounts(ctx, []cw.Selector{{Prefix: "chain:", Metrics: []cw.Metric{cw.MetricTVL}}, {Entities: []string{"index:defi-tvl"}}}, time.Time{}, time.Time{})
+			return err
+		}},
+		{"DayCounts (a week)", true, func() error {
+			_, err := s.DayCounts(ctx, []cw.Selector{{Prefix: "chain:", Metrics: []cw.Metric{cw.MetricTVL}}, {Entities: []string{"index:defi-tvl"}}}, d0, d1)
 			return err
 		}},
 		{"Coverage", false, func() error { _, err := s.Coverage(ctx); return err }},

@@ -243,7 +243,7 @@ func (s *Store) Sources(ctx context.Context, ids []cw.SourceID) ([]cw.Provenance
 //
 // Two passes over observations (the series, then the counts), both with small hash tables. On
 // Citus both push down: the window is partitioned by entity_id, the distribution column.
-func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector) ([]map[time.Time]int, error) {
+func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector, from, to time.Time) ([]map[time.Time]int, error) {
 	defer s.lock()()
 	out := make([]map[time.Time]int, len(sel))
 	for i := range out {
@@ -277,15 +277,17 @@ func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector) ([]map[time.Ti
 		}
 		fmt.Fprintf(&when, " WHEN %s THEN %d", strings.Join(conds, " AND "), i)
 	}
+	days := store.DaysWhere(from, to, func(v string) string { return arg(v) })
 	rows, err := s.q.QueryContext(ctx, `WITH series AS (
 			SELECT entity_id, metric, source_id, sel FROM (
 				SELECT entity_id, metric, source_id, CASE`+when.String()+` END AS sel
-				FROM (SELECT DISTINCT entity_id, metric, source_id FROM observations) s) c
+				FROM (SELECT DISTINCT entity_id, metric, source_id FROM observations WHERE `+days+`) s) c
 			WHERE sel IS NOT NULL),
 		k AS (SELECT entity_id, metric, source_id, sel, count(*) OVER (PARTITION BY sel, entity_id) > 1 AS multi FROM series)
 		SELECT sel, day, sum(CASE WHEN eid IS NULL THEN n ELSE 1 END)::bigint FROM (
 			SELECT k.sel, o.day, CASE WHEN k.multi THEN o.entity_id END AS eid, count(*) AS n
 			FROM observations o JOIN k ON k.entity_id = o.entity_id AND k.metric = o.metric AND k.source_id = o.source_id
+			WHERE `+days+`
 			GROUP BY 1, 2, 3) g
 		GROUP BY sel, day`, args...)
 	if err != nil {

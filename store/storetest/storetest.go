@@ -444,7 +444,7 @@ func testDayCounts(t *testing.T, s cw.Store) {
 		{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice}, Sources: []cw.SourceID{"t-assets"}},
 		{Prefix: "asset:", Metrics: []cw.Metric{cw.MetricPrice}, Sources: []cw.SourceID{"t-daily"}},
 		{Metrics: []cw.Metric{cw.MetricTVL}}, // what the first selectors took is not counted again
-	})
+	}, time.Time{}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,13 +459,38 @@ func testDayCounts(t *testing.T, s cw.Store) {
 		t.Errorf("day counts = %v\nwant %v", counts, want)
 	}
 	// An entity with several series in one selector (three metrics, two sources) counts once a day.
-	counts, err = s.DayCounts(context.Background(), []cw.Selector{{Prefix: "asset:"}})
+	counts, err = s.DayCounts(context.Background(), []cw.Selector{{Prefix: "asset:"}}, time.Time{}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want = []map[time.Time]int{{day("2024-12-02"): 2, day("2024-12-06"): 1, day("2024-12-09"): 2, day("2024-12-13"): 1}}
 	if !reflect.DeepEqual(counts, want) {
 		t.Errorf("day counts over several series = %v\nwant %v", counts, want)
+	}
+	// Bounded to (from, to]: the same counts, of those days only; either bound may be open.
+	for _, c := range []struct {
+		from, to string
+		want     map[time.Time]int
+	}{
+		{"2024-12-02", "2024-12-09", map[time.Time]int{day("2024-12-06"): 1, day("2024-12-09"): 2}},
+		{"2024-12-06", "", map[time.Time]int{day("2024-12-09"): 2, day("2024-12-13"): 1}},
+		{"", "2024-12-06", map[time.Time]int{day("2024-12-02"): 2, day("2024-12-06"): 1}},
+		{"2024-12-13", "", map[time.Time]int{}},
+	} {
+		var from, to time.Time
+		if c.from != "" {
+			from = day(c.from)
+		}
+		if c.to != "" {
+			to = day(c.to)
+		}
+		counts, err = s.DayCounts(context.Background(), []cw.Selector{{Prefix: "asset:"}}, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(counts[0], c.want) {
+			t.Errorf("day counts over (%s, %s] = %v\nwant %v", c.from, c.to, counts[0], c.want)
+		}
 	}
 }
 
