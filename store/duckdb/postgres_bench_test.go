@@ -101,7 +101,7 @@ func BenchmarkWeekPostgres(b *testing.B) {
 			b.Fatalf("%s builds a different report from the same rows", be.name)
 		}
 	}
-	results := map[string][3]time.Duration{}
+	results := map[string][4]time.Duration{}
 	for _, be := range backends {
 		var scanD, reportD time.Duration
 		b.Run(be.name+"/scan", func(b *testing.B) {
@@ -137,18 +137,33 @@ func BenchmarkWeekPostgres(b *testing.B) {
 				b.ReportMetric(float64(covD)/float64(scanD), "x-scan")
 			}
 		})
-		results[be.name] = [3]time.Duration{scanD, reportD, covD}
+		// What a report without --week-end reads instead (report.DefaultWeek): the recent days'
+		// coverage.
+		var defD time.Duration
+		b.Run(be.name+"/default-week", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				end, err := report.DefaultWeek(ctx, be.reader, report.DefaultConfig(), benchEnd.AddDate(0, 0, 1))
+				if err != nil || !end.Equal(benchEnd) {
+					b.Fatalf("default week %s, %v", cw.DayString(end), err)
+				}
+			}
+			defD = b.Elapsed() / time.Duration(b.N)
+			if scanD > 0 {
+				b.ReportMetric(float64(defD)/float64(scanD), "x-scan")
+			}
+		})
+		results[be.name] = [4]time.Duration{scanD, reportD, covD, defD}
 	}
 	var t strings.Builder
 	fmt.Fprintf(&t, "\n%d observation rows on both (copied to PostgreSQL in %s)\n", benchStore.rows, copied.Round(time.Second))
-	fmt.Fprintf(&t, "| backend | one plain scan | weekly report | report / scan | coverage (DayCounts) | coverage / scan |\n|---|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&t, "| backend | one plain scan | weekly report | report / scan | coverage (DayCounts) | coverage / scan | default week | default week / scan |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, be := range backends {
 		r := results[be.name]
 		if r[0] == 0 || r[1] == 0 {
 			continue
 		}
-		fmt.Fprintf(&t, "| %s | %s | %s | %.2f× | %s | %.2f× |\n", be.name, r[0].Round(time.Millisecond), r[1].Round(time.Millisecond), float64(r[1])/float64(r[0]),
-			r[2].Round(time.Millisecond), float64(r[2])/float64(r[0]))
+		fmt.Fprintf(&t, "| %s | %s | %s | %.2f× | %s | %.2f× | %s | %.2f× |\n", be.name, r[0].Round(time.Millisecond), r[1].Round(time.Millisecond), float64(r[1])/float64(r[0]),
+			r[2].Round(time.Millisecond), float64(r[2])/float64(r[0]), r[3].Round(time.Millisecond), float64(r[3])/float64(r[0]))
 	}
 	b.Log(t.String())
 }
