@@ -358,11 +358,15 @@ func stageBatches(dc driver.Conn, batches []cw.Batch, p *packed, st *cw.ApplySta
 		}
 		st.Observations += len(b.Observations)
 	}
+	// One argument slice for every row: AppendRow's variadic slice would be a heap allocation
+	// per row otherwise.
+	row := make([]driver.Value, 2)
 	for i, k := range p.keys {
 		if firstErr != nil {
 			break
 		}
-		keep(obs.AppendRow(k, p.vals[i]))
+		row[0], row[1] = k, p.vals[i]
+		keep(obs.AppendRow(row...))
 	}
 	for _, k := range p.dayKeys() {
 		if firstErr != nil {
