@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,6 +26,20 @@ func ScanObservations(rows *sql.Rows) ([]cw.Observation, error) {
 		}
 		o.Metric, o.Source, o.Day = cw.Metric(m), cw.SourceID(src), cw.Day(o.Day)
 		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ScanStrings reads one text column.
+func ScanStrings(rows *sql.Rows) ([]string, error) {
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
@@ -96,6 +111,20 @@ func ScanEntityChildren(rows *sql.Rows, what EntityChild, out map[string]cw.Enti
 					slices.Sort(l)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// CheckWrite is what both backends check before a write touches the database: a read-only store
+// refuses it, and every batch must be valid.
+func CheckWrite(readOnly bool, batches []cw.Batch) error {
+	if readOnly {
+		return errors.New("store: opened read-only")
+	}
+	for i := range batches {
+		if err := batches[i].Validate(); err != nil {
+			return fmt.Errorf("store: %w", err)
 		}
 	}
 	return nil

@@ -12,7 +12,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -248,13 +247,8 @@ func (s *Store) Close() error { return s.db.Close() }
 // COMMIT: a failure or a killed process at any point leaves the store exactly as it was.
 func (s *Store) Apply(ctx context.Context, batches ...cw.Batch) (cw.ApplyStats, error) {
 	var st cw.ApplyStats
-	if s.readOnly {
-		return st, errors.New("store: opened read-only")
-	}
-	for i := range batches {
-		if err := batches[i].Validate(); err != nil {
-			return st, fmt.Errorf("store: %w", err)
-		}
+	if err := store.CheckWrite(s.readOnly, batches); err != nil {
+		return st, err
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {

@@ -180,20 +180,7 @@ func (s *Store) EntitiesOnChains(ctx context.Context, k cw.Kind, chains []string
 	if err != nil {
 		return nil, fmt.Errorf("store: entities on chains: %w", err)
 	}
-	return scanStrings(rows)
-}
-
-func scanStrings(rows *sql.Rows) ([]string, error) {
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return store.ScanStrings(rows)
 }
 
 // CountEntities counts the entities of a kind.
@@ -213,7 +200,7 @@ func (s *Store) Symbols(ctx context.Context, k cw.Kind) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %s symbols: %w", k, err)
 	}
-	return scanStrings(rows)
+	return store.ScanStrings(rows)
 }
 
 // Sources loads the provenance records cited.
