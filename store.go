@@ -45,6 +45,9 @@ type Reader interface {
 	// LatestDay returns the newest day in (notBefore, at] on which source s has metric m
 	// observations, or the zero time: the snapshot a weekly figure uses.
 	LatestDay(ctx context.Context, s SourceID, m Metric, notBefore, at time.Time) (time.Time, error)
+	// NewestDay returns the newest day any observation lies on, or the zero time for an empty
+	// store.
+	NewestDay(ctx context.Context) (time.Time, error)
 	// Latest returns, for each (source, metric) among ms, the observations of the entities with
 	// the prefix on the newest day in (from, to] that series has.
 	Latest(ctx context.Context, prefix string, ms []Metric, from, to time.Time) ([]Observation, error)

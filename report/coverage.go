@@ -30,8 +30,9 @@ type Coverer interface {
 // to choose the week from the recent days alone.
 const CoverageLookback = 35
 
-// recentDays is how many days before now DefaultWeek reads first.
-const recentDays = 120
+// recentWindows are the spans, in days back from the store's newest day, whose coverage
+// DefaultWeek reads before it reads all of it.
+var recentWindows = []int{120, 480}
 
 // Status is a section's coverage of one week: "full", "partial" or "none", with a detail.
 type Status struct {
@@ -92,18 +93,27 @@ func LoadCoverage(ctx context.Context, rd cw.Reader, cfg Config) (*Coverage, err
 // DefaultWeek is LoadCoverage(…).DefaultWeekEnd(), read from the recent days when it can: all of
 // the coverage is every stored row, seconds on a store of the whole market, where the default
 // week (the newest one every core series covers) is almost always among the last few. So the
-// days since recentDays before now are read first; a week found there at least
-// CoverageLookback days after their start is the one the whole coverage would give, having the
-// same counts for every day its status reads. Otherwise (an old store, a gap of months) the
-// whole coverage decides.
-func DefaultWeek(ctx context.Context, rd cw.Reader, cfg Config, now time.Time) (time.Time, error) {
-	from := cw.Day(now).AddDate(0, 0, -recentDays)
-	recent, err := loadCoverage(ctx, rd, cfg, from)
+// coverage of the last recentWindows days before the store's newest day is read first, then of
+// a longer span; a week found at least CoverageLookback days after a span's start is the one the
+// whole coverage would give, having the same counts for every day its status reads. Otherwise
+// the whole coverage decides.
+func DefaultWeek(ctx context.Context, rd cw.Reader, cfg Config) (time.Time, error) {
+	newest, err := rd.NewestDay(ctx)
 	if err != nil {
 		return time.Time{}, err
 	}
-	if end, ok := recent.search(from.AddDate(0, 0, CoverageLookback)); ok {
-		return end, nil
+	for _, days := range recentWindows {
+		if newest.IsZero() {
+			break
+		}
+		from := newest.AddDate(0, 0, -days)
+		recent, err := loadCoverage(ctx, rd, cfg, from)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if end, ok := recent.search(from.AddDate(0, 0, CoverageLookback)); ok {
+			return end, nil
+		}
 	}
 	all, err := LoadCoverage(ctx, rd, cfg)
 	if err != nil {

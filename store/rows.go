@@ -30,6 +30,12 @@ func ScanObservations(rows *sql.Rows) ([]cw.Observation, error) {
 	return out, rows.Err()
 }
 
+// LikePrefix turns an ID prefix into a LIKE pattern (with ESCAPE '\') that matches it literally:
+// "_" and "%" in IDs are characters, not wildcards, on both backends.
+func LikePrefix(p string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(p) + "%"
+}
+
 // ScanStrings reads one text column.
 func ScanStrings(rows *sql.Rows) ([]string, error) {
 	defer rows.Close()
@@ -78,6 +84,7 @@ const (
 // entities already in out; rows of other entities are ignored.
 func ScanEntityChildren(rows *sql.Rows, what EntityChild, out map[string]cw.Entity) error {
 	defer rows.Close()
+	var several []string // entities that got a second chain or tag here
 	for rows.Next() {
 		var id, k, v string
 		if err := rows.Scan(&id, &k, &v); err != nil {
@@ -89,9 +96,13 @@ func ScanEntityChildren(rows *sql.Rows, what EntityChild, out map[string]cw.Enti
 		}
 		switch what {
 		case Chains:
-			e.Chains = append(e.Chains, k)
+			if e.Chains = append(e.Chains, k); len(e.Chains) == 2 {
+				several = append(several, id)
+			}
 		case Tags:
-			e.Tags = append(e.Tags, k)
+			if e.Tags = append(e.Tags, k); len(e.Tags) == 2 {
+				several = append(several, id)
+			}
 		default:
 			if e.Attrs == nil {
 				e.Attrs = map[string]string{}
@@ -103,14 +114,16 @@ func ScanEntityChildren(rows *sql.Rows, what EntityChild, out map[string]cw.Enti
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	// Chains and tags come in any order; they are kept sorted, as both backends always gave them.
+	// Chains and tags may come in any order; they are kept sorted, as both backends always gave
+	// them.
 	if what != Attrs {
-		for _, e := range out {
-			for _, l := range [][]string{e.Chains, e.Tags} {
-				if len(l) > 1 {
-					slices.Sort(l)
-				}
+		for _, id := range several {
+			e := out[id]
+			l := e.Chains
+			if what == Tags {
+				l = e.Tags
 			}
+			slices.Sort(l)
 		}
 	}
 	return nil
@@ -185,8 +198,27 @@ func DaysWhere(from, to time.Time, arg func(string) string) string {
 	return strings.Join(conds, " AND ")
 }
 
+// VersionSQL changes whenever a write commits (a batch sequence) or an ingest run is recorded:
+// what the dashboard compares to know its caches are still right. The same in both dialects.
+const VersionSQL = `SELECT coalesce(max(batch_seq), 0), (SELECT count(*) FROM ingest_runs) FROM ingest_log`
+
+// NewestDaySQL is the newest day any observation lies on, from the day index.
+const NewestDaySQL = `SELECT max(day) FROM observation_days`
+
+// ScanNewestDay reads NewestDaySQL's row.
+func ScanNewestDay(row *sql.Row) (time.Time, error) {
+	var t sql.NullTime
+	if err := row.Scan(&t); err != nil {
+		return time.Time{}, fmt.Errorf("store: newest day: %w", err)
+	}
+	if !t.Valid {
+		return time.Time{}, nil
+	}
+	return cw.Day(t.Time), nil
+}
+
 // LatestDaySQL is the LatestDay query, the same in both SQL dialects: on observation_days, a
-// lookup in a few thousand rows instead of a scan of the week's observations (and on Citus a
+// lookup in a table of one row per series and day (73,599 for the bundle) instead of a scan of the week's observations (and on Citus a
 // reference table, read on the coordinator instead of on every shard).
 const LatestDaySQL = `SELECT max(day) FROM observation_days
 	WHERE source_id = $1 AND metric = $2 AND day > CAST($3 AS DATE) AND day <= CAST($4 AS DATE)`

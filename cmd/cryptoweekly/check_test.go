@@ -42,12 +42,16 @@ func TestCheckCommand(t *testing.T) {
 	if _, err := raw.Exec(`INSERT INTO observations VALUES ('asset:x', 'market_cap', DATE '2024-12-12', 1e300, 't')`); err != nil {
 		t.Fatal(err)
 	}
+	// And a day index row with no observation behind it.
+	if _, err := raw.Exec(`INSERT INTO observation_days VALUES ('t', 'price', DATE '2020-01-01')`); err != nil {
+		t.Fatal(err)
+	}
 	raw.Close()
 	time.Sleep(10 * time.Millisecond)
 	out, errs, code := runCLI(t, "check", "--db", db)
 	// Written behind the store's back, the row is also missing from the day index (migration 4).
 	if code != 1 || !strings.Contains(out, "implausible market_cap") || !strings.Contains(out, "1 observation days missing from observation_days") ||
-		!strings.Contains(errs, "2 problem(s) found") {
+		!strings.Contains(out, "1 observation_days rows without an observation") || !strings.Contains(errs, "3 problem(s) found") {
 		t.Errorf("implausible row: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 	if _, errs, code := runCLI(t, "check", "--db", filepath.Join(t.TempDir(), "none.duckdb")); code != 1 || !strings.Contains(errs, "does not exist") {

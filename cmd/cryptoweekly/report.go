@@ -115,7 +115,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	if end.IsZero() {
-		if end, err = report.DefaultWeek(ctx, st, cfg, time.Now()); err != nil {
+		if end, err = report.DefaultWeek(ctx, st, cfg); err != nil {
 			return err
 		}
 	} else if !has {

@@ -13,10 +13,18 @@ import (
 	"cryptoweekly/store/duckdb"
 )
 
-// dayCountsCalls counts the coverage reads a Reader gets.
+// dayCountsCalls counts the coverage reads a Reader gets, and may claim another newest day.
 type dayCountsCalls struct {
 	cw.Reader
-	calls []time.Time // each call's from
+	newest time.Time
+	calls  []time.Time // each call's from
+}
+
+func (r *dayCountsCalls) NewestDay(ctx context.Context) (time.Time, error) {
+	if !r.newest.IsZero() {
+		return r.newest, nil
+	}
+	return r.Reader.NewestDay(ctx)
 }
 
 func (r *dayCountsCalls) DayCounts(ctx context.Context, sel []cw.Selector, from, to time.Time) ([]map[time.Time]int, error) {
@@ -69,19 +77,26 @@ func TestCoverageLookback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The store's own newest day, then newest days that put the default week in the first span,
+	// in the second, and in neither.
+	rd := &dayCountsCalls{Reader: st}
+	if got, err := report.DefaultWeek(ctx, rd, cfg); err != nil || !got.Equal(def) {
+		t.Errorf("DefaultWeek = %s, %v after %d coverage reads; want %s", cw.DayString(got), err, len(rd.calls), cw.DayString(def))
+	}
 	for _, c := range []struct {
-		now   time.Time
-		reads int // 1: the recent days sufficed; 2: then all days
+		newest time.Time
+		reads  int
 	}{
 		{def.AddDate(0, 0, 3), 1},
 		{def.AddDate(0, 0, 60), 1},
-		{def.AddDate(0, 0, 100), 2}, // the default week is too close to the recent days' start
-		{def.AddDate(3, 0, 0), 2},
+		{def.AddDate(0, 0, 100), 2}, // too close to the first span's start
+		{def.AddDate(0, 0, 400), 2},
+		{def.AddDate(3, 0, 0), 3}, // all days
 	} {
-		rd := &dayCountsCalls{Reader: st}
-		got, err := report.DefaultWeek(ctx, rd, cfg, c.now)
+		rd := &dayCountsCalls{Reader: st, newest: c.newest}
+		got, err := report.DefaultWeek(ctx, rd, cfg)
 		if err != nil || !got.Equal(def) || len(rd.calls) != c.reads {
-			t.Errorf("now %s: DefaultWeek = %s, %v after %d coverage reads; want %s after %d", cw.DayString(c.now), cw.DayString(got), err, len(rd.calls), cw.DayString(def), c.reads)
+			t.Errorf("newest day %s: DefaultWeek = %s, %v after %d coverage reads; want %s after %d", cw.DayString(c.newest), cw.DayString(got), err, len(rd.calls), cw.DayString(def), c.reads)
 		}
 	}
 }

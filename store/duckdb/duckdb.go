@@ -460,8 +460,10 @@ func mergeObservations(ctx context.Context, tx *sql.Tx, p *packed) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO observations SELECT entity_id, metric, day, value, source_id FROM (`+stagedSQL+`)`); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, daysSQL)
-	return err
+	if _, err := tx.ExecContext(ctx, daysSQL); err != nil {
+		return fmt.Errorf("day index (observation_days): %w", err)
+	}
+	return nil
 }
 
 // Empty tells whether the store holds no observation.
@@ -480,6 +482,11 @@ func (s *Store) HasDays(ctx context.Context, from, to time.Time) (bool, error) {
 		return false, fmt.Errorf("store: days %s..%s: %w", cw.DayString(from), cw.DayString(to), err)
 	}
 	return has, nil
+}
+
+// NewestDay is the newest day any observation lies on (zero: none).
+func (s *Store) NewestDay(ctx context.Context) (time.Time, error) {
+	return store.ScanNewestDay(s.db.QueryRowContext(ctx, store.NewestDaySQL))
 }
 
 // Coverage lists, per source and metric, the stored span.
@@ -583,7 +590,7 @@ func (s *Store) Digest(ctx context.Context) (map[string]string, error) {
 // until it changes.
 func (s *Store) Version(ctx context.Context) (string, error) {
 	var seq, runs int64
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(batch_seq), 0), (SELECT count(*) FROM ingest_runs) FROM ingest_log`).Scan(&seq, &runs); err != nil {
+	if err := s.db.QueryRowContext(ctx, store.VersionSQL).Scan(&seq, &runs); err != nil {
 		return "", fmt.Errorf("store: version: %w", err)
 	}
 	return fmt.Sprintf("%d.%d", seq, runs), nil

@@ -26,17 +26,13 @@ func placeholders(start, n int) string {
 	return strings.Join(p, ", ")
 }
 
-// likePrefix turns an ID prefix into a LIKE pattern that matches it literally.
-func likePrefix(p string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(p) + "%"
-}
-
 func dayArg(t time.Time) string { return cw.DayString(t) }
 
 // holds asks observation_days (migration 4) whether the store has any of the series and days a
 // query is about, before the query walks the observations' ~1,000 row groups to find out: of a
 // whole-market report's ~110 reads, most ask about series this store does not hold, and each
-// would cost 1–10 ms to come back empty, where this costs a lookup in a small table.
+// would cost 1–10 ms to come back empty, where this costs a lookup in the day index (one row
+// per series and day).
 func (s *Store) holds(ctx context.Context, where string, args ...any) (bool, error) {
 	var ok bool
 	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM observation_days WHERE `+where+`)`, args...).Scan(&ok)
@@ -64,7 +60,7 @@ func (s *Store) Pairs(ctx context.Context, q cw.PairQuery) ([]cw.Pair, error) {
 		args = append(args, q.Entity)
 	case q.Prefix != "":
 		ent = `entity_id LIKE $5 ESCAPE '\'`
-		args = append(args, likePrefix(q.Prefix))
+		args = append(args, store.LikePrefix(q.Prefix))
 	default:
 		return nil, fmt.Errorf("store: pairs: no entity or prefix")
 	}
@@ -250,7 +246,7 @@ func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from,
 	if len(ms) == 0 {
 		return nil, nil
 	}
-	args := []any{dayArg(from), dayArg(to), likePrefix(prefix)}
+	args := []any{dayArg(from), dayArg(to), store.LikePrefix(prefix)}
 	for _, m := range ms {
 		args = append(args, string(m))
 	}
@@ -281,7 +277,7 @@ func (s *Store) Observations(ctx context.Context, prefix string, m cw.Metric, fr
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT entity_id, metric, day, value, source_id FROM observations
 		WHERE entity_id LIKE $1 ESCAPE '\' AND metric = $2 AND day > CAST($3 AS DATE) AND day <= CAST($4 AS DATE)
-		ORDER BY day, entity_id, source_id`, likePrefix(prefix), string(m), dayArg(from), dayArg(to))
+		ORDER BY day, entity_id, source_id`, store.LikePrefix(prefix), string(m), dayArg(from), dayArg(to))
 	if err != nil {
 		return nil, fmt.Errorf("store: observations %s %s: %w", prefix, m, err)
 	}
@@ -379,7 +375,7 @@ func (s *Store) EntitiesOnChains(ctx context.Context, k cw.Kind, chains []string
 	if len(chains) == 0 {
 		return nil, nil
 	}
-	args := []any{likePrefix(string(k) + ":")}
+	args := []any{store.LikePrefix(string(k) + ":")}
 	for _, c := range chains {
 		args = append(args, strings.ToLower(c))
 	}
@@ -455,7 +451,7 @@ func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector, from, to time.
 			conds = append(conds, list("entity_id", x.Entities))
 		}
 		if x.Prefix != "" {
-			conds = append(conds, "entity_id LIKE "+arg(likePrefix(x.Prefix))+` ESCAPE '\'`)
+			conds = append(conds, "entity_id LIKE "+arg(store.LikePrefix(x.Prefix))+` ESCAPE '\'`)
 		}
 		if len(x.Metrics) > 0 {
 			conds = append(conds, list("metric", metricStrings(x.Metrics)))

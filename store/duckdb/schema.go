@@ -87,7 +87,7 @@ var migrations = []string{
 	// ~110 questions of the store, most of them about series a store does not hold (a keyed
 	// source never ingested, a macro print not bundled) or only about which day a series last
 	// has: on the whole market each cost a walk over ~1,000 row groups of observations (1–20 ms),
-	// here they are a lookup in a table of a few thousand rows. Observations are only ever
+	// here they are a lookup in a table of one row per series and day (73,599 for the bundle). Observations are only ever
 	// replaced under their own key, never deleted, so a day once listed stays true.
 	//
 	// No primary key, as observations have none since migration 3: its index made the bundle's

@@ -598,6 +598,23 @@ func (s *Store) HasDays(ctx context.Context, from, to time.Time) (bool, error) {
 	return has, nil
 }
 
+// NewestDay is the newest day any observation lies on (zero: none).
+func (s *Store) NewestDay(ctx context.Context) (time.Time, error) {
+	defer s.lock()()
+	return store.ScanNewestDay(s.q.QueryRowContext(ctx, store.NewestDaySQL))
+}
+
+// Version changes whenever a write commits (a batch or an ingest run): the dashboard caches
+// reports until it changes.
+func (s *Store) Version(ctx context.Context) (string, error) {
+	defer s.lock()()
+	var seq, runs int64
+	if err := s.q.QueryRowContext(ctx, store.VersionSQL).Scan(&seq, &runs); err != nil {
+		return "", fmt.Errorf("store: version: %w", err)
+	}
+	return fmt.Sprintf("%d.%d", seq, runs), nil
+}
+
 // Coverage lists, per source and metric, the stored span.
 func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 	defer s.lock()()

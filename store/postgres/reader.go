@@ -17,11 +17,6 @@ import (
 
 var _ cw.Reader = (*Store)(nil)
 
-// likePrefix turns an ID prefix into a LIKE pattern that matches it literally.
-func likePrefix(p string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(p) + "%"
-}
-
 func strs[T ~string](vs []T) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
@@ -45,7 +40,7 @@ func (s *Store) Pairs(ctx context.Context, q cw.PairQuery) ([]cw.Pair, error) {
 		args = append(args, q.Entity)
 	case q.Prefix != "":
 		ent = `entity_id LIKE $4 ESCAPE '\'`
-		args = append(args, likePrefix(q.Prefix))
+		args = append(args, store.LikePrefix(q.Prefix))
 	default:
 		return nil, fmt.Errorf("store: pairs: no entity or prefix")
 	}
@@ -110,7 +105,7 @@ func (s *Store) Latest(ctx context.Context, prefix string, ms []cw.Metric, from,
 		FROM observations o JOIN latest l ON l.source_id = o.source_id AND l.metric = o.metric AND l.day = o.day
 		WHERE o.entity_id LIKE $3 ESCAPE '\' AND o.metric = ANY($4::text[])
 			AND o.day > $1::date AND o.day <= $2::date
-		ORDER BY o.source_id, o.metric, o.entity_id`, cw.Day(from), cw.Day(to), likePrefix(prefix), strs(ms))
+		ORDER BY o.source_id, o.metric, o.entity_id`, cw.Day(from), cw.Day(to), store.LikePrefix(prefix), strs(ms))
 	if err != nil {
 		return nil, fmt.Errorf("store: latest %s: %w", prefix, err)
 	}
@@ -122,7 +117,7 @@ func (s *Store) Observations(ctx context.Context, prefix string, m cw.Metric, fr
 	defer s.lock()()
 	rows, err := s.q.QueryContext(ctx, `SELECT entity_id, metric, day, value, source_id FROM observations
 		WHERE entity_id LIKE $1 ESCAPE '\' AND metric = $2 AND day > $3::date AND day <= $4::date
-		ORDER BY day, entity_id, source_id`, likePrefix(prefix), string(m), cw.Day(from), cw.Day(to))
+		ORDER BY day, entity_id, source_id`, store.LikePrefix(prefix), string(m), cw.Day(from), cw.Day(to))
 	if err != nil {
 		return nil, fmt.Errorf("store: observations %s %s: %w", prefix, m, err)
 	}
@@ -148,8 +143,8 @@ func (s *Store) Entities(ctx context.Context, ids []string) (map[string]cw.Entit
 		what store.EntityChild
 		q    string
 	}{
-		{store.Chains, `SELECT entity_id, chain, '' FROM entity_chains WHERE entity_id = ANY($1::text[]) ORDER BY entity_id, chain`},
-		{store.Tags, `SELECT entity_id, tag, '' FROM entity_tags WHERE entity_id = ANY($1::text[]) ORDER BY entity_id, tag`},
+		{store.Chains, `SELECT entity_id, chain, '' FROM entity_chains WHERE entity_id = ANY($1::text[])`},
+		{store.Tags, `SELECT entity_id, tag, '' FROM entity_tags WHERE entity_id = ANY($1::text[])`},
 		{store.Attrs, `SELECT entity_id, key, value FROM entity_attrs WHERE entity_id = ANY($1::text[])`},
 	} {
 		rows, err := s.q.QueryContext(ctx, t.q, ids)
@@ -176,7 +171,7 @@ func (s *Store) EntitiesOnChains(ctx context.Context, k cw.Kind, chains []string
 	}
 	rows, err := s.q.QueryContext(ctx, `SELECT DISTINCT entity_id FROM entity_chains
 		WHERE entity_id LIKE $1 ESCAPE '\' AND lower(chain COLLATE "default") = ANY($2::text[]) ORDER BY entity_id`,
-		likePrefix(string(k)+":"), lc)
+		store.LikePrefix(string(k)+":"), lc)
 	if err != nil {
 		return nil, fmt.Errorf("store: entities on chains: %w", err)
 	}
@@ -251,7 +246,7 @@ func (s *Store) DayCounts(ctx context.Context, sel []cw.Selector, from, to time.
 			conds = append(conds, "entity_id = ANY("+arg(x.Entities)+"::text[])")
 		}
 		if x.Prefix != "" {
-			conds = append(conds, "entity_id LIKE "+arg(likePrefix(x.Prefix))+` ESCAPE '\'`)
+			conds = append(conds, "entity_id LIKE "+arg(store.LikePrefix(x.Prefix))+` ESCAPE '\'`)
 		}
 		if len(x.Metrics) > 0 {
 			conds = append(conds, "metric = ANY("+arg(strs(x.Metrics))+"::text[])")

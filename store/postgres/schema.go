@@ -79,7 +79,7 @@ var migrations = []string{
 	// upserts on it), so there is nothing to do here; the version keeps the numbering shared.
 	`SELECT 1`,
 	// 4: the days each (source, metric) series has, kept by every merge: LatestDay and HasDays
-	// become lookups in a small table (on Citus a reference table, answered without visiting
+	// become lookups in a table of one row per series and day (on Citus a reference table, answered without visiting
 	// the shards). Observations are only ever replaced under their own key, so a day once
 	// listed stays true.
 	`CREATE TABLE observation_days (

@@ -329,6 +329,12 @@ func testReader(t *testing.T, s cw.Store) {
 
 	// Runs after the other LatestDay cases: it writes a newer day, which every Reader must see
 	// at once (a backend's day index is kept by the same write).
+	t.Run("NewestDay", func(t *testing.T) {
+		if got, err := s.NewestDay(ctx); err != nil || !got.Equal(day("2024-12-20")) {
+			t.Errorf("NewestDay = %v, %v; want 2024-12-20 (topic:etf)", got, err)
+		}
+	})
+
 	t.Run("LatestDayFollowsWrites", func(t *testing.T) {
 		if got, err := s.LatestDay(ctx, "t-none", cw.MetricPrice, d0, d1); err != nil || !got.IsZero() {
 			t.Errorf("LatestDay of an unheld source = %v, %v", got, err)
@@ -497,6 +503,9 @@ func testDayCounts(t *testing.T, s cw.Store) {
 func testCheck(t *testing.T, s cw.Store) {
 	defer s.Close()
 	ctx := context.Background()
+	if d, err := s.NewestDay(ctx); err != nil || !d.IsZero() {
+		t.Errorf("NewestDay of an empty store = %v, %v", d, err)
+	}
 	if cov, err := s.Coverage(ctx); err != nil || len(cov) != 0 {
 		t.Fatalf("empty store coverage %v %v", cov, err)
 	}
