@@ -30,7 +30,11 @@ type TokenRow struct {
 	// measure of a price-only snapshot such as CoinGecko's daily top-100 files.
 	Rank1 float64
 	Pct   float64
-	Tags  map[string]bool
+	// WindowPct is the return over the universe's common window (Prices.WD0 → WD1): what
+	// aggregates over many tokens (the altcoin median, sector indices) use, so that none mixes
+	// the week's own ends for some tokens with the snapshots' dates for others.
+	WindowPct float64
+	Tags      map[string]bool
 }
 
 // Stable reports whether the token is a stablecoin by its tags or by DefiLlama's stablecoin list.
@@ -61,6 +65,9 @@ type Prices struct {
 	Exact int
 	// DailySources are the daily series that gave exact-week returns.
 	DailySources []cw.SourceID
+	// WD0 and WD1 are the window every token's WindowPct compares: the week's own ends when
+	// every token has them (Exact == len(Rows)), else the snapshots' D0 and D1.
+	WD0, WD1 time.Time
 	// Snapshot totals over every token with a market cap in each snapshot, whether or not it is
 	// priced at the other end: the universe BTC dominance is measured against.
 	Mcap0, Mcap1 float64
@@ -149,11 +156,19 @@ func readPrices(env *report.Env) (*Prices, error) {
 	// A token with a daily series at the week's own ends gets its exact-week return; the others
 	// keep the snapshots' dates, and the report says how many of each.
 	for _, t := range p.Rows {
+		t.WindowPct = t.Pct
 		if d, ok := daily[t.ID]; ok {
 			t.P0, t.P1, t.Source, t.D0, t.D1 = d.p0, d.p1, d.src, env.Start, env.End
 			t.Pct = (t.P1/t.P0 - 1) * 100
 			p.Exact++
 			p.addDaily(d.src)
+		}
+	}
+	p.WD0, p.WD1 = p.D0, p.D1
+	if p.Exact == len(p.Rows) {
+		p.WD0, p.WD1 = env.Start, env.End
+		for _, t := range p.Rows {
+			t.WindowPct = t.Pct
 		}
 	}
 	return p, nil
@@ -346,7 +361,7 @@ func dailyIndex(s cw.SourceID, m cw.Metric) int {
 // Coinbase candles give volume in coins, priced at the close, and the upstream's derived cap;
 // Binance candles give the USDT pair's volume).
 func dailyUniverse(env *report.Env, daily map[string]dailyPair) (*Prices, error) {
-	p := &Prices{D0: env.Start, D1: env.End}
+	p := &Prices{D0: env.Start, D1: env.End, WD0: env.Start, WD1: env.End}
 	ids := SortedKeys(daily)
 	ex, err := dailyExtras(env, ids, daily)
 	if err != nil {
@@ -355,6 +370,7 @@ func dailyUniverse(env *report.Env, daily map[string]dailyPair) (*Prices, error)
 	for _, id := range ids {
 		d := daily[id]
 		t := &TokenRow{ID: id, Source: d.src, D0: env.Start, D1: env.End, P0: d.p0, P1: d.p1, Pct: (d.p1/d.p0 - 1) * 100}
+		t.WindowPct = t.Pct
 		if e := ex[id]; e != nil {
 			e.fill(t, p, true)
 		}

@@ -231,6 +231,22 @@ func TestReportWeek20241213(t *testing.T) {
 	if r.Tokens.BTC.From != "2024-12-06" || r.Tokens.BTC.To != "2024-12-13" || r.Tokens.BTC.Source != "coinbase-daily" {
 		t.Errorf("BTC priced %s→%s from %s, want the exact week from coinbase-daily", r.Tokens.BTC.From, r.Tokens.BTC.To, r.Tokens.BTC.Source)
 	}
+	// Aggregates never mix the two windows: with only some tokens priced over the exact week,
+	// the altcoin median, BTC against it and every sector index compare the snapshot dates; the
+	// Overview gives BTC's own return with its own dates.
+	if r.Tokens.AltFrom != "2024-12-02" || r.Tokens.AltTo != "2024-12-09" || r.Tokens.BTCWindow == nil || *r.Tokens.BTCWindow == *r.Tokens.BTC.Pct {
+		t.Errorf("altcoin window %s→%s, BTC there %v (own return %v)", r.Tokens.AltFrom, r.Tokens.AltTo, r.Tokens.BTCWindow, *r.Tokens.BTC.Pct)
+	}
+	for _, sec := range r.Sectors.Sectors {
+		for _, c := range sec.Top {
+			if c.From != r.Sectors.From || c.To != r.Sectors.To {
+				t.Errorf("sector %s: %s compares %s→%s, the index %s→%s", sec.Name, c.Symbol, c.From, c.To, r.Sectors.From, r.Sectors.To)
+			}
+		}
+	}
+	if ov := strings.Join(r.Overview, "\n"); !strings.Contains(ov, "(2024-12-06 → 2024-12-13); over 2024-12-02 → 2024-12-09 BTC") {
+		t.Errorf("Overview's BTC line does not date BTC's own return and the altcoins' window: %s", ov)
+	}
 	if len(r.Tokens.TopGainers) != 5 || len(r.Tokens.MemeGainers) == 0 {
 		t.Errorf("gainers %d, memes %d", len(r.Tokens.TopGainers), len(r.Tokens.MemeGainers))
 	}

@@ -78,8 +78,9 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 			tagged++
 		}
 	}
-	if pr.Exact > 0 {
-		s.Notes = append(s.Notes, fmt.Sprintf("%d of %d priced tokens' returns compare the week's own ends from daily prices; the others compare the snapshot dates above", pr.Exact, len(rows)))
+	s.From, s.To = cw.DayString(pr.WD0), cw.DayString(pr.WD1)
+	if pr.Exact > 0 && pr.Exact < len(rows) {
+		s.Notes = append(s.Notes, fmt.Sprintf("every index compares the snapshot dates above for all its constituents: only %d of %d priced tokens have daily prices at the week's own ends (the token section shows those)", pr.Exact, len(rows)))
 	}
 	s.TagNote = fmt.Sprintf("sector membership from the tags in the store (%d of %d priced tokens tagged); the bundled tags are CoinMarketCap's of 2025-11 and a curated map, applied to earlier weeks as they stand", tagged, len(rows))
 	for _, def := range cfg.Sectors {
@@ -103,13 +104,19 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 			}
 			weights := CappedWeights(caps, cfg.SectorWeightCap)
 			var ret float64
+			// Every constituent over the one window (the snapshots' dates unless every token has
+			// the week's own ends), so that an index never mixes two.
 			for i, t := range members {
-				ret += weights[i] * t.Pct
+				ret += weights[i] * t.WindowPct
 			}
 			sec.Return = report.F64(ret)
 			for i, t := range members[:min(5, len(members))] {
-				sec.Top = append(sec.Top, Constituent{Symbol: t.Symbol, Name: t.Name, Weight: weights[i] * 100, Return: t.Pct,
-					Source: string(t.Source), From: cw.DayString(t.D0), To: cw.DayString(t.D1)})
+				src, from, to := t.Source, pr.WD0, pr.WD1
+				if !pr.WD0.Equal(t.D0) || !pr.WD1.Equal(t.D1) {
+					src = pr.Source // the window is the snapshots'
+				}
+				sec.Top = append(sec.Top, Constituent{Symbol: t.Symbol, Name: t.Name, Weight: weights[i] * 100, Return: t.WindowPct,
+					Source: string(src), From: cw.DayString(from), To: cw.DayString(to)})
 			}
 		}
 		s.Sectors = append(s.Sectors, sec)

@@ -35,6 +35,10 @@ type Block struct {
 type Streak struct {
 	Label string `json:"label"`
 	Weeks int    `json:"weeks"`
+	// Source is the daily series the weeks are read from, each week compared at its end day,
+	// going back from To.
+	Source string `json:"source"`
+	To     string `json:"to"`
 }
 
 const totalEntity = defillama.EntityStablecoinsTotal
@@ -111,7 +115,7 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	}
 	for _, h := range s.History {
 		if n := streak(h.Points, env.End); n != 0 {
-			s.Streaks = append(s.Streaks, Streak{Label: h.Label, Weeks: n})
+			s.Streaks = append(s.Streaks, Streak{Label: h.Label, Weeks: n, Source: h.Source, To: cw.DayString(env.End)})
 		}
 	}
 	all := true
@@ -178,9 +182,9 @@ func (b *Block) Layout() []report.Element {
 		var parts []string
 		for _, s := range b.Streaks {
 			if s.Weeks > 0 {
-				parts = append(parts, fmt.Sprintf("%s supply has grown %d week(s) in a row", s.Label, s.Weeks))
+				parts = append(parts, fmt.Sprintf("%s supply has grown %d week(s) in a row to %s (%s)", s.Label, s.Weeks, s.To, s.Source))
 			} else {
-				parts = append(parts, fmt.Sprintf("%s supply has shrunk %d week(s) in a row", s.Label, -s.Weeks))
+				parts = append(parts, fmt.Sprintf("%s supply has shrunk %d week(s) in a row to %s (%s)", s.Label, -s.Weeks, s.To, s.Source))
 			}
 		}
 		out = append(out, report.P(report.L(strings.Join(parts, "; ")+".")))

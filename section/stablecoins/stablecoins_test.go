@@ -25,7 +25,11 @@ func TestStreak(t *testing.T) {
 		{"three weeks up", weekly(5, 1, 2, 3, 4), 3},
 		{"two down after ups", weekly(1, 2, 3, 2, 1), -2},
 		{"flat ends it", weekly(1, 2, 2), 0},
-		{"a missing week ends it", append(weekly(1, 2)[:1], weekly(3, 4)...), 1},
+		// end-21 → end-7 is no week: only end-7 → end counts, though all three rose.
+		{"a missing week ends it", []report.Point{
+			{Day: cw.DayString(end.AddDate(0, 0, -21)), Value: 1},
+			{Day: cw.DayString(end.AddDate(0, 0, -7)), Value: 2},
+			{Day: cw.DayString(end), Value: 3}}, 1},
 		{"no data", nil, 0},
 	} {
 		if got := streak(c.pts, end); got != c.want {

@@ -6,6 +6,7 @@ package tokens
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -33,19 +34,24 @@ type Token struct {
 // Block is gainers, memes, BTC against alts.
 type Block struct {
 	report.Base
-	Universe       int           `json:"universe"` // tokens with prices at both snapshots
-	Source         string        `json:"source"`
-	From           string        `json:"from"`
-	To             string        `json:"to"`
-	Excluded       []string      `json:"excluded"` // "12 stablecoins", …
-	TopGainers     []Token       `json:"top_gainers"`
-	TopLosers      []Token       `json:"top_losers"`
-	MemeGainers    []Token       `json:"meme_gainers"`
-	BTC            *Token        `json:"btc,omitempty"`
-	AltMedian      *float64      `json:"alt_median_pct,omitempty"`
-	AltCapWeighted *float64      `json:"alt_cap_weighted_pct,omitempty"`
-	AltCount       int           `json:"alt_count"`
-	BTCDominance   report.Change `json:"btc_dominance"`
+	Universe       int      `json:"universe"` // tokens with prices at both snapshots
+	Source         string   `json:"source"`
+	From           string   `json:"from"`
+	To             string   `json:"to"`
+	Excluded       []string `json:"excluded"` // "12 stablecoins", …
+	TopGainers     []Token  `json:"top_gainers"`
+	TopLosers      []Token  `json:"top_losers"`
+	MemeGainers    []Token  `json:"meme_gainers"`
+	BTC            *Token   `json:"btc,omitempty"`
+	AltMedian      *float64 `json:"alt_median_pct,omitempty"`
+	AltCapWeighted *float64 `json:"alt_cap_weighted_pct,omitempty"`
+	AltCount       int      `json:"alt_count"`
+	// The altcoin aggregates and BTCWindow (BTC's return there) compare one window for every
+	// token, AltFrom → AltTo: the week's own ends only when every token has them.
+	AltFrom      string        `json:"alt_from,omitempty"`
+	AltTo        string        `json:"alt_to,omitempty"`
+	BTCWindow    *float64      `json:"btc_window_pct,omitempty"`
+	BTCDominance report.Change `json:"btc_dominance"`
 	// Sparklines are the top gainers' prices over the 30 days to the end snapshot.
 	Sparklines []report.Series `json:"sparklines,omitempty"`
 }
@@ -72,8 +78,11 @@ func init() {
 	}
 	// A daily series prices a token at the week's own ends.
 	for _, d := range section.DailySeries {
-		cw.RegisterDefinition(cw.Definition{ID: "price.daily.", Source: d.Source, Metric: cw.MetricPrice,
-			Text: "Daily USD price (or close) from {}; a token's weekly return compares the week's own ends, (start, end], where the series has both days."})
+		id, text := cw.DefinitionID("price.daily."), "Daily USD price (or close) from {}; a token's weekly return compares the week's own ends, (start, end], where the series has both days."
+		if d.Source == binance.SourceSpotDaily {
+			id, text = "price.daily-usdt.", "Daily close of the token's USDT pair on Binance spot ({}), shown as USD (USDT trades within a fraction of a percent of $1); a token's weekly return compares the week's own ends, (start, end], where the series has both days."
+		}
+		cw.RegisterDefinition(cw.Definition{ID: id, Source: d.Source, Metric: cw.MetricPrice, Text: text})
 	}
 }
 
@@ -144,6 +153,7 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 		case t.ID == "asset:btc":
 			tok := token(t)
 			s.BTC = &tok
+			s.BTCWindow = report.F64(t.WindowPct)
 		case t.Stable(cfg):
 			stable++
 			continue
@@ -211,15 +221,17 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	if untagged > 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d of %d tokens carry no sector tag in the store, so a meme or wrapped token among them is caught only by its name", untagged, len(rows)))
 	}
-	// BTC against the alt market: median and start-cap-weighted return of non-stable alts.
+	// BTC against the alt market: median and start-cap-weighted return of non-stable alts, all
+	// over one window.
+	s.AltFrom, s.AltTo = cw.DayString(pr.WD0), cw.DayString(pr.WD1)
 	if len(alts) > 0 {
 		pcts := make([]float64, len(alts))
 		var wsum, wret float64
 		for i, t := range alts {
-			pcts[i] = t.Pct
+			pcts[i] = t.WindowPct
 			if t.Mcap0 > 0 {
 				wsum += t.Mcap0
-				wret += t.Mcap0 * t.Pct
+				wret += t.Mcap0 * t.WindowPct
 			}
 		}
 		sort.Float64s(pcts)
@@ -303,12 +315,16 @@ func (b *Block) Layout() []report.Element {
 	out = append(out, report.H3(report.Lf("Top %d gainers", len(b.TopGainers))))
 	out = append(out, tokenTable(b.TopGainers)...)
 	if len(b.Sparklines) > 0 {
-		var alt []string
+		var alt, srcs []string
 		for _, s := range b.Sparklines {
 			alt = append(alt, section.Span(s))
+			if !slices.Contains(srcs, s.Source) {
+				srcs = append(srcs, s.Source)
+			}
 		}
+		// Each line names its own series: the gainers may be priced from several.
 		out = append(out, report.Figure(report.Chart{Kind: report.SparkChart, Title: "Top gainers' prices, last 30 days", Unit: "USD",
-			Series: b.Sparklines, Source: b.Source, Alt: "Price lines of the top gainers: " + joinComma(alt) + "."}))
+			Series: b.Sparklines, Source: strings.Join(srcs, ", "), Alt: "Price lines of the top gainers: " + joinComma(alt) + "."}))
 	}
 	out = append(out, report.H3(report.L("Meme gainers")))
 	out = append(out, tokenTable(b.MemeGainers)...)
@@ -317,9 +333,9 @@ func (b *Block) Layout() []report.Element {
 		out = append(out, tokenTable(b.TopLosers)...)
 	}
 	out = append(out, report.H3(report.L("BTC against the altcoin market")))
-	t := report.Tab("measure", "weekly return:")
-	if b.BTC != nil {
-		t.Row("BTC", report.L(report.PctPtr(b.BTC.Pct)))
+	t := report.Tab("measure", fmt.Sprintf("return, %s → %s (every token over the same dates):", b.AltFrom, b.AltTo))
+	if b.BTCWindow != nil {
+		t.Row("BTC", report.L(report.PctPtr(b.BTCWindow)))
 	}
 	t.Row(report.Lf("median altcoin (%d)", b.AltCount), report.L(report.PctPtr(b.AltMedian)))
 	t.Row("cap-weighted altcoins", report.L(report.PctPtr(b.AltCapWeighted)))
@@ -332,10 +348,11 @@ func tokenTable(ts []Token) []report.Element {
 	if len(ts) == 0 {
 		return []report.Element{report.P(report.I("None qualified."))}
 	}
-	// Tokens priced over different dates (daily series, snapshots) say which dates each compares.
+	// Tokens priced over different dates or from different series (daily series, snapshots) say
+	// which dates and series each compares.
 	mixed := false
 	for _, x := range ts {
-		mixed = mixed || x.From != ts[0].From || x.To != ts[0].To
+		mixed = mixed || x.From != ts[0].From || x.To != ts[0].To || x.Source != ts[0].Source
 	}
 	if !mixed {
 		t := report.Tab("token", "name", "price "+ts[0].From+":", "price "+ts[0].To+":", "return:", "market cap:", "24h volume:")
@@ -388,13 +405,18 @@ func (b *Block) Overview() []report.Bullet {
 	if b.BTC == nil || b.BTC.Pct == nil {
 		return nil
 	}
-	s := fmt.Sprintf("Tokens: BTC %s (%s → %s)", report.Moved(*b.BTC.Pct), b.From, b.To)
-	if b.AltMedian != nil {
+	s := fmt.Sprintf("Tokens: BTC %s (%s → %s)", report.Moved(*b.BTC.Pct), b.BTC.From, b.BTC.To)
+	if b.AltMedian != nil && b.BTCWindow != nil {
 		rel := "outperforming"
-		if *b.AltMedian > *b.BTC.Pct {
+		if *b.AltMedian > *b.BTCWindow {
 			rel = "underperforming"
 		}
-		s += fmt.Sprintf(", %s the median altcoin (%s)", rel, report.Pct(*b.AltMedian))
+		if b.AltFrom == b.BTC.From && b.AltTo == b.BTC.To {
+			s += fmt.Sprintf(", %s the median altcoin (%s)", rel, report.Pct(*b.AltMedian))
+		} else {
+			// The altcoins compare other dates than BTC's own return: say BTC's over theirs.
+			s += fmt.Sprintf("; over %s → %s BTC %s, %s the median altcoin (%s)", b.AltFrom, b.AltTo, report.Pct(*b.BTCWindow), rel, report.Pct(*b.AltMedian))
+		}
 	}
 	if len(b.TopGainers) > 0 {
 		g := b.TopGainers[0]
