@@ -72,7 +72,7 @@ func parseFiles(fsys fs.FS, dir string) ([]cw.Batch, error) {
 			Licence: fileLicence, Note: "Binance USD-M funding history (/fapi/v1/fundingRate) of BTCUSDT and ETHUSDT: mean of each UTC day's three 8-hour settlements; an incomplete day is left out."}}
 		for _, name := range funding {
 			sym := strings.ToUpper(strings.TrimSuffix(path.Base(name), "-funding.json")) + "USDT"
-			body, err := fs.ReadFile(fsys, name)
+			body, err := rawfile.ReadFile(fsys, name)
 			if err != nil {
 				return nil, err
 			}
@@ -108,7 +108,7 @@ func parseFiles(fsys fs.FS, dir string) ([]cw.Batch, error) {
 // parseCandles reads one coin's kline arrays: [open time ms, open, high, low, close, volume,
 // close time, quote volume, …], numbers as strings.
 func parseCandles(fsys fs.FS, name string) (cw.Entity, []cw.Observation, error) {
-	body, err := fs.ReadFile(fsys, name)
+	body, err := rawfile.ReadFile(fsys, name)
 	if err != nil {
 		return cw.Entity{}, nil, err
 	}
@@ -132,10 +132,12 @@ func parseCandles(fsys fs.FS, name string) (cw.Entity, []cw.Observation, error) 
 		if !t.Equal(cw.Day(t)) || t.Year() < 2017 {
 			return cw.Entity{}, nil, fmt.Errorf("%s: open time %d is not a UTC day", where, ms)
 		}
+		// Every price and volume field must be a number, the stored ones (close, quote volume)
+		// and the others alike: a row with a broken open or base volume is a broken row.
 		for _, f := range []struct {
 			idx int
-			m   cw.Metric
-		}{{4, cw.MetricClose}, {7, MetricVolumeQuote}} {
+			m   cw.Metric // "": checked, not stored
+		}{{1, ""}, {2, ""}, {3, ""}, {4, cw.MetricClose}, {5, ""}, {7, MetricVolumeQuote}} {
 			var str string
 			if err := json.Unmarshal(r[f.idx], &str); err != nil {
 				return cw.Entity{}, nil, fmt.Errorf("%s: field %d: not a numeric string", where, f.idx)
@@ -143,6 +145,9 @@ func parseCandles(fsys fs.FS, name string) (cw.Entity, []cw.Observation, error) 
 			v, err := rawfile.ParsePlain(str)
 			if err != nil || v < 0 {
 				return cw.Entity{}, nil, fmt.Errorf("%s: field %d: %q is not a non-negative number", where, f.idx, clip(str))
+			}
+			if f.m == "" {
+				continue
 			}
 			if err := s.Add(id, f.m, t, v, where); err != nil {
 				return cw.Entity{}, nil, err

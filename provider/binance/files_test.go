@@ -33,6 +33,8 @@ func TestBundledFilesBadInput(t *testing.T) {
 	cases := []struct{ name, file, body, want string }{
 		{"close not a string", "btc-1d.json", kl("1733961600000", `97000`), "field 4"},
 		{"close garbage", "btc-1d.json", kl("1733961600000", `"9e9x"`), "field 4"},
+		{"open not a number", "btc-1d.json", `[[1733961600000,"banana","2","0.5","3","10",0,"100",1,"0","0","0"]]`, "field 1"},
+		{"base volume negative", "btc-1d.json", `[[1733961600000,"1","2","0.5","3","-1",0,"100",1,"0","0","0"]]`, "field 5"},
 		{"not midnight", "btc-1d.json", kl("1733961600001", `"97000"`), "not a UTC day"},
 		{"duplicate day", "btc-1d.json", `[[1733961600000,"1","2","0.5","3","10",0,"100",1,"0","0","0"],[1733961600000,"1","2","0.5","4","10",0,"100",1,"0","0","0"]]`, "duplicate"},
 		{"funding implausible", "btc-funding.json", `[{"symbol":"BTCUSDT","fundingTime":1733961600000,"fundingRate":"0.9"}]`, "plausible"},

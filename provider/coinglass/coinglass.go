@@ -32,6 +32,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/flexjson"
 	"cryptoweekly/internal/httpx"
 	"cryptoweekly/provider/binance"
 )
@@ -162,23 +163,25 @@ func Decode(body []byte, symbol string) ([]Bar, error) {
 	fail := func(field, format string, a ...any) error {
 		return fmt.Errorf("coinglass: %s %s: %s: %s", endpoint, symbol, field, fmt.Sprintf(format, a...))
 	}
+	// Fields stay raw until each is read, so that a drifted one is named (a "data" object
+	// instead of an array is a "data" error, not "not a response object").
 	var r struct {
-		Code json.RawMessage   `json:"code"`
-		Msg  json.RawMessage   `json:"msg"`
-		Data []json.RawMessage `json:"data"`
+		Code json.RawMessage `json:"code"`
+		Msg  json.RawMessage `json:"msg"`
+		Data json.RawMessage `json:"data"`
 	}
 	if err := json.Unmarshal(body, &r); err != nil {
 		return nil, fmt.Errorf("coinglass: %s %s: body is not a response object: %s", endpoint, symbol, describe(body))
 	}
-	code := strings.Trim(string(bytes.TrimSpace(r.Code)), `"`)
-	if code != "0" {
-		return nil, fail("code", "API error %s: %s", describe(r.Code), describe(r.Msg))
+	if code := flexjson.String(r.Code); code != "0" {
+		return nil, fail("code", "API error %s: %s", cw.Quote(code), cw.Quote(flexjson.String(r.Msg)))
 	}
-	if r.Data == nil {
-		return nil, fail("data", "missing or not an array")
+	var data []json.RawMessage
+	if err := json.Unmarshal(r.Data, &data); err != nil || data == nil {
+		return nil, fail("data", "missing or not an array: %s", describe(r.Data))
 	}
 	byDay := map[time.Time]Bar{}
-	for i, raw := range r.Data {
+	for i, raw := range data {
 		var row map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &row); err != nil || row == nil {
 			return nil, fail(fmt.Sprintf("data[%d]", i), "not an object: %s", describe(raw))

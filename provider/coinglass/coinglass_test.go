@@ -114,7 +114,7 @@ func TestFaults(t *testing.T) {
 		h    http.HandlerFunc
 		want string
 	}{
-		{"refused in the body", sourcetest.JSON([]byte(`{"code":"30001","msg":"API key missing"}`)), `code: API error "\"30001\"": "\"API key missing\""`},
+		{"refused in the body", sourcetest.JSON([]byte(`{"code":"30001","msg":"API key missing"}`)), `code: API error "30001": "API key missing"`},
 		{"plan too small", sourcetest.JSON([]byte(`{"code":"40001","msg":"Upgrade plan"}`)), "Upgrade plan"},
 		{"401", sourcetest.Status(401, `{"code":"401","msg":"Invalid API key"}`), "HTTP 401"},
 		{"429 for good", sourcetest.Status(429, `{"code":"429","msg":"Too Many Requests"}`, "Retry-After", "1"), "HTTP 429"},
@@ -122,7 +122,7 @@ func TestFaults(t *testing.T) {
 		{"malformed", sourcetest.JSON([]byte(`{"code":"0","data":[{"time":`)), "body is not a response object"},
 		{"array", sourcetest.JSON([]byte(`[]`)), "body is not a response object"},
 		{"data missing", sourcetest.JSON([]byte(`{"code":"0","msg":"success"}`)), "data: missing"},
-		{"data object", sourcetest.JSON([]byte(`{"code":"0","data":{"time":1}}`)), "body is not a response object"},
+		{"data object", sourcetest.JSON([]byte(`{"code":"0","data":{"time":1}}`)), "data: missing or not an array"},
 		{"field renamed", sourcetest.JSON([]byte(`{"code":"0","data":[{"time":1733961600000,"longLiquidationUsd":"1","short_liquidation_usd":"1"}]}`)), "data[0].long_liquidation_usd: not a number"},
 		{"NaN", sourcetest.JSON([]byte(ok(bar("2024-12-12", `"NaN"`, `"1"`)))), `data[0].long_liquidation_usd: "NaN" is not a decimal number`},
 		{"text", sourcetest.JSON([]byte(ok(bar("2024-12-12", `"1"`, `"$5M"`)))), "data[0].short_liquidation_usd"},

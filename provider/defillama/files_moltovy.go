@@ -15,6 +15,7 @@ package defillama
 //     no day is missing (checked). The last row is the export day, a partial day: it is dropped.
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -121,11 +122,14 @@ func parseMoltovyWeekly(fsys fs.FS, dir string) (cw.Batch, error) {
 	}
 	// Display names by slug, from the /v2/chains snapshot beside it where present.
 	names := map[string]string{}
+	// Only its absence is fine: a file that is there but unreadable is an error, not slugs.
 	if cur, err := rawfile.ReadCSV(fsys, path.Join(dir, dlMolChainsNow), ',', "name"); err == nil {
 		for i := range cur.Rows {
 			n := cur.Get(i, "name")
 			names[strings.ReplaceAll(strings.ToLower(n), " ", "_")] = n
 		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return cw.Batch{}, fmt.Errorf("defillama weekly chain tvl: chain names: %w", err)
 	}
 	var cols []string
 	var ents []cw.Entity

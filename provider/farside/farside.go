@@ -81,8 +81,13 @@ func parse(fsys fs.FS, d string) ([]cw.Batch, error) {
 		total := TotalEntity(x.asset)
 		b.Entities = append(b.Entities, cw.ETFTotal(x.asset))
 		var funds []string
-		for _, h := range f.Header {
+		for c, h := range f.Header {
 			if h = strings.TrimSpace(h); h != x.dateCol && h != "Total" {
+				// A column header becomes a fund's ID and name: a ticker, nothing else (an
+				// empty one from a trailing comma, markup, spaces).
+				if !isTicker(h) {
+					return nil, fmt.Errorf("%s:1: column %d: %s is not a fund ticker (1-16 letters, digits, '.' or '-')", name, c+1, cw.Quote(h))
+				}
 				funds = append(funds, h)
 				b.Entities = append(b.Entities, cw.ETFFund(h, x.asset))
 			}
@@ -132,6 +137,19 @@ func parse(fsys fs.FS, d string) ([]cw.Batch, error) {
 func holiday(f *rawfile.CSVFile, i int, funds []string) bool {
 	for _, c := range funds {
 		if cell := f.Get(i, c); cell != "" && cell != "-" {
+			return false
+		}
+	}
+	return true
+}
+
+// isTicker accepts a fund ticker as Farside's headers write them ("IBIT", "BRK.B"-like).
+func isTicker(s string) bool {
+	if s == "" || len(s) > 16 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-') {
 			return false
 		}
 	}

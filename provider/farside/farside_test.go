@@ -39,6 +39,8 @@ func TestBadTables(t *testing.T) {
 		{"header only", "Date,IBIT,Total\n", "no data rows"},
 		{"holiday row with a total", "Date,IBIT,GBTC,Total\n2024-12-25,,,5.0\n", "every fund cell is empty"},
 		{"holiday row without a number", "Date,IBIT,Total\n2024-12-25,,x\n", "Total"},
+		{"empty fund header", "Date,IBIT,,Total\n2024-01-11,1,,1\n", "column 3: \"\" is not a fund ticker"},
+		{"markup fund header", "Date,<b>IBIT</b>,Total\n2024-01-11,1,1\n", "column 2"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fsys := fstest.MapFS{dir + "/bitcoin_etf_flow_all_data.csv": {Data: []byte(c.body)}}

@@ -248,11 +248,16 @@ func parseJonsflow(fsys fs.FS, d string) ([]cw.Batch, error) {
 	s := rawfile.NewSeries(SourceBundled)
 	for _, x := range jonsSeries {
 		b.Entities = append(b.Entities, entity(x))
-		seen := map[time.Time]float64{}
+		seen := map[time.Time]float64{} // the CSV's days
 		if _, _, err := readCSV(fsys, path.Join(d, x.ID+".csv"), "Date", "Value", x, s, seen); err != nil {
 			return nil, err
 		}
+		cached := map[time.Time]bool{}
 		err := eachCachePoint(cacheName, cache.Series, x.ID, func(day time.Time, v float64, where string) error {
+			if cached[day] {
+				return fmt.Errorf("%s: day %s listed twice in the cache's %s", where, cw.DayString(day), x.ID)
+			}
+			cached[day] = true
 			if _, dup := seen[day]; dup {
 				// The cache is a later fetch of the same series: where the two overlap, its
 				// (possibly revised) value replaces the CSV's.
@@ -261,7 +266,6 @@ func parseJonsflow(fsys fs.FS, d string) ([]cw.Batch, error) {
 				}
 				return nil
 			}
-			seen[day] = v
 			return s.Add(x.Entity, x.Metric, day, v, where)
 		})
 		if err != nil {

@@ -116,6 +116,9 @@ func TestBadFiles(t *testing.T) {
 		{"market value NaN", "Date,Value\n2024-11-01,316.5\n", strings.Replace(cacheOK, "13.81", `"NaN"`, 1), []string{"fred_cache.json", "VIXCLS", "value"}},
 		{"market value implausible", "Date,Value\n2024-11-01,316.5\n", strings.Replace(cacheOK, "13.81", "1e300", 1), []string{"fred_cache.json", "VIXCLS", "vol_index"}},
 		{"market duplicate day", "Date,Value\n2024-11-01,316.5\n", strings.Replace(cacheOK, `"EFFR":[["2024-12-13",4.58]]`, `"EFFR":[["2024-12-13",4.58],["2024-12-13",4.59]]`, 1), []string{"fred_cache.json", "EFFR", "duplicate day 2024-12-13"}},
+		// A day twice in one cache series, the CSV holding it or not, is refused, never last-wins.
+		{"cache duplicate day over the CSV", "Date,Value\n2024-11-01,316.5\n", strings.Replace(cacheOK, `["2024-11-01",316.528]`, `["2024-11-01",316.528],["2024-11-01",999.9]`, 1), []string{"fred_cache.json", "CPIAUCSL", "2024-11-01 listed twice"}},
+		{"cache duplicate day", "Date,Value\n2024-11-01,316.5\n", strings.Replace(cacheOK, `["2024-12-01",317.603]`, `["2024-12-01",317.603],["2024-12-01",999.9]`, 1), []string{"fred_cache.json", "CPIAUCSL", "2024-12-01 listed twice"}},
 		{"market date not a day", "Date,Value\n2024-11-01,316.5\n", strings.Replace(cacheOK, `["2024-12-07",238000.0]`, `["12/07/2024",238000.0]`, 1), []string{"fred_cache.json", "ICSA", "date"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

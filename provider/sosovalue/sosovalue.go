@@ -45,6 +45,7 @@ import (
 	"unicode/utf8"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/flexjson"
 	"cryptoweekly/internal/httpx"
 	"cryptoweekly/internal/rawfile"
 )
@@ -413,7 +414,7 @@ func DecodeList(data json.RawMessage) ([]Fund, error) {
 			return nil, fmt.Errorf("data[%d].ticker: %s listed twice (also data[%d])", i, tk, j)
 		}
 		seen[strings.ToUpper(tk)] = i
-		out = append(out, Fund{Ticker: tk, Name: clean(text(it["name"])), Exchange: clean(text(it["exchange"]))})
+		out = append(out, Fund{Ticker: tk, Name: flexjson.CleanText(text(it["name"]), 200), Exchange: flexjson.CleanText(text(it["exchange"]), 200)})
 	}
 	return out, nil
 }
@@ -501,24 +502,6 @@ func text(raw json.RawMessage) string {
 		return string(raw)
 	}
 	return ""
-}
-
-// clean keeps printable text: control characters and invalid UTF-8 go, markup stays as inert
-// text (the renderers escape it), and a name is capped at 200 bytes.
-func clean(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
-	for len(s) > 200 {
-		_, n := utf8.DecodeLastRuneInString(s)
-		s = s[:len(s)-n]
-	}
-	return s
 }
 
 func describe(b []byte) string {

@@ -154,8 +154,9 @@ func TestDecodeErrors(t *testing.T) {
 			t.Errorf("%s: %v, want %q", c.data, err, c.want)
 		}
 	}
-	// Names are data: markup stays inert text, control characters go.
-	l, err := DecodeList(json.RawMessage(`[{"ticker":"IBIT","name":"<script>alert(1)</script>\u0000","exchange":null}]`))
+	// Names are data: markup stays inert text, control and format characters (a bidi override)
+	// go.
+	l, err := DecodeList(json.RawMessage(`[{"ticker":"IBIT","name":"<script>alert(1)</script>\u0000\u202e","exchange":null}]`))
 	if err != nil || l[0].Name != "<script>alert(1)</script>" || l[0].Exchange != "" {
 		t.Errorf("%+v %v", l, err)
 	}
