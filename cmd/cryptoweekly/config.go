@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,8 +53,12 @@ func loadConfig(path string, explicit bool) (Config, error) {
 		c.Raw = b
 		if len(raw.Report) > 0 {
 			// Unmarshal onto the defaults, so a file naming one floor keeps every other default.
+			// A misspelt field would silently keep its default (a volume floor not applied),
+			// so every field must be one the report knows.
 			rc := report.DefaultConfig()
-			if err := json.Unmarshal(raw.Report, &rc); err != nil {
+			dec := json.NewDecoder(bytes.NewReader(raw.Report))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&rc); err != nil {
 				return c, fmt.Errorf("config %s: report: %w", path, err)
 			}
 			c.Report = &rc

@@ -523,6 +523,11 @@ func TestReportConfigFile(t *testing.T) {
 	if _, errs, code := runCLI(t, "report", "--db", db, "--config", cfg); code != 2 || !strings.Contains(errs, "report") {
 		t.Errorf("bad config: exit %d, %s", code, errs)
 	}
+	// A misspelt floor is refused, not left at its default.
+	os.WriteFile(cfg, []byte(`{"report": {"token_min_volum_24h_usd": 1e7}}`), 0o644)
+	if _, errs, code := runCLI(t, "report", "--db", db, "--config", cfg); code != 2 || !strings.Contains(errs, `unknown field "token_min_volum_24h_usd"`) {
+		t.Errorf("misspelt config field: exit %d, %s", code, errs)
+	}
 }
 
 func day0(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }

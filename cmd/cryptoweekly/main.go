@@ -30,7 +30,7 @@ type command struct {
 }
 
 var commands = []command{
-	{"report", "compute a week and write report.md and report.json", runReport},
+	{"report", "compute a week and write it as Markdown, HTML, JSON and PDF (--format)", runReport},
 	{"weeks", "list weeks with their data coverage per section", runWeeks},
 	{"import", "load the bundled dataset, or a folder of raw files, into the store", runImport},
 	{"ingest", "fetch live data from the public APIs (or replay an archive) into the store", runIngest},
