@@ -124,6 +124,29 @@ func DefaultWeek(ctx context.Context, rd cw.Reader, cfg Config) (time.Time, erro
 
 // loadCoverage reads the coverage of the days after from (all days: from zero).
 func loadCoverage(ctx context.Context, rd cw.Reader, cfg Config, from time.Time) (*Coverage, error) {
+	return loadCoverageOf(ctx, rd, cfg, from, time.Time{})
+}
+
+// WeekCovered tells whether any section with a coverage (the sections `weeks` lists) has data
+// on a day of the week ending at end: a week without would be a report of "unavailable"
+// sections. It reads the coverage of that week's days only.
+func WeekCovered(ctx context.Context, rd cw.Reader, cfg Config, end time.Time) (bool, error) {
+	c, err := loadCoverageOf(ctx, rd, cfg, end.AddDate(0, 0, -7), end)
+	if err != nil {
+		return false, err
+	}
+	for _, col := range c.columns {
+		for _, m := range col.counts {
+			if len(m) > 0 {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// loadCoverageOf reads the coverage of the days in (from, to], either bound open when zero.
+func loadCoverageOf(ctx context.Context, rd cw.Reader, cfg Config, from, to time.Time) (*Coverage, error) {
 	c := &Coverage{cfg: cfg}
 	var all []cw.Selector
 	var spans [][2]int
@@ -137,7 +160,7 @@ func loadCoverage(ctx context.Context, rd cw.Reader, cfg Config, from time.Time)
 		all = append(all, sels...)
 		c.columns = append(c.columns, coverageColumn{c: cv})
 	}
-	counts, err := rd.DayCounts(ctx, all, from, time.Time{})
+	counts, err := rd.DayCounts(ctx, all, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}

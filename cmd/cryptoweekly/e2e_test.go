@@ -533,12 +533,13 @@ func TestReportConfigFile(t *testing.T) {
 func day0(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
 
 // TestReportWeekOutsideData: a week with no stored day fails with the span the store covers
-// (defect 10: 2099-01-02 and 2000-01-07 exited 0 with every section unavailable).
+// (defect 10: 2099-01-02 and 2000-01-07 exited 0 with every section unavailable; 2010-01-01 did
+// too while the check counted any stored day, FRED's rates from 1954 among them).
 func TestReportWeekOutsideData(t *testing.T) {
 	needRaw(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "cw.duckdb")
-	for _, week := range []string{"2099-01-02", "2000-01-07"} {
+	for _, week := range []string{"2099-01-02", "2000-01-07", "2010-01-01"} { // 2010: only FRED's rates reach back there
 		_, errs, code := runCLI(t, "report", "--db", db, "--week-end", week, "--out", dir)
 		if code != 2 || !strings.Contains(errs, "no data that week; the store's data spans 2016-04-19..") {
 			t.Errorf("--week-end %s: exit %d, stderr %q", week, code, errs)

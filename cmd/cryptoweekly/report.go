@@ -105,21 +105,18 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	// The whole coverage reads every stored row (seconds on a store of the whole market): the
-	// default week comes from the recent days' coverage when it can (report.DefaultWeek), the
-	// store's span is named from all of it only when a chosen week has no data, and a chosen week
-	// with data needs only the day index.
-	var has bool
-	if !end.IsZero() {
-		if has, err = st.HasDays(ctx, end.AddDate(0, 0, -7), end); err != nil {
-			return err
-		}
-	}
+	// default week comes from the recent days' coverage when it can (report.DefaultWeek), a
+	// chosen week is checked against the coverage of its own days, and the store's span is named
+	// from all of it only when that week has no data.
 	if end.IsZero() {
 		if end, err = report.DefaultWeek(ctx, st, cfg); err != nil {
 			return err
 		}
+	} else if has, err := report.WeekCovered(ctx, st, cfg, end); err != nil {
+		return err
 	} else if !has {
-		// A week with no stored day in it would be a report of "unavailable" sections.
+		// A week no section has data in would be a report of "unavailable" sections (a macro
+		// series reaching back to 1954 is no reason to write one for 2010).
 		cov, err := report.LoadCoverage(ctx, st, cfg)
 		if err != nil {
 			return err
