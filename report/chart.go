@@ -1,6 +1,9 @@
 package report
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Chart is a figure's picture: a time series, a bar chart or small multiples, with everything a
 // reader needs beside it (unit, source line, a text alternative). Sections build charts from their
@@ -30,9 +33,9 @@ const (
 
 // Bar is one labelled value of a bar chart.
 type Bar struct {
-	Label string
-	Value float64
-	Link  string // an entity id the bar stands for (the dashboard links it)
+	Label string  `json:"label"`
+	Value float64 `json:"value"`
+	Link  string  `json:"link,omitempty"` // an entity id the bar stands for (the dashboard links it)
 }
 
 // Zone is a labelled band of values.
@@ -55,7 +58,7 @@ func GrowthChart(title string, cs []Change) []Element {
 		}
 		c.Bars = append(c.Bars, Bar{Label: x.Label, Value: *x.Pct, Link: x.Entity})
 		alt = append(alt, x.Label+" "+Pct(*x.Pct))
-		if !contains(src, x.Source) {
+		if !slices.Contains(src, x.Source) {
 			src = append(src, x.Source)
 		}
 	}
@@ -65,13 +68,4 @@ func GrowthChart(title string, cs []Change) []Element {
 	c.Source = strings.Join(src, ", ")
 	c.Alt = "Bar chart, " + title + ": " + strings.Join(alt, "; ") + "."
 	return []Element{Figure(c)}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -14,7 +14,7 @@ func methodology(env *Env, r *Report) {
 	c := env.Config
 	joinTags := func(s []string) string { return strings.Join(s, ", ") }
 	m.Settings = []Setting{
-		{Name: "week", Value: fmt.Sprintf("(%s, %s] in UTC days; week-over-week figures compare %s with %s", r.WeekStart, r.WeekEnd, r.WeekStart, r.WeekEnd)},
+		{Name: "week", Value: fmt.Sprintf("(%s, %s] in UTC days; week-over-week figures compare %s with %s unless they give their own dates (a weekly series or a price snapshot compares the nearest days it has, named beside each figure)", r.WeekStart, r.WeekEnd, r.WeekStart, r.WeekEnd)},
 		{Name: "top N", Value: fmt.Sprint(c.TopN)},
 		{Name: "chain TVL floor", Value: USD(c.ChainMinTVL)},
 		{Name: "protocol TVL floor (at week end)", Value: USD(c.ProtocolMinTVL)},

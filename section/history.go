@@ -30,8 +30,3 @@ func Span(s report.Series) string {
 	a, b := s.Points[0], s.Points[len(s.Points)-1]
 	return fmt.Sprintf("%s from %s on %s to %s on %s", s.Label, report.Value(&a.Value, s.Unit), a.Day, report.Value(&b.Value, s.Unit), b.Day)
 }
-
-// Week is the report's week as a chart's marked span.
-func WeekMark(env *report.Env) [2]string {
-	return [2]string{cw.DayString(env.Start), cw.DayString(env.End)}
-}

@@ -24,6 +24,7 @@ import (
 	"cryptoweekly/provider/farside"
 	"cryptoweekly/provider/sosovalue"
 	"cryptoweekly/report"
+	"cryptoweekly/section"
 )
 
 // Section computes the ETF block.
@@ -49,8 +50,10 @@ type Asset struct {
 	Cumulative       float64 `json:"cumulative"`
 	CumulativeFrom   string  `json:"cumulative_from"`
 	CumulativeTo     string  `json:"cumulative_to"`
-	CumulativeSource string  `json:"cumulative_source"`
-	CumulativeNote   string  `json:"cumulative_note,omitempty"`
+	CumulativeSource string  `json:"cumulative_source"` // one source, or the spliced ones, ", "-joined
+	// CumulativeDefinition is how the figure is made: a source's own cumulative, or our sum.
+	CumulativeDefinition string `json:"cumulative_definition"`
+	CumulativeNote       string `json:"cumulative_note,omitempty"`
 	// Funds is each fund's net flow over the week, largest in first, from FundSource, which
 	// published fund flows on FundDays of the week's days.
 	Funds      []report.Bar   `json:"funds"`
@@ -99,6 +102,14 @@ type series struct {
 }
 
 // totalSeries are the sources of an asset's daily total, best first.
+// defSplicedSum is the since-launch flow this section adds up itself.
+const defSplicedSum cw.DefinitionID = "etf.cumulative.spliced-sum"
+
+func init() {
+	cw.RegisterDefinition(cw.Definition{ID: defSplicedSum,
+		Text: "Cumulative net flow of an asset's US spot ETFs: our sum of the daily totals since the first published day, each day from the first source in order of preference that has it (the sources are named beside the figure); trading days no source has are left out and counted in a note."})
+}
+
 var totalSeries = []series{
 	{farside.SourceFlows, "Farside's table", farside.DefFlow},
 	{sosovalue.SourceSummary, "SoSoValue", sosovalue.DefFlow},
@@ -122,7 +133,7 @@ func (Section) NewBlock() report.Block { return new(Block) }
 func (Section) Feeds(report.Config) []cw.SourceID {
 	var out []cw.SourceID
 	for _, s := range append(append([]series{}, totalSeries...), fundSeries...) {
-		if !containsID(out, s.id) {
+		if !section.Contains(out, s.id) {
 			out = append(out, s.id)
 		}
 	}
@@ -143,7 +154,7 @@ func (Section) Compute(env *report.Env) (report.Block, error) {
 	for _, o := range append(append([]cw.Observation{}, fundObs...), aumObs...) {
 		ids[o.Entity] = true
 	}
-	info, err := env.Reader.Entities(env.Ctx, keys(ids))
+	info, err := env.Reader.Entities(env.Ctx, section.SortedKeys(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -315,19 +326,29 @@ func cumulative(env *report.Env, x *Asset, a string, spliced []day, byDay map[ti
 		}
 		if len(pts) == 1 {
 			x.Cumulative, x.CumulativeFrom, x.CumulativeSource = pts[0].Value, "launch", string(sosovalue.SourceSummary)
+			x.CumulativeDefinition = string(sosovalue.DefCumFlow)
 			env.Cite(x.CumulativeSource)
-			env.Define(string(sosovalue.DefCumFlow))
+			env.Define(x.CumulativeDefinition)
 			return nil
 		}
 	}
+	// Our sum of the spliced days: it names every source a summed day came from, not only the
+	// week's.
+	used := make([]bool, len(totalSeries))
 	for _, d := range spliced {
 		x.Cumulative += d.v
+		used[d.src] = true
+	}
+	var srcs []string
+	for i, u := range used {
+		if u {
+			srcs = append(srcs, string(totalSeries[i].id))
+		}
 	}
 	x.CumulativeFrom = cw.DayString(first)
-	x.CumulativeSource = x.Week.Source
-	if x.CumulativeSource == "" {
-		x.CumulativeSource = string(totalSeries[last.src].id)
-	}
+	x.CumulativeSource = strings.Join(srcs, ", ")
+	x.CumulativeDefinition = string(defSplicedSum)
+	env.Define(x.CumulativeDefinition)
 	var gaps []time.Time
 	for _, d := range tradingDays(first.AddDate(0, 0, -1), last.d) {
 		if _, ok := byDay[d]; !ok {
@@ -380,7 +401,7 @@ func perFund(env *report.Env, x *Asset, a string, obs, aum []cw.Observation, inf
 			latest[o.Entity] = o
 		}
 	}
-	for _, id := range keys(latest) {
+	for _, id := range section.SortedKeys(latest) {
 		o := latest[id]
 		x.AUM = append(x.AUM, FundAUM{Fund: label(info[id], id), Link: id, Value: o.Value, Day: cw.DayString(o.Day), Source: string(o.Source)})
 		env.Cite(string(o.Source))
@@ -559,24 +580,6 @@ func label(e cw.Entity, id string) string {
 	return strings.ToUpper(strings.TrimPrefix(id, string(cw.KindFund)+":"))
 }
 
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func containsID(l []cw.SourceID, id cw.SourceID) bool {
-	for _, x := range l {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 func (b *Block) Title() string { return "Spot ETF flows" }
 
 func (b *Block) Cites() []string {
@@ -597,7 +600,9 @@ func (b *Block) Cites() []string {
 		for _, d := range a.DaySources {
 			add(d.Source)
 		}
-		add(a.CumulativeSource)
+		for _, c := range strings.Split(a.CumulativeSource, ", ") {
+			add(c)
+		}
 		add(a.FundSource)
 		for _, f := range a.AUM {
 			add(f.Source)
@@ -632,7 +637,7 @@ func (b *Block) Layout() []report.Element {
 					outf = report.Inline{report.TL(f.Label, f.Link), report.L(" " + report.SignedUSD(f.Value))}
 				}
 			}
-			since := a.CumulativeFrom + " to " + a.CumulativeTo
+			since := a.CumulativeFrom + " to " + a.CumulativeTo + " (sum of " + a.CumulativeSource + ")"
 			if a.CumulativeFrom == "launch" {
 				since = "launch to " + a.CumulativeTo + " (SoSoValue)"
 			}
