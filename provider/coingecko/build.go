@@ -1,6 +1,7 @@
 package coingecko
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -256,6 +257,7 @@ func GlobalChartBatch(prov cw.Provenance, g GlobalChart, today, since time.Time)
 	b := cw.Batch{Source: prov, Entities: []cw.Entity{{
 		ID: GlobalEntityID, Kind: cw.KindIndex, Name: "Crypto market (CoinGecko global)",
 	}}}
+	bad := 0
 	for _, s := range []struct {
 		metric cw.Metric
 		pts    []Point
@@ -265,10 +267,17 @@ func GlobalChartBatch(prov cw.Provenance, g GlobalChart, today, since time.Time)
 				continue
 			}
 			if p.V < 0 || (s.metric == MetricTotalMarketCapUSD && p.V == 0) {
+				bad++
 				continue
 			}
 			b.Observations = append(b.Observations, cw.Observation{Entity: GlobalEntityID, Metric: s.metric, Day: p.T, Value: p.V, Source: prov.ID})
 		}
+	}
+	if g.Dropped > 0 || bad > 0 {
+		b.Source.Note = strings.TrimSpace(b.Source.Note + fmt.Sprintf(" Left out of the response: %d unusable points (malformed, null or out-of-range timestamps) and %d days with a negative total (or a zero market cap).", g.Dropped, bad))
+	}
+	if g.NoVolume {
+		b.Source.Note = strings.TrimSpace(b.Source.Note + " The response had no volume series: no total volume stored from it.")
 	}
 	return b
 }

@@ -265,6 +265,11 @@ func numMap(b json.RawMessage) map[string]flexjson.Num {
 // in USD over time (paid plans only).
 type GlobalChart struct {
 	MarketCap, Volume []Point
+	// Dropped counts the points of either series that were not a usable [timestamp, value]
+	// (malformed, null, a timestamp out of range): left out, and said so in the provenance note.
+	Dropped int
+	// NoVolume is a response without a volume series (also said in the note).
+	NoVolume bool
 }
 
 // DecodeGlobalChart decodes {"market_cap_chart": {"market_cap": [[unix_ms, usd], ...],
@@ -295,7 +300,23 @@ func DecodeGlobalChart(body []byte) (GlobalChart, error) {
 	if inner.MarketCap == nil {
 		return GlobalChart{}, fmt.Errorf("%s: market_cap_chart has no market_cap series", ep)
 	}
-	g := GlobalChart{MarketCap: decodePoints(inner.MarketCap), Volume: decodePoints(inner.Volume)}
+	var g GlobalChart
+	for _, s := range []struct {
+		name string
+		raw  json.RawMessage
+		out  *[]Point
+	}{{"market_cap", inner.MarketCap, &g.MarketCap}, {"volume", inner.Volume, &g.Volume}} {
+		if s.raw == nil && s.name == "volume" {
+			g.NoVolume = true // the chart is fetched for the market cap; the note says so
+			continue
+		}
+		var items []json.RawMessage
+		if err := json.Unmarshal(s.raw, &items); err != nil || items == nil {
+			return GlobalChart{}, fmt.Errorf("%s: market_cap_chart.%s is missing or not an array of points", ep, s.name)
+		}
+		*s.out = decodePoints(s.raw)
+		g.Dropped += len(items) - len(*s.out)
+	}
 	if len(g.MarketCap) == 0 {
 		return GlobalChart{}, fmt.Errorf("%s: market_cap_chart.market_cap has no usable [timestamp, value] point", ep)
 	}

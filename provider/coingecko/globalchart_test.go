@@ -50,6 +50,7 @@ func TestDecodeGlobalChart(t *testing.T) {
 		{name: "drift: renamed series", body: `{"market_cap_chart":{"total_market_cap":[[1733443200000,3.8e12]]}}`, wantErr: "market_cap_chart has no market_cap series"},
 		{name: "no usable point", body: `{"market_cap_chart":{"market_cap":[["a","b"],[1,2]]}}`, wantErr: "market_cap_chart.market_cap has no usable [timestamp, value] point"},
 		{name: "no chart at all", body: `{"data":{}}`, wantErr: "no market_cap_chart object"},
+		{name: "drift: volume not an array", body: `{"market_cap_chart":{"market_cap":[[1733443200000,3.8e12]],"volume":{"1733443200000":1}}}`, wantErr: "market_cap_chart.volume is missing or not an array"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g, err := DecodeGlobalChart([]byte(tc.body))
@@ -256,5 +257,20 @@ func TestFetchGlobalChartFaults(t *testing.T) {
 				tc.check(t, e, got[SourceGlobalChart])
 			}
 		})
+	}
+}
+
+// TestGlobalChartNotesWhatItLeavesOut: points the decoder or the batch leave out, and a missing
+// volume series, are counted in the provenance note, never dropped without a word.
+func TestGlobalChartNotesWhatItLeavesOut(t *testing.T) {
+	g, err := DecodeGlobalChart([]byte(`{"market_cap_chart":{"market_cap":[[1733443200000,3.8e12],["x",1],[1733529600000,null],[1733616000000,-5]]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Date(2024, 12, 20, 0, 0, 0, 0, time.UTC)
+	b := GlobalChartBatch(cw.Provenance{ID: SourceGlobalChart, Note: "chart."}, g, today, time.Time{})
+	if len(b.Observations) != 1 || !strings.Contains(b.Source.Note, "2 unusable points") || !strings.Contains(b.Source.Note, "1 days with a negative total") ||
+		!strings.Contains(b.Source.Note, "no volume series") {
+		t.Errorf("%d observations, note %q", len(b.Observations), b.Source.Note)
 	}
 }
