@@ -407,7 +407,11 @@ func (s *Series) Obs() []cw.Observation { return s.obs }
 // Add records a value; where says where it came from ("file:line") for duplicate messages.
 func (s *Series) Add(entity string, metric cw.Metric, day time.Time, v float64, where string) error {
 	if day.Before(cw.FirstDay) || day.After(s.last) {
-		return fmt.Errorf("%s: %s %s: %w", where, entity, metric, cw.CheckDay(day))
+		err := cw.CheckDay(day)
+		if err == nil { // the clock passed midnight since the series began: its bound still holds
+			err = fmt.Errorf("day %s is after %s, the last day this import accepts", cw.DayString(day), cw.DayString(s.last))
+		}
+		return fmt.Errorf("%s: %s %s: %w", where, entity, metric, err)
 	}
 	if metric != s.prevM || s.obs == nil {
 		s.prevM, s.rng = metric, cw.PlausibleRange(metric)
