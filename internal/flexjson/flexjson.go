@@ -297,3 +297,37 @@ func APIMessage(body []byte) string {
 	}
 	return ""
 }
+
+// Decimal reads a finite decimal number given as a JSON number or a numeric string (the two
+// forms exchanges write amounts in). Missing, null, an object or a boolean is schema drift, not
+// a value; "NaN", "Inf" and hex are no decimals either. The sign is the caller's to check.
+func Decimal(raw []byte) (float64, error) {
+	b := bytes.TrimSpace(raw)
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if json.Unmarshal(b, &s) != nil {
+			return 0, fmt.Errorf("not a number: %s", quote(string(b)))
+		}
+		s = strings.TrimSpace(s)
+	} else if len(b) == 0 || !(b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) {
+		return 0, fmt.Errorf("not a number: %s", quote(string(b)))
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == 'e' || r == 'E') {
+			return 0, fmt.Errorf("%s is not a decimal number", quote(s))
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%s is not a finite number", quote(s))
+	}
+	return v, nil
+}
+
+// quote quotes at most the first 40 bytes of s, for an error message.
+func quote(s string) string {
+	if len(s) > 40 {
+		return strconv.Quote(strings.ToValidUTF8(s[:40], "?")) + "…"
+	}
+	return strconv.Quote(s)
+}

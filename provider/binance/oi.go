@@ -32,7 +32,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -40,6 +39,7 @@ import (
 	"time"
 
 	cw "cryptoweekly"
+	"cryptoweekly/internal/flexjson"
 )
 
 const (
@@ -280,29 +280,9 @@ func msTime(raw json.RawMessage) (time.Time, error) {
 
 // nonNegNumber reads a decimal string (Binance's form) or a JSON number: finite and not negative.
 func nonNegNumber(raw json.RawMessage) (float64, error) {
-	b := bytes.TrimSpace(raw)
-	s := string(b)
-	if len(b) > 0 && b[0] == '"' {
-		if json.Unmarshal(b, &s) != nil {
-			return 0, fmt.Errorf("not a number: %s", describe(raw))
-		}
-		s = strings.TrimSpace(s)
-	} else if len(b) == 0 || !(b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) {
-		// missing, null, an object, true/false: schema drift, not a value
-		return 0, fmt.Errorf("not a number: %s", describe(raw))
+	v, err := flexjson.Decimal(raw)
+	if err == nil && v < 0 {
+		err = fmt.Errorf("%v is negative", v)
 	}
-	// ParseFloat alone would take "NaN", "Inf" and hex: only plain decimals are Binance's.
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == 'e' || r == 'E') {
-			return 0, fmt.Errorf("%q is not a decimal number", clip(s))
-		}
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%q is not a finite number", clip(s))
-	}
-	if v < 0 {
-		return 0, fmt.Errorf("%v is negative", v)
-	}
-	return v, nil
+	return v, err
 }

@@ -23,7 +23,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -199,7 +198,7 @@ func Decode(body []byte, symbol string) ([]Bar, error) {
 			m   cw.Metric
 		}{{"long_liquidation_usd", MetricLiquidationsLongUSD}, {"short_liquidation_usd", MetricLiquidationsShortUSD}} {
 			k := f.key
-			v, err := amount(row[k])
+			v, err := flexjson.Decimal(row[k])
 			if err != nil {
 				return nil, fail(fmt.Sprintf("data[%d].%s", i, k), "%v", err)
 			}
@@ -238,37 +237,6 @@ func msTime(raw json.RawMessage) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return t, nil
-}
-
-// amount reads a USD amount given as a decimal string or a JSON number.
-func amount(raw json.RawMessage) (float64, error) {
-	b := bytes.TrimSpace(raw)
-	s := string(b)
-	if len(b) > 0 && b[0] == '"' {
-		if json.Unmarshal(b, &s) != nil {
-			return 0, fmt.Errorf("not a number: %s", describe(raw))
-		}
-	} else if len(b) == 0 || !(b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) {
-		return 0, fmt.Errorf("not a number: %s", describe(raw))
-	}
-	s = strings.TrimSpace(s)
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == 'e' || r == 'E') {
-			return 0, fmt.Errorf("%s is not a decimal number", strconv.Quote(clip(s)))
-		}
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%s is not a finite number", strconv.Quote(clip(s)))
-	}
-	return v, nil
-}
-
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }
 
 // describe quotes the start of a body or value for an error message.
