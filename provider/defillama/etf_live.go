@@ -111,7 +111,7 @@ func init() {
 
 // NewPro builds the connector; ErrNoProKey without a key.
 func NewPro(c *httpx.Client, o ProOptions) (*ProSource, error) {
-	if strings.TrimSpace(o.Key) == "" {
+	if strings.TrimSpace(o.Key) == "" { // no key is the first thing to say, before any other
 		return nil, ErrNoProKey
 	}
 	if c == nil {
@@ -121,20 +121,16 @@ func NewPro(c *httpx.Client, o ProOptions) (*ProSource, error) {
 }
 
 func newProSource(c getter, o ProOptions) (*ProSource, error) {
-	o.Key = strings.TrimSpace(o.Key)
-	if o.Key == "" {
-		return nil, ErrNoProKey
+	key, base, err := httpx.KeyedRoot("defillama-pro", o.Key, o.BaseURL, ProBase, ErrNoProKey)
+	if err != nil {
+		return nil, err
 	}
 	// The key becomes a path segment: one with a slash or a query character would change the
 	// route, not authenticate it.
-	if strings.ContainsAny(o.Key, "/?#% \t") {
+	if strings.ContainsAny(key, "/?#% \t") {
 		return nil, errors.New("defillama-pro: the key holds a character a URL path segment cannot carry (/ ? # % or a blank)")
 	}
-	base, err := httpx.BaseURL(o.BaseURL, ProBase)
-	if err != nil {
-		return nil, fmt.Errorf("defillama-pro: %w", err)
-	}
-	o.BaseURL = base
+	o.Key, o.BaseURL = key, base
 	return &ProSource{c: c, o: o}, nil
 }
 
