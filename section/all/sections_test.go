@@ -651,7 +651,7 @@ func TestDEX(t *testing.T) {
 			// end 03-07…03-13; the highest, 03-07..03-13, is 10 + 6 × 12 = 82B < 84B.
 			name:  "rising: year high",
 			batch: vol(func(d time.Time) float64 { return map[bool]float64{true: 12e9, false: 10e9}[d.After(week)] }, "2025-03-01"),
-			prev:  70e9, cur: 84e9, yearHigh: ptr(true), windows: "compared with 7 earlier 7-day windows of 2025 (highest before: 82000000000 USD)",
+			prev:  70e9, cur: 84e9, yearHigh: ptr(true), windows: "compared with 7 earlier 7-day windows of 2025 (highest before: $82.00B in the 7 days to 2025-03-13)",
 		},
 		{
 			// A 30B day on 03-03 lifts the previous week to 6 × 10 + 30 = 90B; the highest earlier
@@ -666,7 +666,7 @@ func TestDEX(t *testing.T) {
 				}
 				return 10e9
 			}, "2025-03-01"),
-			prev: 90e9, cur: 84e9, yearHigh: ptr(false), windows: "highest before: 94000000000 USD",
+			prev: 90e9, cur: 84e9, yearHigh: ptr(false), windows: "highest before: $94.00B in the 7 days to 2025-03-09",
 		},
 		{
 			// Last year's far larger volume does not count: the comparison is within 2025.
@@ -680,7 +680,7 @@ func TestDEX(t *testing.T) {
 				}
 				return 10e9
 			}, "2024-12-20"),
-			prev: 70e9, cur: 84e9, yearHigh: ptr(true), windows: "highest before: 82000000000 USD",
+			prev: 70e9, cur: 84e9, yearHigh: ptr(true), windows: "highest before: $82.00B in the 7 days to 2025-03-13",
 		},
 		{
 			name:    "one day missing",

@@ -138,6 +138,7 @@ func (s *Block) yearHigh(env *report.Env, src cw.SourceID, cur float64) error {
 		return fmt.Errorf("year high: %w", err)
 	}
 	var hi float64
+	var hiEnd time.Time
 	windows := 0
 	for i := 6; i < len(pts); i++ {
 		if pts[i].Day.Before(jan7) {
@@ -148,7 +149,7 @@ func (s *Block) yearHigh(env *report.Env, src cw.SourceID, cur float64) error {
 			sum += p.Value
 		}
 		if windows == 0 || sum > hi {
-			hi = sum
+			hi, hiEnd = sum, pts[i].Day
 		}
 		windows++
 	}
@@ -158,7 +159,7 @@ func (s *Block) yearHigh(env *report.Env, src cw.SourceID, cur float64) error {
 	}
 	yh := cur > hi
 	s.YearHigh = &yh
-	s.YearHighNote = fmt.Sprintf("compared with %d earlier 7-day windows of %d (highest before: %.0f USD)", windows, env.End.Year(), hi)
+	s.YearHighNote = fmt.Sprintf("compared with %d earlier 7-day windows of %d (highest before: %s in the 7 days to %s)", windows, env.End.Year(), report.USD(hi), cw.DayString(hiEnd))
 	return nil
 }
 

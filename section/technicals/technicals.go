@@ -191,8 +191,17 @@ func altSeason(env *report.Env) (*report.Change, error) {
 		return nil, err
 	}
 	v0, n0, src0, err := share(env.Start)
-	if err != nil || n0 == 0 || src0 != src {
+	if err != nil {
 		return nil, err
+	}
+	if n0 == 0 || src0 != src {
+		// Two different coin sets would make the change meaningless: say so, not nothing.
+		why := fmt.Sprintf("the week's end has %s prices 90 days apart, its start none", src)
+		if n0 > 0 {
+			why = fmt.Sprintf("the week's end compares %s prices, its start %s's: two different coin sets", src, src0)
+		}
+		m := report.Missing("Altcoin season share (90 days)", "%", why)
+		return &m, nil
 	}
 	env.Cite(string(src))
 	env.Define(string(defAltIndex))
