@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
+	cw "cryptoweekly"
 	"cryptoweekly/store"
 )
 
@@ -40,5 +42,26 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%s: %d problem(s) found", s.Describe(), len(problems))
 	}
 	fmt.Fprintf(stdout, "%s: no problems found\n", s.Describe())
+	// What the store holds, so that two checks (before and after a refused import, say) show
+	// whether anything changed.
+	cov, err := s.Coverage(ctx)
+	if err != nil {
+		return err
+	}
+	rows, srcs := 0, map[cw.SourceID]bool{}
+	var first, last time.Time
+	for _, c := range cov {
+		rows += c.Rows
+		srcs[c.Source] = true
+		if first.IsZero() || c.First.Before(first) {
+			first = c.First
+		}
+		if c.Last.After(last) {
+			last = c.Last
+		}
+	}
+	if rows > 0 {
+		fmt.Fprintf(stdout, "holds %d observations in %d series of %d sources, %s..%s\n", rows, len(cov), len(srcs), cw.DayString(first), cw.DayString(last))
+	}
 	return nil
 }

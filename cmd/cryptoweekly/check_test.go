@@ -30,7 +30,7 @@ func TestCheckCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if out, errs, code := runCLI(t, "check", "--db", db); code != 0 || !strings.Contains(out, "no problems found") {
+	if out, errs, code := runCLI(t, "check", "--db", db); code != 0 || !strings.Contains(out, "no problems found") || !strings.Contains(out, "holds ") {
 		t.Fatalf("sound store: exit %d, %s%s", code, out, errs)
 	}
 
