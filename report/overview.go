@@ -69,7 +69,7 @@ func movers(r *Report) []string {
 				if a < 0 {
 					a = -a
 				}
-				ms = append(ms, mv{a, fmt.Sprintf("%s %s %s to %s", x.What, c.Label, Pct(*c.Pct), Value(c.End, c.Unit))})
+				ms = append(ms, mv{a, fmt.Sprintf("%s %s %s to %s (%s → %s, %s)", x.What, c.Label, Pct(*c.Pct), Value(c.End, c.Unit), c.From, c.To, c.Source)})
 			}
 		}
 		if s, ok := p.Block.(Scheduler); ok {

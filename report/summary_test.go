@@ -28,10 +28,10 @@ func TestSummarizePhrasing(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"all chains fell", with(&chains.Block{MinTVL: 1e9, TopGrowth: []Change{{Label: "BSC", Start: f(6.87e9), End: f(6.71e9), Pct: f(-2.33)}}}),
-			[]string{"no chain above $1.00B grew its TVL; BSC fell least (-2.33%, to $6.71B)"}, []string{"led"}},
-		{"chain grew", with(&chains.Block{MinTVL: 1e9, TopGrowth: []Change{{Label: "Avalanche", Start: f(1.55e9), End: f(1.64e9), Pct: f(5.79)}}}),
-			[]string{"Avalanche led TVL growth among chains above $1.00B, up +5.79% to $1.64B"}, nil},
+		{"all chains fell", with(&chains.Block{MinTVL: 1e9, TopGrowth: []Change{{Label: "BSC", Start: f(6.87e9), End: f(6.71e9), Pct: f(-2.33), From: "2024-12-01", To: "2024-12-08"}}}),
+			[]string{"no chain above $1.00B grew its TVL; BSC fell least (-2.33%, to $6.71B, 2024-12-01 → 2024-12-08)"}, []string{"led"}},
+		{"chain grew", with(&chains.Block{MinTVL: 1e9, TopGrowth: []Change{{Label: "Avalanche", Start: f(1.55e9), End: f(1.64e9), Pct: f(5.79), From: "2024-12-01", To: "2024-12-08"}}}),
+			[]string{"Avalanche led TVL growth among chains above $1.00B, up +5.79% to $1.64B (2024-12-01 → 2024-12-08)"}, nil},
 		{"tvl fell", with(&defi.Block{TotalTVL: Change{Start: f(267e9), End: f(253.14e9), Pct: f(-5.46), Definition: "tvl.v2"}}),
 			[]string{"total TVL fell 5.46% to $253.14B"}, []string{"fell -", "legacy"}},
 		{"flat", with(&defi.Block{TotalTVL: Change{Start: f(1), End: f(1), Pct: f(0.01)}}),

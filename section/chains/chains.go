@@ -218,7 +218,8 @@ func (b *Block) Layout() []report.Element {
 	if sp := b.Spotlight; sp != nil {
 		c := sp.Chain
 		out = append(out, report.H3(report.L("Chain spotlight: "), report.T(c.Label)),
-			report.P(report.T(c.Label), report.Lf(" TVL %s %s, from %s to %s.", report.Movement(*c.Pct), report.Pct(*c.Pct), report.USD(*c.Start), report.USD(*c.End))))
+			report.P(report.T(c.Label), report.Lf(" TVL %s %s, from %s on %s to %s on %s (", report.Movement(*c.Pct), report.Pct(*c.Pct), report.USD(*c.Start), c.From, report.USD(*c.End), c.To),
+				report.C(c.Source), report.L(").")))
 		if len(sp.Protocols) > 0 {
 			out = append(out, report.ProtocolTable(sp.Protocols)...)
 		}
@@ -243,9 +244,9 @@ func (b *Block) Overview() []report.Bullet {
 	}
 	c := b.TopGrowth[0]
 	if *c.Pct > 0 {
-		return []report.Bullet{{Text: fmt.Sprintf("Chains: %s led TVL growth among chains above %s, up %s to %s.", c.Label, report.USD(b.MinTVL), report.Pct(*c.Pct), report.USD(*c.End))}}
+		return []report.Bullet{{Text: fmt.Sprintf("Chains: %s led TVL growth among chains above %s, up %s to %s (%s → %s).", c.Label, report.USD(b.MinTVL), report.Pct(*c.Pct), report.USD(*c.End), c.From, c.To)}}
 	}
-	return []report.Bullet{{Text: fmt.Sprintf("Chains: no chain above %s grew its TVL; %s fell least (%s, to %s).", report.USD(b.MinTVL), c.Label, report.Pct(*c.Pct), report.USD(*c.End))}}
+	return []report.Bullet{{Text: fmt.Sprintf("Chains: no chain above %s grew its TVL; %s fell least (%s, to %s, %s → %s).", report.USD(b.MinTVL), c.Label, report.Pct(*c.Pct), report.USD(*c.End), c.From, c.To)}}
 }
 
 func (b *Block) Moves() []report.Move {
