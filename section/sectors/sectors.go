@@ -20,7 +20,7 @@ type Sector struct {
 	Name         string        `json:"name"`
 	Tags         []string      `json:"tags"`
 	Return       *float64      `json:"return_pct"`
-	MarketCap    float64       `json:"market_cap"` // at the start snapshot
+	MarketCap    float64       `json:"market_cap,omitempty"` // at the start snapshot; none known: left out
 	Constituents int           `json:"constituents"`
 	Top          []Constituent `json:"top"`
 }
@@ -228,7 +228,11 @@ func (b *Block) Layout() []report.Element {
 			}
 			top = append(top, report.T(c.Symbol), report.Lf(" %.1f%% (%s)", c.Weight, report.Pct(c.Return)))
 		}
-		t.Row(report.T(sec.Name), report.L(report.PctPtr(sec.Return)), report.Lf("%d", sec.Constituents), report.L(report.USD(sec.MarketCap)), top)
+		mcap := "n/a" // no source of the week gave its constituents' market caps
+		if sec.MarketCap > 0 {
+			mcap = report.USD(sec.MarketCap)
+		}
+		t.Row(report.T(sec.Name), report.L(report.PctPtr(sec.Return)), report.Lf("%d", sec.Constituents), report.L(mcap), top)
 	}
 	out = append(out, t)
 	out = append(out, b.charts()...)

@@ -24,11 +24,13 @@ type Section struct{}
 
 // Token is one token's weekly performance.
 type Token struct {
-	report.Change         // price change
-	Symbol        string  `json:"symbol"`
-	Name          string  `json:"name"`
-	MarketCap     float64 `json:"market_cap"`
-	Volume24h     float64 `json:"volume_24h"`
+	report.Change        // price change
+	Symbol        string `json:"symbol"`
+	Name          string `json:"name"`
+	// Zero when no source of the week gave one, and then left out of the JSON: a listed token
+	// is worth more than $0 (the article prints n/a).
+	MarketCap float64 `json:"market_cap,omitempty"`
+	Volume24h float64 `json:"volume_24h,omitempty"`
 }
 
 // Block is gainers, memes, BTC against alts.
