@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -205,11 +206,12 @@ const VersionSQL = `SELECT coalesce(max(batch_seq), 0), (SELECT count(*) FROM in
 // NewestDaySQL is the newest day any observation lies on, from the day index.
 const NewestDaySQL = `SELECT max(day) FROM observation_days`
 
-// ScanNewestDay reads NewestDaySQL's row.
-func ScanNewestDay(row *sql.Row) (time.Time, error) {
+// ScanDay reads one nullable day (a max(day)): the zero time when there is none. what names the
+// query in an error.
+func ScanDay(row *sql.Row, what string) (time.Time, error) {
 	var t sql.NullTime
 	if err := row.Scan(&t); err != nil {
-		return time.Time{}, fmt.Errorf("store: newest day: %w", err)
+		return time.Time{}, fmt.Errorf("store: %s: %w", what, err)
 	}
 	if !t.Valid {
 		return time.Time{}, nil
@@ -223,10 +225,31 @@ func ScanNewestDay(row *sql.Row) (time.Time, error) {
 const LatestDaySQL = `SELECT max(day) FROM observation_days
 	WHERE source_id = $1 AND metric = $2 AND day > CAST($3 AS DATE) AND day <= CAST($4 AS DATE)`
 
+// Check is one integrity check: a query counting the rows that break a rule, and the rule.
+type Check struct{ What, Q string }
+
+// RunChecks runs a backend's checks and the day-index checks both share, and lists every
+// broken rule with its count.
+func RunChecks(ctx context.Context, db interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, checks []Check) ([]string, error) {
+	var problems []string
+	for _, c := range append(checks, DayIndexChecks...) {
+		var n int64
+		if err := db.QueryRowContext(ctx, c.Q).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: check %s: %w", c.What, err)
+		}
+		if n > 0 {
+			problems = append(problems, fmt.Sprintf("%d %s", n, c.What))
+		}
+	}
+	return problems, nil
+}
+
 // DayIndexChecks are Check's two checks of observation_days against the observations, the same
 // in both SQL dialects. Outer joins, not NOT EXISTS: Citus refuses a correlated subquery that
 // does not correlate on entity_id.
-var DayIndexChecks = []struct{ What, Q string }{
+var DayIndexChecks = []Check{
 	{"observation days missing from observation_days", `SELECT count(*) FROM (SELECT DISTINCT source_id, metric, day FROM observations) o
 		LEFT JOIN observation_days d ON d.source_id = o.source_id AND d.metric = o.metric AND d.day = o.day WHERE d.day IS NULL`},
 	{"observation_days rows without an observation", `SELECT count(*) FROM observation_days d

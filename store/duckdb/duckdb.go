@@ -486,7 +486,7 @@ func (s *Store) HasDays(ctx context.Context, from, to time.Time) (bool, error) {
 
 // NewestDay is the newest day any observation lies on (zero: none).
 func (s *Store) NewestDay(ctx context.Context) (time.Time, error) {
-	return store.ScanNewestDay(s.db.QueryRowContext(ctx, store.NewestDaySQL))
+	return store.ScanDay(s.db.QueryRowContext(ctx, store.NewestDaySQL), "newest day")
 }
 
 // Coverage lists, per source and metric, the stored span.
@@ -501,25 +501,16 @@ func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 // Check is an integrity check: every observation's source and entity exist, no key repeats, and
 // no value is non-finite. It returns a list of problems (empty when the store is sound).
 func (s *Store) Check(ctx context.Context) ([]string, error) {
-	checks := []struct{ what, q string }{
-		{"observations without a source row", `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = o.source_id)`},
-		{"observations without an entity row", `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = o.entity_id)`},
-		{"duplicate observation keys", `SELECT count(*) FROM (SELECT entity_id, metric, day, source_id FROM observations GROUP BY ALL HAVING count(*) > 1)`},
-		{"non-finite values", `SELECT count(*) FROM observations WHERE isnan(value) OR isinf(value)`},
-		{"sources with rows but no committed batch", `SELECT count(*) FROM (SELECT DISTINCT source_id FROM observations) o WHERE NOT EXISTS (SELECT 1 FROM ingest_log l WHERE l.source_id = o.source_id)`},
+	checks := []store.Check{
+		{What: "observations without a source row", Q: `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = o.source_id)`},
+		{What: "observations without an entity row", Q: `SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = o.entity_id)`},
+		{What: "duplicate observation keys", Q: `SELECT count(*) FROM (SELECT entity_id, metric, day, source_id FROM observations GROUP BY ALL HAVING count(*) > 1)`},
+		{What: "non-finite values", Q: `SELECT count(*) FROM observations WHERE isnan(value) OR isinf(value)`},
+		{What: "sources with rows but no committed batch", Q: `SELECT count(*) FROM (SELECT DISTINCT source_id FROM observations) o WHERE NOT EXISTS (SELECT 1 FROM ingest_log l WHERE l.source_id = o.source_id)`},
 	}
-	for _, c := range store.DayIndexChecks {
-		checks = append(checks, struct{ what, q string }{c.What, c.Q})
-	}
-	var problems []string
-	for _, c := range checks {
-		var n int64
-		if err := s.db.QueryRowContext(ctx, c.q).Scan(&n); err != nil {
-			return nil, fmt.Errorf("store: check %s: %w", c.what, err)
-		}
-		if n > 0 {
-			problems = append(problems, fmt.Sprintf("%d %s", n, c.what))
-		}
+	problems, err := store.RunChecks(ctx, s.db, checks)
+	if err != nil {
+		return nil, err
 	}
 	// The plausibility table, on each metric's extremes (a store written before the table
 	// existed may hold a 1e300 market cap or a day in year -3586956).

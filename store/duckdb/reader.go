@@ -230,15 +230,7 @@ func (s *Store) Daily(ctx context.Context, entity string, m cw.Metric, src cw.So
 
 // LatestDay is the newest day of a source's metric in (notBefore, at].
 func (s *Store) LatestDay(ctx context.Context, src cw.SourceID, m cw.Metric, notBefore, at time.Time) (time.Time, error) {
-	var t sql.NullTime
-	err := s.db.QueryRowContext(ctx, store.LatestDaySQL, string(src), string(m), dayArg(notBefore), dayArg(at)).Scan(&t)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("store: latest day of %s: %w", src, err)
-	}
-	if !t.Valid {
-		return time.Time{}, nil
-	}
-	return cw.Day(t.Time), nil
+	return store.ScanDay(s.db.QueryRowContext(ctx, store.LatestDaySQL, string(src), string(m), dayArg(notBefore), dayArg(at)), "latest day of "+string(src))
 }
 
 // Latest reads each (source, metric) series' newest day in (from, to].

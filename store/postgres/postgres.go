@@ -601,7 +601,7 @@ func (s *Store) HasDays(ctx context.Context, from, to time.Time) (bool, error) {
 // NewestDay is the newest day any observation lies on (zero: none).
 func (s *Store) NewestDay(ctx context.Context) (time.Time, error) {
 	defer s.lock()()
-	return store.ScanNewestDay(s.q.QueryRowContext(ctx, store.NewestDaySQL))
+	return store.ScanDay(s.q.QueryRowContext(ctx, store.NewestDaySQL), "newest day")
 }
 
 // Version changes whenever a write commits (a batch or an ingest run): the dashboard caches
@@ -630,26 +630,17 @@ func (s *Store) Coverage(ctx context.Context) ([]cw.Coverage, error) {
 // only when it correlates on the distribution column (docs/scale-out.md).
 func (s *Store) Check(ctx context.Context) ([]string, error) {
 	defer s.lock()()
-	checks := []struct{ what, q string }{
-		{"observations without a source row", `SELECT count(*) FROM observations o LEFT JOIN sources s ON s.id = o.source_id WHERE s.id IS NULL`},
-		{"observations without an entity row", `SELECT count(*) FROM observations o LEFT JOIN entities e ON e.id = o.entity_id WHERE e.id IS NULL`},
-		{"duplicate observation keys", `SELECT count(*) FROM (SELECT 1 FROM observations GROUP BY entity_id, metric, day, source_id HAVING count(*) > 1) d`},
-		{"non-finite values", `SELECT count(*) FROM observations WHERE value IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)`},
-		{"sources with rows but no committed batch", `SELECT count(*) FROM (SELECT DISTINCT source_id FROM observations) o
+	checks := []store.Check{
+		{What: "observations without a source row", Q: `SELECT count(*) FROM observations o LEFT JOIN sources s ON s.id = o.source_id WHERE s.id IS NULL`},
+		{What: "observations without an entity row", Q: `SELECT count(*) FROM observations o LEFT JOIN entities e ON e.id = o.entity_id WHERE e.id IS NULL`},
+		{What: "duplicate observation keys", Q: `SELECT count(*) FROM (SELECT 1 FROM observations GROUP BY entity_id, metric, day, source_id HAVING count(*) > 1) d`},
+		{What: "non-finite values", Q: `SELECT count(*) FROM observations WHERE value IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)`},
+		{What: "sources with rows but no committed batch", Q: `SELECT count(*) FROM (SELECT DISTINCT source_id FROM observations) o
 			LEFT JOIN (SELECT DISTINCT source_id FROM ingest_log) l ON l.source_id = o.source_id WHERE l.source_id IS NULL`},
 	}
-	for _, c := range store.DayIndexChecks {
-		checks = append(checks, struct{ what, q string }{c.What, c.Q})
-	}
-	var problems []string
-	for _, c := range checks {
-		var n int64
-		if err := s.q.QueryRowContext(ctx, c.q).Scan(&n); err != nil {
-			return nil, fmt.Errorf("store: check %s: %w", c.what, err)
-		}
-		if n > 0 {
-			problems = append(problems, fmt.Sprintf("%d %s", n, c.what))
-		}
+	problems, err := store.RunChecks(ctx, s.q, checks)
+	if err != nil {
+		return nil, err
 	}
 	return problems, nil
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -76,15 +75,7 @@ func (s *Store) Daily(ctx context.Context, entity string, m cw.Metric, src cw.So
 // LatestDay is the newest day of a source's metric in (notBefore, at].
 func (s *Store) LatestDay(ctx context.Context, src cw.SourceID, m cw.Metric, notBefore, at time.Time) (time.Time, error) {
 	defer s.lock()()
-	var t sql.NullTime
-	err := s.q.QueryRowContext(ctx, store.LatestDaySQL, string(src), string(m), cw.Day(notBefore), cw.Day(at)).Scan(&t)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("store: latest day of %s: %w", src, err)
-	}
-	if !t.Valid {
-		return time.Time{}, nil
-	}
-	return cw.Day(t.Time), nil
+	return store.ScanDay(s.q.QueryRowContext(ctx, store.LatestDaySQL, string(src), string(m), cw.Day(notBefore), cw.Day(at)), "latest day of "+string(src))
 }
 
 // Latest reads each (source, metric) series' newest day in (from, to]. The outer query repeats the
